@@ -1,0 +1,184 @@
+//! The crate's error type.
+
+use std::fmt;
+
+/// Everything that can go wrong in `ctypes-core`.
+///
+/// Each variant names the thing it is about: the record and field, the index and the bound, the
+/// value and the C type.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A struct or union definition that C would reject.
+    #[error("{record}{}: {problem}", field_suffix(.field))]
+    InvalidRecord {
+        /// The record, as `struct name` or `union name`.
+        record: String,
+        /// The field at fault, if the problem is with one field.
+        field: Option<String>,
+        /// What is wrong.
+        problem: RecordProblem,
+    },
+    /// A type whose size is needed but not known: `void`, a function type, or a record that was
+    /// declared and not yet defined.
+    #[error("incomplete type `{ty}` used where its size is needed{}", context_suffix(.context))]
+    Incomplete {
+        /// The type, as C spells it.
+        ty: String,
+        /// Where the size was needed.
+        context: String,
+    },
+    /// A record was defined twice.
+    #[error("`{0}` is already defined")]
+    AlreadyDefined(String),
+    /// A record has no field of this name, or an operation expected a record.
+    #[error("`{ty}` has no field `{field}`")]
+    NoSuchField {
+        /// The type that was searched.
+        ty: String,
+        /// The name that was looked up.
+        field: String,
+    },
+    /// An index past the end of an array or a record's fields.
+    #[error("index {index} is out of bounds for `{ty}` of length {len}")]
+    IndexOutOfBounds {
+        /// The indexed type.
+        ty: String,
+        /// The index given.
+        index: usize,
+        /// The number of elements.
+        len: usize,
+    },
+    /// A byte range that does not lie inside the object.
+    #[error("{what}: range {offset}..{end} is outside an object of {size} bytes")]
+    OutOfRange {
+        /// The operation.
+        what: &'static str,
+        /// Start of the range, in bytes.
+        offset: usize,
+        /// End of the range, in bytes.
+        end: usize,
+        /// Size of the object.
+        size: usize,
+    },
+    /// A value that does not fit the C type it is stored into.
+    #[error("value {value} does not fit in `{ty}`")]
+    ValueOutOfRange {
+        /// The value, as written.
+        value: String,
+        /// The C type, as C spells it.
+        ty: String,
+    },
+    /// An operation on an object of the wrong type.
+    #[error("expected {expected}, found `{found}`")]
+    TypeMismatch {
+        /// What was expected.
+        expected: String,
+        /// The type or value found.
+        found: String,
+    },
+    /// Dereference of a NULL pointer.
+    #[error("NULL pointer dereference through `{0}`")]
+    NullPointer(String),
+    /// A string longer than the buffer it is stored into.
+    #[error("string of {len} bytes does not fit in `{ty}` of {capacity} bytes")]
+    StringTooLong {
+        /// The buffer's type.
+        ty: String,
+        /// Length of the string, in units of the buffer's element.
+        len: usize,
+        /// How many elements the buffer holds.
+        capacity: usize,
+    },
+    /// A size or count too large for the address space.
+    #[error("size overflow: {0}")]
+    SizeOverflow(String),
+    /// A malformed field path such as `a.b[`.
+    #[error("malformed field path `{path}`: {reason}")]
+    BadPath {
+        /// The path given.
+        path: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+}
+
+fn field_suffix(field: &Option<String>) -> String {
+    match field {
+        Some(f) => format!(", field `{f}`"),
+        None => String::new(),
+    }
+}
+
+fn context_suffix(context: &str) -> String {
+    if context.is_empty() {
+        String::new()
+    } else {
+        format!(" ({context})")
+    }
+}
+
+/// Why a record definition is invalid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RecordProblem {
+    /// A bit-field whose declared type is not `_Bool` or an integer type.
+    BitFieldType(String),
+    /// A named bit-field of width zero.
+    ZeroWidthNamed,
+    /// A bit-field wider than its declared type.
+    BitFieldTooWide {
+        /// The width given.
+        width: u32,
+        /// The width of the declared type in bits.
+        max: u32,
+    },
+    /// `pack` that is not a power of two.
+    PackNotPowerOfTwo(usize),
+    /// `align` that is not a power of two.
+    AlignNotPowerOfTwo(usize),
+    /// Two fields with the same name (anonymous members' fields included).
+    DuplicateField,
+    /// The record contains itself by value.
+    ContainsItself,
+    /// A field of incomplete type.
+    IncompleteField(String),
+    /// A field whose type has no storage (void, function).
+    NotAnObjectType(String),
+    /// An anonymous member whose type is not a struct or union.
+    AnonymousNotRecord(String),
+    /// A size past what the address space can hold.
+    TooLarge,
+}
+
+impl fmt::Display for RecordProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RecordProblem::BitFieldType(t) => {
+                write!(f, "bit-field has non-integer type `{t}`")
+            }
+            RecordProblem::ZeroWidthNamed => f.write_str("named bit-field has zero width"),
+            RecordProblem::BitFieldTooWide { width, max } => write!(
+                f,
+                "bit-field width {width} exceeds the width of its type ({max} bits)"
+            ),
+            RecordProblem::PackNotPowerOfTwo(n) => write!(f, "pack({n}) is not a power of two"),
+            RecordProblem::AlignNotPowerOfTwo(n) => {
+                write!(f, "align({n}) is not a power of two")
+            }
+            RecordProblem::DuplicateField => f.write_str("duplicate field name"),
+            RecordProblem::ContainsItself => f.write_str("the record contains itself by value"),
+            RecordProblem::IncompleteField(t) => write!(f, "field has incomplete type `{t}`"),
+            RecordProblem::NotAnObjectType(t) => {
+                write!(f, "field has type `{t}`, which has no size")
+            }
+            RecordProblem::AnonymousNotRecord(t) => {
+                write!(f, "anonymous member has type `{t}`, not a struct or union")
+            }
+            RecordProblem::TooLarge => f.write_str("the record is too large"),
+        }
+    }
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,61 @@
+//! System V rules, as GCC and Clang apply them.
+//!
+//! - An ordinary member goes at the next multiple of its alignment, capped by `pack`.
+//! - Without `pack`, a bit-field goes at the next free bit unless that would make it span more
+//!   alignment units of its declared type than the type itself spans; then it starts at the next
+//!   such unit. Under `pack`, bit-fields are never moved: they follow one another bit by bit.
+//! - A zero-width bit-field moves the next member to a multiple of its type's alignment, whatever
+//!   the `pack`.
+//! - Named bit-fields give the record their type's alignment (capped by `pack`); unnamed ones do
+//!   not, as the x86-64 and AArch64 psABIs say.
+
+use super::{capped, round_up, FieldShape, Placed, RecordShape};
+
+pub(super) fn place(record: &RecordShape, fields: &[FieldShape]) -> Placed {
+    let mut positions = Vec::with_capacity(fields.len());
+    let mut next: u128 = 0;
+    let mut end: u128 = 0;
+    let mut align: u64 = 1;
+    for field in fields {
+        let type_bits = u128::from(field.size) * 8;
+        let type_align_bits = u128::from(field.align) * 8;
+        let start = if record.is_union { 0 } else { next };
+        let (position, bits) = match field.bit_width {
+            None => {
+                let member_align = capped(field.align, record.pack);
+                align = align.max(member_align);
+                (round_up(start, u128::from(member_align) * 8), type_bits)
+            }
+            Some(0) => (round_up(start, type_align_bits), 0),
+            Some(width) => {
+                let width = u128::from(width);
+                if field.named {
+                    align = align.max(capped(field.align, record.pack));
+                }
+                let position = if record.pack.is_none()
+                    && spans_too_many_units(start, width, type_bits, type_align_bits)
+                {
+                    round_up(start, type_align_bits)
+                } else {
+                    start
+                };
+                (position, width)
+            }
+        };
+        positions.push(position);
+        end = end.max(position + bits);
+        next = position + bits;
+    }
+    Placed {
+        positions,
+        end_bits: end,
+        align,
+    }
+}
+
+/// Whether `width` bits at `start` touch more units of `unit_align` bits than a whole object of
+/// the declared type (`type_bits`) does.
+fn spans_too_many_units(start: u128, width: u128, type_bits: u128, unit_align: u128) -> bool {
+    let units_touched = (start % unit_align + width).div_ceil(unit_align);
+    units_touched > type_bits / unit_align
+}

@@ -1,0 +1,28 @@
+//! C types, layouts and memory described at run time.
+//!
+//! `ctypes-core` is the runtime half of C interop: it describes C types while the program runs,
+//! lays them out exactly as the C compiler does, and reads and writes C memory through them.
+//!
+//! ```
+//! use ctypes_core::{CData, CType, Scalar, Value};
+//!
+//! let point = CType::struct_builder("point")
+//!     .field("x", CType::scalar(Scalar::Int))
+//!     .field("y", CType::scalar(Scalar::Int))
+//!     .build()?;
+//! let mut p = CData::new(&point)?;
+//! p.set("y", Value::Int(-7))?;
+//! assert_eq!(p.get("y")?, Value::Int(-7));
+//! assert_eq!(p.as_bytes()[4..8], (-7i32).to_ne_bytes());
+//! # Ok::<(), ctypes_core::Error>(())
+//! ```
+
+mod error;
+pub mod layout;
+mod mem;
+mod ty;
+
+pub use error::{Error, RecordProblem, Result};
+pub use layout::{ByteOrder, LayoutRules};
+pub use mem::*;
+pub use ty::*;

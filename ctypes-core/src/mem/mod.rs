@@ -1,0 +1,1 @@
+//! Memory objects: typed views of C memory.

@@ -1,0 +1,254 @@
+//! `CType`: the shared, immutable handle to a C type.
+
+use std::sync::{Arc, LazyLock};
+
+use super::record::{Record, RecordKind};
+use super::scalar::Scalar;
+use super::signature::Signature;
+use crate::error::{Error, Result};
+
+/// A C type described at run time.
+///
+/// A `CType` is a cheap handle (one `Arc`): clone it freely. It is immutable, except that a
+/// record declared with [`CType::declare_struct`] is completed once, later.
+///
+/// Equality is structural for scalars, pointers, arrays and function types, and identity for
+/// records: two structs with the same fields are different types, as in C.
+///
+/// ```
+/// use ctypes_core::{CType, Scalar};
+///
+/// let int = CType::scalar(Scalar::Int);
+/// let matrix = int.array(3)?.array(2)?;
+/// assert_eq!(matrix.size()?, 24);
+/// assert_eq!(matrix.to_string(), "int [2][3]");
+/// assert_eq!(int.pointer().to_string(), "int *");
+/// # Ok::<(), ctypes_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct CType(Arc<TypeKind>);
+
+/// What a [`CType`] is.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum TypeKind {
+    /// `void`: the result of a function that returns nothing, and the target of `void *`.
+    Void,
+    /// A scalar.
+    Scalar(Scalar),
+    /// A pointer to the given type.
+    Pointer(CType),
+    /// An array of `len` elements.
+    Array {
+        /// The element type.
+        element: CType,
+        /// The number of elements.
+        len: usize,
+    },
+    /// A struct or union.
+    Record(Record),
+    /// A function type; a function pointer is a [`TypeKind::Pointer`] to one.
+    Function(Signature),
+}
+
+static SCALARS: LazyLock<Vec<CType>> = LazyLock::new(|| {
+    Scalar::ALL
+        .iter()
+        .map(|&s| CType(Arc::new(TypeKind::Scalar(s))))
+        .collect()
+});
+
+static VOID: LazyLock<CType> = LazyLock::new(|| CType(Arc::new(TypeKind::Void)));
+
+impl CType {
+    /// `void`.
+    pub fn void() -> CType {
+        VOID.clone()
+    }
+
+    /// A scalar type.
+    pub fn scalar(scalar: Scalar) -> CType {
+        let index = Scalar::ALL
+            .iter()
+            .position(|&s| s == scalar)
+            .expect("Scalar::ALL lists every scalar");
+        SCALARS[index].clone()
+    }
+
+    /// `void *`.
+    pub fn void_ptr() -> CType {
+        CType::void().pointer()
+    }
+
+    /// `char *`.
+    pub fn char_ptr() -> CType {
+        CType::scalar(Scalar::Char).pointer()
+    }
+
+    /// `wchar_t *`.
+    pub fn wchar_ptr() -> CType {
+        CType::scalar(Scalar::WcharT).pointer()
+    }
+
+    /// A pointer to this type. The target may be incomplete.
+    pub fn pointer(&self) -> CType {
+        CType(Arc::new(TypeKind::Pointer(self.clone())))
+    }
+
+    /// An array of `len` elements of this type, which must be complete.
+    pub fn array(&self, len: usize) -> Result<CType> {
+        let size = self.size_for("array element")?;
+        size.checked_mul(len)
+            .filter(|&total| total <= isize::MAX as usize)
+            .ok_or_else(|| Error::SizeOverflow(format!("{len} elements of `{self}`")))?;
+        Ok(CType(Arc::new(TypeKind::Array {
+            element: self.clone(),
+            len,
+        })))
+    }
+
+    /// A function type with this signature; `.pointer()` makes it a function pointer.
+    pub fn function(signature: Signature) -> CType {
+        CType(Arc::new(TypeKind::Function(signature)))
+    }
+
+    /// A pointer to a function with this signature.
+    pub fn function_pointer(signature: Signature) -> CType {
+        CType::function(signature).pointer()
+    }
+
+    pub(crate) fn from_record(record: Record) -> CType {
+        CType(Arc::new(TypeKind::Record(record)))
+    }
+
+    /// What this type is.
+    pub fn kind(&self) -> &TypeKind {
+        &self.0
+    }
+
+    /// The scalar, if this is one.
+    pub fn as_scalar(&self) -> Option<Scalar> {
+        match *self.0 {
+            TypeKind::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The record, if this is a struct or union.
+    pub fn as_record(&self) -> Option<&Record> {
+        match &*self.0 {
+            TypeKind::Record(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The pointed-to type, if this is a pointer.
+    pub fn pointee(&self) -> Option<&CType> {
+        match &*self.0 {
+            TypeKind::Pointer(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The element type and length, if this is an array.
+    pub fn as_array(&self) -> Option<(&CType, usize)> {
+        match &*self.0 {
+            TypeKind::Array { element, len } => Some((element, *len)),
+            _ => None,
+        }
+    }
+
+    /// The signature, if this is a function type.
+    pub fn as_function(&self) -> Option<&Signature> {
+        match &*self.0 {
+            TypeKind::Function(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Whether this is `void`.
+    pub fn is_void(&self) -> bool {
+        matches!(*self.0, TypeKind::Void)
+    }
+
+    /// Whether the size of this type is known: false for `void`, function types and records
+    /// declared but not yet defined.
+    pub fn is_complete(&self) -> bool {
+        match &*self.0 {
+            TypeKind::Void | TypeKind::Function(_) => false,
+            TypeKind::Record(r) => r.is_defined(),
+            TypeKind::Scalar(_) | TypeKind::Pointer(_) | TypeKind::Array { .. } => true,
+        }
+    }
+
+    /// `sizeof` this type.
+    pub fn size(&self) -> Result<usize> {
+        self.size_for("")
+    }
+
+    /// `_Alignof` this type.
+    pub fn align(&self) -> Result<usize> {
+        Ok(match &*self.0 {
+            TypeKind::Scalar(s) => s.align(),
+            TypeKind::Pointer(_) => core::mem::align_of::<*const u8>(),
+            TypeKind::Array { element, .. } => element.align()?,
+            TypeKind::Record(r) => r.definition_for("")?.align(),
+            TypeKind::Void | TypeKind::Function(_) => return Err(self.incomplete("")),
+        })
+    }
+
+    pub(crate) fn size_for(&self, context: &str) -> Result<usize> {
+        Ok(match &*self.0 {
+            TypeKind::Scalar(s) => s.size(),
+            TypeKind::Pointer(_) => core::mem::size_of::<*const u8>(),
+            TypeKind::Array { element, len } => element.size_for(context)? * len,
+            TypeKind::Record(r) => r.definition_for(context)?.size(),
+            TypeKind::Void | TypeKind::Function(_) => return Err(self.incomplete(context)),
+        })
+    }
+
+    pub(crate) fn incomplete(&self, context: &str) -> Error {
+        Error::Incomplete {
+            ty: self.to_string(),
+            context: context.to_owned(),
+        }
+    }
+
+    /// Whether two handles are the same type object (not just equal types).
+    pub fn same_object(&self, other: &CType) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// Whether this is a record of the given kind.
+    pub fn is_record_of(&self, kind: RecordKind) -> bool {
+        self.as_record().is_some_and(|r| r.kind() == kind)
+    }
+}
+
+impl PartialEq for CType {
+    fn eq(&self, other: &CType) -> bool {
+        if Arc::ptr_eq(&self.0, &other.0) {
+            return true;
+        }
+        match (&*self.0, &*other.0) {
+            (TypeKind::Void, TypeKind::Void) => true,
+            (TypeKind::Scalar(a), TypeKind::Scalar(b)) => a == b,
+            (TypeKind::Pointer(a), TypeKind::Pointer(b)) => a == b,
+            (
+                TypeKind::Array { element: a, len: m },
+                TypeKind::Array { element: b, len: n },
+            ) => m == n && a == b,
+            (TypeKind::Function(a), TypeKind::Function(b)) => a == b,
+            // Records are equal only to themselves, which the identity test above covers.
+            _ => false,
+        }
+    }
+}
+
+impl Eq for CType {}
+
+impl std::fmt::Debug for CType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CType({self})")
+    }
+}

@@ -1,0 +1,188 @@
+//! Printing types as C declarations.
+
+use std::fmt::{self, Write};
+
+use super::ctype::{CType, TypeKind};
+use super::record::{Field, RecordDef};
+use super::signature::Signature;
+use crate::layout::{ByteOrder, LayoutRules};
+
+impl CType {
+    /// The C declaration of `name` with this type: `int (*name)[3]`, `void (*cb)(int)`.
+    pub fn declaration(&self, name: &str) -> String {
+        let mut out = String::new();
+        declarator(self, name.to_owned(), &mut out);
+        out
+    }
+
+    /// The full definition of a record with each member's offset and size as comments, and the
+    /// record's size and alignment; for other types, the same as `to_string()`. `{:#}` prints
+    /// this too.
+    ///
+    /// ```
+    /// use ctypes_core::{CType, Scalar};
+    ///
+    /// let point = CType::struct_builder("point")
+    ///     .field("x", CType::scalar(Scalar::Short))
+    ///     .field("y", CType::scalar(Scalar::Int))
+    ///     .build()?;
+    /// assert_eq!(
+    ///     point.definition(),
+    ///     "struct point {\n    short x; /* offset 0, size 2 */\n    int y; /* offset 4, size 4 */\n}; /* size 8, align 4 */"
+    /// );
+    /// # Ok::<(), ctypes_core::Error>(())
+    /// ```
+    pub fn definition(&self) -> String {
+        let mut out = String::new();
+        match self.as_record() {
+            Some(record) => match record.definition() {
+                Some(def) => {
+                    write_record_body(self, def, 0, 0, &mut out);
+                    let _ = write!(out, "; /* size {}, align {} */", def.size(), def.align());
+                }
+                None => {
+                    let _ = write!(out, "{};", record.c_name());
+                }
+            },
+            None => out = self.to_string(),
+        }
+        out
+    }
+}
+
+impl fmt::Display for CType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() {
+            return f.write_str(&self.definition());
+        }
+        f.write_str(self.declaration("").trim_end())
+    }
+}
+
+/// Writes `ty` declaring `inner` (a name or an abstract declarator built so far).
+fn declarator(ty: &CType, inner: String, out: &mut String) {
+    match ty.kind() {
+        TypeKind::Void => base(out, "void", &inner),
+        TypeKind::Scalar(s) => base(out, s.c_name(), &inner),
+        TypeKind::Record(r) => base(out, &r.c_name(), &inner),
+        TypeKind::Pointer(target) => {
+            let inner = format!("*{inner}");
+            let wrap = matches!(target.kind(), TypeKind::Array { .. } | TypeKind::Function(_));
+            declarator(target, if wrap { format!("({inner})") } else { inner }, out);
+        }
+        TypeKind::Array { element, len } => declarator(element, format!("{inner}[{len}]"), out),
+        TypeKind::Function(sig) => {
+            let inner = format!("{inner}({})", parameter_list(sig));
+            declarator(sig.result(), inner, out);
+        }
+    }
+}
+
+fn base(out: &mut String, name: &str, inner: &str) {
+    out.push_str(name);
+    if !inner.is_empty() {
+        out.push(' ');
+        out.push_str(inner);
+    }
+}
+
+fn parameter_list(sig: &Signature) -> String {
+    let mut parts: Vec<String> = sig.args().iter().map(CType::to_string).collect();
+    if sig.is_variadic() {
+        parts.push("...".to_owned());
+    }
+    if parts.is_empty() {
+        "void".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Writes `struct tag attrs { members }` with members indented by `depth` levels; `base` is the
+/// record's offset within the outermost record, so nested members show absolute offsets.
+fn write_record_body(ty: &CType, def: &RecordDef, depth: usize, base: usize, out: &mut String) {
+    let record = ty.as_record().expect("caller passes a record");
+    out.push_str(record.kind().keyword());
+    if let Some(tag) = record.tag() {
+        let _ = write!(out, " {tag}");
+    }
+    write_attributes(def, out);
+    out.push_str(" {\n");
+    for field in def.fields() {
+        write_member(field, depth + 1, base, out);
+    }
+    let _ = write!(out, "{:indent$}}}", "", indent = depth * 4);
+}
+
+fn write_attributes(def: &RecordDef, out: &mut String) {
+    let mut attrs = Vec::new();
+    if def.rules() != LayoutRules::NATIVE {
+        attrs.push(match def.rules() {
+            LayoutRules::Msvc => "ms_struct".to_owned(),
+            LayoutRules::SysV => "gcc_struct".to_owned(),
+        });
+    }
+    if let Some(pack) = def.pack() {
+        attrs.push(format!("pack({pack})"));
+    }
+    if let Some(align) = def.align_attr() {
+        attrs.push(format!("aligned({align})"));
+    }
+    if def.byte_order() != ByteOrder::NATIVE {
+        let order = match def.byte_order() {
+            ByteOrder::Big => "big-endian",
+            ByteOrder::Little => "little-endian",
+        };
+        attrs.push(format!("scalar_storage_order(\"{order}\")"));
+    }
+    if !attrs.is_empty() {
+        let _ = write!(out, " __attribute__(({}))", attrs.join(", "));
+    }
+}
+
+fn write_member(field: &Field, depth: usize, base: usize, out: &mut String) {
+    let _ = write!(out, "{:indent$}", "", indent = depth * 4);
+    let offset = base + field.offset();
+    match field.ty().as_record().and_then(|r| r.definition()) {
+        Some(inner) if field.is_anonymous() => {
+            write_record_body(field.ty(), inner, depth, offset, out);
+        }
+        _ => out.push_str(&field.ty().declaration(field.name().unwrap_or(""))),
+    }
+    match field.bit_width() {
+        Some(width) => {
+            let _ = write!(
+                out,
+                " : {width}; /* offset {offset}, bit {}, width {width} */",
+                field.bit_offset()
+            );
+        }
+        None => {
+            let _ = write!(out, "; /* offset {offset}, size {} */", field.size());
+        }
+    }
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{CType, Scalar, Signature};
+
+    #[test]
+    fn declarators_nest_like_c() {
+        let int = CType::scalar(Scalar::Int);
+        let arr = int.array(3).unwrap();
+        assert_eq!(arr.pointer().declaration("p"), "int (*p)[3]");
+        assert_eq!(int.pointer().array(4).unwrap().declaration("a"), "int *a[4]");
+        let cb = CType::function_pointer(Signature::new(vec![int.clone()], CType::void()));
+        assert_eq!(cb.declaration("cb"), "void (*cb)(int)");
+        assert_eq!(cb.to_string(), "void (*)(int)");
+        let none = CType::function_pointer(Signature::new(vec![], int.clone()));
+        assert_eq!(none.array(2).unwrap().declaration("t"), "int (*t[2])(void)");
+        let returns_fp = Signature::new(vec![int.clone()], cb);
+        assert_eq!(
+            CType::function_pointer(returns_fp).declaration("f"),
+            "void (*(*f)(int))(int)"
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! Runtime C type objects.
+
+mod ctype;
+mod display;
+mod record;
+mod scalar;
+mod signature;
+
+pub use ctype::{CType, TypeKind};
+pub use record::{Field, Record, RecordBuilder, RecordDef, RecordKind};
+pub use scalar::{LongDoubleFormat, Scalar, ScalarClass};
+pub use signature::Signature;
