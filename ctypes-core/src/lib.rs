@@ -10,10 +10,10 @@
 //!     .field("x", CType::scalar(Scalar::Int))
 //!     .field("y", CType::scalar(Scalar::Int))
 //!     .build()?;
-//! let mut p = CData::new(&point)?;
+//! let p = CData::new(&point)?;
 //! p.set("y", Value::Int(-7))?;
 //! assert_eq!(p.get("y")?, Value::Int(-7));
-//! assert_eq!(p.as_bytes()[4..8], (-7i32).to_ne_bytes());
+//! assert_eq!(p.to_bytes()[4..8], (-7i32).to_ne_bytes());
 //! # Ok::<(), ctypes_core::Error>(())
 //! ```
 

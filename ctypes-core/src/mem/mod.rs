@@ -1,1 +1,15 @@
 //! Memory objects: typed views of C memory.
+
+mod codec;
+mod data;
+mod ops;
+mod path;
+mod pointer;
+mod storage;
+mod string;
+mod value;
+
+pub use data::CData;
+pub use ops::{memmove, memset};
+pub use string::{string_at, wstring_at};
+pub use value::{LongDouble, Value};

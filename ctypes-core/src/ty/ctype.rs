@@ -234,10 +234,9 @@ impl PartialEq for CType {
             (TypeKind::Void, TypeKind::Void) => true,
             (TypeKind::Scalar(a), TypeKind::Scalar(b)) => a == b,
             (TypeKind::Pointer(a), TypeKind::Pointer(b)) => a == b,
-            (
-                TypeKind::Array { element: a, len: m },
-                TypeKind::Array { element: b, len: n },
-            ) => m == n && a == b,
+            (TypeKind::Array { element: a, len: m }, TypeKind::Array { element: b, len: n }) => {
+                m == n && a == b
+            }
             (TypeKind::Function(a), TypeKind::Function(b)) => a == b,
             // Records are equal only to themselves, which the identity test above covers.
             _ => false,

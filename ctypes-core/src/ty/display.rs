@@ -67,7 +67,10 @@ fn declarator(ty: &CType, inner: String, out: &mut String) {
         TypeKind::Record(r) => base(out, &r.c_name(), &inner),
         TypeKind::Pointer(target) => {
             let inner = format!("*{inner}");
-            let wrap = matches!(target.kind(), TypeKind::Array { .. } | TypeKind::Function(_));
+            let wrap = matches!(
+                target.kind(),
+                TypeKind::Array { .. } | TypeKind::Function(_)
+            );
             declarator(target, if wrap { format!("({inner})") } else { inner }, out);
         }
         TypeKind::Array { element, len } => declarator(element, format!("{inner}[{len}]"), out),
@@ -173,7 +176,10 @@ mod tests {
         let int = CType::scalar(Scalar::Int);
         let arr = int.array(3).unwrap();
         assert_eq!(arr.pointer().declaration("p"), "int (*p)[3]");
-        assert_eq!(int.pointer().array(4).unwrap().declaration("a"), "int *a[4]");
+        assert_eq!(
+            int.pointer().array(4).unwrap().declaration("a"),
+            "int *a[4]"
+        );
         let cb = CType::function_pointer(Signature::new(vec![int.clone()], CType::void()));
         assert_eq!(cb.declaration("cb"), "void (*cb)(int)");
         assert_eq!(cb.to_string(), "void (*)(int)");

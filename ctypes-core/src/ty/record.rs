@@ -316,7 +316,13 @@ impl RecordBuilder {
         }
     }
 
-    fn member(mut self, name: Option<&str>, ty: CType, bit_width: Option<u32>, anonymous: bool) -> Self {
+    fn member(
+        mut self,
+        name: Option<&str>,
+        ty: CType,
+        bit_width: Option<u32>,
+        anonymous: bool,
+    ) -> Self {
         self.members.push(MemberDecl {
             name: name.map(str::to_owned),
             ty,
@@ -416,7 +422,10 @@ impl RecordBuilder {
         let mut shapes = Vec::with_capacity(self.members.len());
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (index, member) in self.members.iter().enumerate() {
-            let shown = member.name.as_deref().map_or_else(|| format!("#{index}"), str::to_owned);
+            let shown = member
+                .name
+                .as_deref()
+                .map_or_else(|| format!("#{index}"), str::to_owned);
             let fail = |problem| invalid(Some(&shown), problem);
             if contains_by_value(&member.ty, this) {
                 return Err(fail(RecordProblem::ContainsItself));
@@ -446,7 +455,9 @@ impl RecordBuilder {
             }
             if member.anonymous {
                 let Some(inner) = member.ty.as_record().and_then(Record::definition) else {
-                    return Err(fail(RecordProblem::AnonymousNotRecord(member.ty.to_string())));
+                    return Err(fail(RecordProblem::AnonymousNotRecord(
+                        member.ty.to_string(),
+                    )));
                 };
                 for (name, path) in &inner.by_name {
                     let mut full = vec![index];
@@ -473,7 +484,8 @@ impl RecordBuilder {
             pack: self.pack.map(|n| n as u64),
             align: self.align.map(|n| n as u64),
         };
-        let computed = layout::lay_out(&shape, &shapes).ok_or_else(|| invalid(None, RecordProblem::TooLarge))?;
+        let computed = layout::lay_out(&shape, &shapes)
+            .ok_or_else(|| invalid(None, RecordProblem::TooLarge))?;
         let fields = self
             .members
             .into_iter()

@@ -96,7 +96,10 @@ pub enum ScalarClass {
 /// Rust has no `long double`; these are the C ABI's figures: the x87 80-bit format padded to 16
 /// bytes on x86-64 System V, 12 bytes on i386 System V, IEEE binary128 on AArch64 and RISC-V
 /// Linux, and the same as `double` on Windows and Apple's AArch64.
-const LONG_DOUBLE: (usize, usize) = if cfg!(any(windows, all(target_vendor = "apple", target_arch = "aarch64"))) {
+const LONG_DOUBLE: (usize, usize) = if cfg!(any(
+    windows,
+    all(target_vendor = "apple", target_arch = "aarch64")
+)) {
     (8, 8)
 } else if cfg!(target_arch = "x86") {
     (12, 4)
@@ -251,7 +254,9 @@ impl Scalar {
         // `MIN != 0` is how the target's signedness shows, for the types whose signedness
         // C leaves to the platform.
         const fn signed_if(min_is_negative: bool) -> ScalarClass {
-            ScalarClass::Integer { signed: min_is_negative }
+            ScalarClass::Integer {
+                signed: min_is_negative,
+            }
         }
         match self {
             Scalar::Bool => ScalarClass::Bool,
@@ -334,10 +339,7 @@ mod tests {
     fn integer_ranges_follow_size_and_sign() {
         assert_eq!(Scalar::UChar.int_range(), Some((0, 255)));
         assert_eq!(Scalar::Int16.int_range(), Some((-32768, 32767)));
-        assert_eq!(
-            Scalar::UInt64.int_range(),
-            Some((0, u64::MAX as i128))
-        );
+        assert_eq!(Scalar::UInt64.int_range(), Some((0, u64::MAX as i128)));
         assert_eq!(Scalar::Bool.int_range(), Some((0, 1)));
         assert_eq!(Scalar::Double.int_range(), None);
     }

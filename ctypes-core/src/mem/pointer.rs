@@ -1,0 +1,170 @@
+//! Pointers between memory objects: making them, storing them, following them.
+//!
+//! A pointer made from a memory object records, in the memory that holds the pointer, which
+//! object it was made from; that keeps the object alive and lets the pointer be followed safely.
+//! Following it checks that the address it holds still lies inside that object's memory, so a
+//! pointer overwritten with a raw address, or left stale by a resize, is refused rather than
+//! followed. Other addresses are followed only through the `unsafe` methods.
+
+use std::ffi::c_void;
+
+use super::data::CData;
+use super::storage::{Storage, Target};
+use super::value::Value;
+use crate::error::{Error, Result};
+use crate::layout::ByteOrder;
+use crate::ty::CType;
+
+impl CData {
+    /// A new pointer object (of type `target`'s type `*`) that points at `target` and keeps it
+    /// alive.
+    ///
+    /// ```
+    /// use ctypes_core::{CData, CType, Scalar, Value};
+    ///
+    /// let n = CData::new(&CType::scalar(Scalar::Int))?;
+    /// let p = CData::pointer_to(&n)?;
+    /// p.deref()?.set_value(42)?;
+    /// assert_eq!(n.value()?, Value::Int(42));
+    /// # Ok::<(), ctypes_core::Error>(())
+    /// ```
+    pub fn pointer_to(target: &CData) -> Result<CData> {
+        let pointer = CData::new(&target.ty().pointer())?;
+        pointer.set_pointer(target)?;
+        Ok(pointer)
+    }
+
+    /// A `void *` to the byte `offset` bytes into this object, keeping it alive (C's
+    /// `(char *)&obj + offset`, as a call argument).
+    pub fn byref(&self, offset: usize) -> Result<CData> {
+        let address = self.addressof()?;
+        if offset > self.size() {
+            return Err(Error::OutOfRange {
+                what: "byref",
+                offset,
+                end: offset,
+                size: self.size(),
+            });
+        }
+        let pointer = CData::new(&CType::void_ptr())?;
+        pointer.set_value(Value::Pointer(address as usize + offset))?;
+        pointer.storage().keep(
+            0,
+            Some(Target {
+                storage: self.storage().clone(),
+            }),
+        );
+        Ok(pointer)
+    }
+
+    /// Makes this pointer point at `target` (whose type must be the pointer's target type, or
+    /// anything for `void *`), keeping `target` alive as long as this memory.
+    pub fn set_pointer(&self, target: &CData) -> Result<()> {
+        let pointee = self.pointee_type()?;
+        if !pointee.is_void() && pointee != target.ty() {
+            return Err(Error::TypeMismatch {
+                expected: format!("an object of type `{pointee}`"),
+                found: target.ty().to_string(),
+            });
+        }
+        let address = target.addressof()?;
+        self.set_value(Value::Pointer(address as usize))?;
+        self.storage().keep(
+            self.offset(),
+            Some(Target {
+                storage: target.storage().clone(),
+            }),
+        );
+        Ok(())
+    }
+
+    /// Sets this pointer to `NULL`.
+    pub fn set_null(&self) -> Result<()> {
+        self.pointee_type()?;
+        self.set_value(Value::Pointer(0))
+    }
+
+    /// Whether this pointer is `NULL`.
+    pub fn is_null(&self) -> Result<bool> {
+        self.pointee_type()?;
+        Ok(self.value()? == Value::Pointer(0))
+    }
+
+    /// The object this pointer points at (`*p`); an error for `NULL`, for an incomplete target
+    /// type, and for an address that is not inside the object the pointer was made from.
+    pub fn deref(&self) -> Result<CData> {
+        self.index(0)
+    }
+
+    /// `p[index]`: the object `index` elements past where this pointer points, which must lie
+    /// inside the object the pointer was made from.
+    pub fn index(&self, index: isize) -> Result<CData> {
+        let pointee = self.pointee_type()?.clone();
+        let size = pointee.size_for("dereferencing a pointer")?;
+        let address = self.address()?;
+        let Some(target) = self.storage().kept(self.offset()) else {
+            return Err(self.not_followable("it was not made from a memory object"));
+        };
+        let base = target.storage.address(0) as usize;
+        let wanted = (address as isize)
+            .checked_add(
+                index
+                    .checked_mul(size as isize)
+                    .ok_or_else(|| self.not_followable("the index overflows"))?,
+            )
+            .ok_or_else(|| self.not_followable("the index overflows"))?
+            as usize;
+        let offset = wanted.wrapping_sub(base);
+        if wanted < base || offset + size > target.storage.len() {
+            return Err(Error::OutOfRange {
+                what: "pointer target",
+                offset,
+                end: offset.wrapping_add(size),
+                size: target.storage.len(),
+            });
+        }
+        Ok(view_in(&target.storage, &pointee, offset))
+    }
+
+    /// `*p` for any address: a view of the pointed-to object with nothing kept alive.
+    ///
+    /// # Safety
+    /// As for [`CData::from_address`] at the address this pointer holds.
+    pub unsafe fn deref_unchecked(&self) -> Result<CData> {
+        let pointee = self.pointee_type()?.clone();
+        let address = self.address()?;
+        // SAFETY: the caller vouches for the memory at the address, as `from_address` requires.
+        unsafe { CData::from_address(&pointee, address as *mut c_void) }
+    }
+
+    fn pointee_type(&self) -> Result<&CType> {
+        self.ty().pointee().ok_or_else(|| Error::TypeMismatch {
+            expected: "a pointer".to_owned(),
+            found: self.ty().to_string(),
+        })
+    }
+
+    /// The non-NULL address this pointer holds.
+    fn address(&self) -> Result<usize> {
+        match self.value()? {
+            Value::Pointer(0) => Err(Error::NullPointer(self.ty().to_string())),
+            Value::Pointer(address) => Ok(address),
+            _ => unreachable!("a pointer reads as Value::Pointer"),
+        }
+    }
+
+    fn not_followable(&self, why: &str) -> Error {
+        Error::TypeMismatch {
+            expected: format!("a `{}` that points into memory it keeps alive", self.ty()),
+            found: format!("a pointer that cannot be followed safely: {why}"),
+        }
+    }
+}
+
+fn view_in(storage: &std::rc::Rc<Storage>, ty: &CType, offset: usize) -> CData {
+    let order = ty
+        .as_record()
+        .and_then(|r| r.definition())
+        .map_or(ByteOrder::NATIVE, |d| d.byte_order());
+    CData::in_storage(storage, ty, offset, order)
+}

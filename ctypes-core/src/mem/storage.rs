@@ -1,0 +1,208 @@
+//! The memory behind memory objects: an aligned, zeroed heap block this crate owns, or a block
+//! at an address someone else owns.
+
+use std::alloc::{self, Layout};
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::ptr::NonNull;
+use std::rc::Rc;
+
+use crate::error::{Error, Result};
+
+/// A block of memory shared by a memory object and every view of it.
+///
+/// Reads and writes go through raw pointers and are checked against the block's length, so no
+/// Rust reference to the bytes ever exists: views may overlap freely. The block is not `Sync`
+/// and not `Send` (it is reached through `Rc`), which is what makes that sound.
+pub(crate) struct Storage {
+    base: Cell<NonNull<u8>>,
+    len: Cell<usize>,
+    kind: StorageKind,
+    /// What pointers stored in this block keep alive, by the offset of the pointer.
+    keepalive: RefCell<HashMap<usize, Target>>,
+}
+
+enum StorageKind {
+    /// Allocated here with this alignment; freed on drop.
+    Owned { align: usize },
+    /// Owned elsewhere; `_owner`, if any, keeps it valid.
+    Foreign { _owner: Option<Rc<dyn Any>> },
+}
+
+/// The memory a pointer made from a memory object points into.
+#[derive(Clone)]
+pub(crate) struct Target {
+    pub(crate) storage: Rc<Storage>,
+}
+
+impl Storage {
+    /// A zeroed block of `len` bytes aligned to `align` (a power of two).
+    pub(crate) fn zeroed(len: usize, align: usize) -> Result<Rc<Storage>> {
+        let layout = block_layout(len, align)?;
+        // SAFETY: `block_layout` never returns a zero-size layout.
+        let raw = unsafe { alloc::alloc_zeroed(layout) };
+        let Some(base) = NonNull::new(raw) else {
+            alloc::handle_alloc_error(layout)
+        };
+        Ok(Rc::new(Storage {
+            base: Cell::new(base),
+            len: Cell::new(len),
+            kind: StorageKind::Owned { align },
+            keepalive: RefCell::new(HashMap::new()),
+        }))
+    }
+
+    /// A block at `base` of `len` bytes that this crate does not own.
+    ///
+    /// # Safety
+    /// `base` must be valid for reads and writes of `len` bytes for as long as the returned
+    /// storage (or anything made from it) lives; `owner`, if given, may be what guarantees it.
+    pub(crate) unsafe fn foreign(
+        base: NonNull<u8>,
+        len: usize,
+        owner: Option<Rc<dyn Any>>,
+    ) -> Rc<Storage> {
+        Rc::new(Storage {
+            base: Cell::new(base),
+            len: Cell::new(len),
+            kind: StorageKind::Foreign { _owner: owner },
+            keepalive: RefCell::new(HashMap::new()),
+        })
+    }
+
+    /// The block's current length.
+    pub(crate) fn len(&self) -> usize {
+        self.len.get()
+    }
+
+    /// The address of byte `offset`; `offset` must not exceed the length.
+    pub(crate) fn address(&self, offset: usize) -> *mut u8 {
+        debug_assert!(offset <= self.len());
+        // SAFETY: `offset` is within the block (or one past it), so the result stays within
+        // the same allocation.
+        unsafe { self.base.get().as_ptr().add(offset) }
+    }
+
+    /// Whether the block is owned by this crate.
+    pub(crate) fn is_owned(&self) -> bool {
+        matches!(self.kind, StorageKind::Owned { .. })
+    }
+
+    fn check(&self, what: &'static str, offset: usize, len: usize) -> Result<()> {
+        match offset.checked_add(len) {
+            Some(end) if end <= self.len() => Ok(()),
+            _ => Err(Error::OutOfRange {
+                what,
+                offset,
+                end: offset.saturating_add(len),
+                size: self.len(),
+            }),
+        }
+    }
+
+    /// Copies `out.len()` bytes at `offset` into `out`.
+    pub(crate) fn read(&self, offset: usize, out: &mut [u8]) -> Result<()> {
+        self.check("read", offset, out.len())?;
+        // SAFETY: the range was checked to lie inside the block, which is valid for reads (an
+        // owned block by allocation, a foreign one by the promise of `Storage::foreign`); `out`
+        // is a distinct Rust buffer, so the ranges do not overlap.
+        unsafe {
+            std::ptr::copy_nonoverlapping(self.address(offset), out.as_mut_ptr(), out.len());
+        }
+        Ok(())
+    }
+
+    /// Copies `bytes` to `offset`.
+    pub(crate) fn write(&self, offset: usize, bytes: &[u8]) -> Result<()> {
+        self.check("write", offset, bytes.len())?;
+        // SAFETY: as in `read`, for writes; no Rust reference into the block exists.
+        unsafe {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.address(offset), bytes.len());
+        }
+        Ok(())
+    }
+
+    /// Copies `len` bytes from `src` at `src_offset` to `self` at `offset`; the ranges may
+    /// overlap.
+    pub(crate) fn copy_from(
+        &self,
+        offset: usize,
+        src: &Storage,
+        src_offset: usize,
+        len: usize,
+    ) -> Result<()> {
+        self.check("memmove destination", offset, len)?;
+        src.check("memmove source", src_offset, len)?;
+        // SAFETY: both ranges were checked to lie inside their blocks; `copy` allows overlap.
+        unsafe { std::ptr::copy(src.address(src_offset), self.address(offset), len) };
+        Ok(())
+    }
+
+    /// Sets `len` bytes at `offset` to `byte`.
+    pub(crate) fn fill(&self, offset: usize, byte: u8, len: usize) -> Result<()> {
+        self.check("memset", offset, len)?;
+        // SAFETY: the range was checked to lie inside the block.
+        unsafe { std::ptr::write_bytes(self.address(offset), byte, len) };
+        Ok(())
+    }
+
+    /// Grows an owned block to `new_len` bytes, zeroing the new bytes. The block may move.
+    pub(crate) fn grow(&self, new_len: usize) -> Result<()> {
+        let StorageKind::Owned { align } = self.kind else {
+            return Err(Error::TypeMismatch {
+                expected: "memory owned by this object".to_owned(),
+                found: "foreign memory".to_owned(),
+            });
+        };
+        let old_len = self.len();
+        if new_len <= old_len {
+            return Ok(());
+        }
+        let old_layout = block_layout(old_len, align)?;
+        block_layout(new_len, align)?;
+        // SAFETY: the block was allocated with `old_layout` (see `zeroed`; every later `grow`
+        // updates `len`, from which the layout is recomputed), and `new_len` was checked to form
+        // a valid layout with the same alignment.
+        let raw = unsafe { alloc::realloc(self.base.get().as_ptr(), old_layout, new_len) };
+        let Some(base) = NonNull::new(raw) else {
+            alloc::handle_alloc_error(block_layout(new_len, align)?)
+        };
+        // SAFETY: the new block holds `new_len` bytes; the tail past `old_len` is fresh.
+        unsafe { std::ptr::write_bytes(base.as_ptr().add(old_len), 0, new_len - old_len) };
+        self.base.set(base);
+        self.len.set(new_len);
+        Ok(())
+    }
+
+    /// Records that the pointer stored at `offset` points into `target`.
+    pub(crate) fn keep(&self, offset: usize, target: Option<Target>) {
+        let mut map = self.keepalive.borrow_mut();
+        match target {
+            Some(t) => map.insert(offset, t),
+            None => map.remove(&offset),
+        };
+    }
+
+    /// What the pointer stored at `offset` was made from, if it was made from a memory object.
+    pub(crate) fn kept(&self, offset: usize) -> Option<Target> {
+        self.keepalive.borrow().get(&offset).cloned()
+    }
+}
+
+impl Drop for Storage {
+    fn drop(&mut self) {
+        if let StorageKind::Owned { align } = self.kind {
+            let layout = block_layout(self.len(), align).expect("layout was valid when allocated");
+            // SAFETY: the block was allocated (or last reallocated) with exactly this layout.
+            unsafe { alloc::dealloc(self.base.get().as_ptr(), layout) };
+        }
+    }
+}
+
+/// The allocation layout for a block: at least one byte, so that zero-size types still get a
+/// distinct, aligned address.
+fn block_layout(len: usize, align: usize) -> Result<Layout> {
+    Layout::from_size_align(len.max(1), align)
+        .map_err(|_| Error::SizeOverflow(format!("{len} bytes aligned to {align}")))
+}
