@@ -26,3 +26,8 @@ pub use error::{Error, RecordProblem, Result};
 pub use layout::{ByteOrder, LayoutRules};
 pub use mem::*;
 pub use ty::*;
+
+/// The README's examples, compiled and run as documentation tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -37,8 +37,14 @@ impl CType {
         match self.as_record() {
             Some(record) => match record.definition() {
                 Some(def) => {
+                    if let Some(pack) = def.pack() {
+                        let _ = writeln!(out, "#pragma pack(push, {pack})");
+                    }
                     write_record_body(self, def, 0, 0, &mut out);
                     let _ = write!(out, "; /* size {}, align {} */", def.size(), def.align());
+                    if def.pack().is_some() {
+                        out.push_str("\n#pragma pack(pop)");
+                    }
                 }
                 None => {
                     let _ = write!(out, "{};", record.c_name());
@@ -110,6 +116,10 @@ fn write_record_body(ty: &CType, def: &RecordDef, depth: usize, base: usize, out
         let _ = write!(out, " {tag}");
     }
     write_attributes(def, out);
+    if let (Some(pack), true) = (def.pack(), depth > 0) {
+        // `#pragma pack` cannot appear inside a member list.
+        let _ = write!(out, " /* pack({pack}) */");
+    }
     out.push_str(" {\n");
     for field in def.fields() {
         write_member(field, depth + 1, base, out);
@@ -124,9 +134,6 @@ fn write_attributes(def: &RecordDef, out: &mut String) {
             LayoutRules::Msvc => "ms_struct".to_owned(),
             LayoutRules::SysV => "gcc_struct".to_owned(),
         });
-    }
-    if let Some(pack) = def.pack() {
-        attrs.push(format!("pack({pack})"));
     }
     if let Some(align) = def.align_attr() {
         attrs.push(format!("aligned({align})"));
