@@ -57,6 +57,9 @@ pub(crate) fn store(value: u128, out: &mut [u8], order: ByteOrder) {
 
 /// Sign-extends the low `bits` bits of `raw`.
 fn sign_extend(raw: u128, bits: u32) -> i128 {
+    if bits == 0 {
+        return 0;
+    }
     let shift = 128 - bits;
     ((raw << shift) as i128) >> shift
 }
@@ -180,6 +183,8 @@ fn integer_bits(scalar: Scalar, bits: u32, value: Value, overflow: Overflow) -> 
         return Err(mismatch(&format!("an integer for `{scalar}`"), value));
     };
     let (min, max) = match scalar.class() {
+        // A zero-width bit-field holds nothing but 0.
+        _ if bits == 0 => (0, 0),
         ScalarClass::Bool => (0, 1),
         ScalarClass::Integer { signed: true } => {
             (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
@@ -298,6 +303,37 @@ mod tests {
                 ByteOrder::Little
             ),
             Value::Int(-1)
+        );
+    }
+
+    #[test]
+    fn zero_width_bit_fields_hold_only_zero() {
+        assert_eq!(
+            decode_bits(Scalar::Int, &[0xff], 3, 0, ByteOrder::Little),
+            Value::Int(0)
+        );
+        let mut bytes = [0xffu8];
+        encode_bits(
+            Scalar::Int,
+            Value::Int(0),
+            &mut bytes,
+            (3, 0),
+            ByteOrder::Big,
+            Overflow::Refuse,
+        )
+        .unwrap();
+        assert_eq!(bytes, [0xff]);
+        let err = encode_bits(
+            Scalar::Int,
+            Value::Int(1),
+            &mut bytes,
+            (3, 0),
+            ByteOrder::Big,
+            Overflow::Refuse,
+        );
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "value 1 does not fit in `int : 0`"
         );
     }
 

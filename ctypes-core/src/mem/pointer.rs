@@ -115,7 +115,10 @@ impl CData {
             .ok_or_else(|| self.not_followable("the index overflows"))?
             as usize;
         let offset = wanted.wrapping_sub(base);
-        if wanted < base || offset + size > target.storage.len() {
+        let fits = offset
+            .checked_add(size)
+            .is_some_and(|end| end <= target.storage.len());
+        if wanted < base || !fits {
             return Err(Error::OutOfRange {
                 what: "pointer target",
                 offset,
