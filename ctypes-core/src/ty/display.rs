@@ -112,10 +112,11 @@ fn parameter_list(sig: &Signature) -> String {
 fn write_record_body(ty: &CType, def: &RecordDef, depth: usize, base: usize, out: &mut String) {
     let record = ty.as_record().expect("caller passes a record");
     out.push_str(record.kind().keyword());
+    // Attributes go between the keyword and the tag: `struct tag __attribute__((...)) {` is not C.
+    write_attributes(def, out);
     if let Some(tag) = record.tag() {
         let _ = write!(out, " {tag}");
     }
-    write_attributes(def, out);
     if let (Some(pack), true) = (def.pack(), depth > 0) {
         // `#pragma pack` cannot appear inside a member list.
         let _ = write!(out, " /* pack({pack}) */");
