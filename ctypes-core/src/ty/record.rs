@@ -397,6 +397,18 @@ impl RecordBuilder {
                 })
             }
         };
+        // `struct beta { ... }` never completes `struct alpha`; an untagged builder takes the
+        // declaration's tag.
+        if self.tag.is_some() && self.tag != record.tag {
+            return Err(Error::TypeMismatch {
+                expected: format!(
+                    "a declared {} {}",
+                    self.kind.keyword(),
+                    self.tag.as_deref().unwrap_or_default()
+                ),
+                found: declared.to_string(),
+            });
+        }
         if record.is_defined() {
             return Err(Error::AlreadyDefined(record.c_name()));
         }
