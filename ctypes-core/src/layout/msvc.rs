@@ -9,6 +9,12 @@
 //!   (capped) alignment.
 //! - A zero-width bit-field right after a bit-field closes the unit and aligns the next member to
 //!   its type; anywhere else it is ignored.
+//! - A union's members all start at 0. A bit-field makes the union as large as the bytes its bits
+//!   touch, not its whole storage unit (`#pragma pack(1) union { char a; long long b : 33; }` is
+//!   5 bytes under GCC's `ms_struct`), while it still gives its type's alignment. This is GCC's
+//!   behaviour, which the tests check against. Microsoft's compiler, as Clang's
+//!   `MicrosoftRecordLayoutBuilder` models it, does the opposite in unions: a bit-field reserves
+//!   its whole unit and gives no alignment.
 
 use super::{capped, round_up, FieldShape, Placed, RecordShape};
 
@@ -32,10 +38,8 @@ pub(super) fn place(record: &RecordShape, fields: &[FieldShape]) -> Placed {
             if field.bit_width != Some(0) {
                 align = align.max(member_align);
             }
-            let bits = match field.bit_width {
-                Some(0) => 0,
-                _ => type_bits,
-            };
+            // GCC's `ms_struct` counts only the bytes a bit-field's bits touch, not its unit.
+            let bits = field.bit_width.map_or(type_bits, u128::from);
             positions.push(0);
             end = end.max(bits);
             continue;

@@ -1,0 +1,56 @@
+//! Compiling and running a C program with the system C compiler.
+
+use std::io;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The C compiler: `$CC`, or `cc`.
+pub fn compiler() -> String {
+    std::env::var("CC").unwrap_or_else(|_| "cc".to_owned())
+}
+
+/// Compiles `source` as GNU C11 and runs it, returning what it printed.
+///
+/// Warnings are silenced (the generated programs store out-of-range constants on purpose); a
+/// compiler error or a failed run is an `Err` that carries the compiler's or the program's
+/// message. `name` names the temporary files, which are removed afterwards.
+pub fn compile_and_run(name: &str, source: &str) -> io::Result<String> {
+    static UNIQUE: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "ctypes-tests-{}-{}",
+        std::process::id(),
+        UNIQUE.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir)?;
+    let result = compile_and_run_in(&dir, name, source);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+fn compile_and_run_in(dir: &std::path::Path, name: &str, source: &str) -> io::Result<String> {
+    let c_file: PathBuf = dir.join(format!("{name}.c"));
+    let exe = dir.join(name);
+    std::fs::write(&c_file, source)?;
+    let compiled = Command::new(compiler())
+        .args(["-std=gnu11", "-O0", "-w", "-o"])
+        .arg(&exe)
+        .arg(&c_file)
+        .output()?;
+    if !compiled.status.success() {
+        return Err(io::Error::other(format!(
+            "{} failed on {name}.c:\n{}",
+            compiler(),
+            String::from_utf8_lossy(&compiled.stderr)
+        )));
+    }
+    let ran = Command::new(&exe).output()?;
+    if !ran.status.success() {
+        return Err(io::Error::other(format!(
+            "{name} exited with {}:\n{}",
+            ran.status,
+            String::from_utf8_lossy(&ran.stderr)
+        )));
+    }
+    String::from_utf8(ran.stdout).map_err(io::Error::other)
+}

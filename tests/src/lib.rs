@@ -1,0 +1,14 @@
+//! Shared helpers of the integration tests: random C records, the C compiler, and the bridge
+//! between a record described as C source and the same record built with `ctypes-core`.
+//!
+//! - [`model`]: a struct or union as a small syntax tree, printed as C and walked for its
+//!   members, paths and leaves;
+//! - [`random`]: a seeded generator of such records;
+//! - [`engine`]: the same record built with [`ctypes_core::CType`], paths resolved to places in
+//!   memory, and the bytes C's assignments are expected to leave there;
+//! - [`cc`]: compiling and running a C program with the system compiler.
+
+pub mod cc;
+pub mod engine;
+pub mod model;
+pub mod random;
