@@ -443,3 +443,147 @@ impl Case {
         (offsets, leaves)
     }
 }
+
+impl Case {
+    /// The features the case exercises, one entry per occurrence, so that a run can show it
+    /// covered what it should (see [`expected_features`]).
+    pub fn features(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (index, record) in self.records.iter().enumerate() {
+            record.features(index, false, &mut out);
+        }
+        out
+    }
+}
+
+impl RecordSpec {
+    fn features(&self, index: usize, anonymous: bool, out: &mut Vec<String>) {
+        let kind = self.kind.keyword();
+        out.push(kind.to_owned());
+        if anonymous {
+            out.push(format!("anonymous {kind}"));
+        }
+        if let Some(n) = self.pack {
+            out.push(format!("pack({n})"));
+        }
+        if self.align.is_some() {
+            out.push("aligned".to_owned());
+        }
+        if self.ms_struct {
+            out.push(format!("ms_struct {kind}"));
+        }
+        if self.big_endian {
+            out.push(format!("big-endian {kind}"));
+        }
+        for member in &self.members {
+            match member {
+                Member::Field { ty, .. } => ty.features(index, self, out),
+                Member::BitField {
+                    name,
+                    scalar,
+                    width,
+                } => {
+                    match (name, width) {
+                        (_, 0) => out.push("zero-width bit-field".to_owned()),
+                        (None, _) => out.push("unnamed bit-field".to_owned()),
+                        (Some(_), _) => out.push(format!("bit-field {}", scalar.c_name())),
+                    }
+                    if *width != 0 {
+                        for (on, what) in [
+                            (self.pack.is_some(), "packed"),
+                            (self.ms_struct, "ms_struct"),
+                            (self.big_endian, "big-endian"),
+                            (self.kind == Kind::Union, "union"),
+                        ] {
+                            if on {
+                                out.push(format!("{what} bit-field"));
+                            }
+                        }
+                    }
+                }
+                Member::Anonymous(inner) => inner.features(index, true, out),
+            }
+        }
+    }
+}
+
+impl FieldType {
+    fn features(&self, index: usize, record: &RecordSpec, out: &mut Vec<String>) {
+        match self {
+            FieldType::Scalar(s) => out.push(format!("field {}", s.c_name())),
+            FieldType::VoidPtr => out.push("void *".to_owned()),
+            FieldType::CharPtr => out.push("char *".to_owned()),
+            FieldType::RecordPtr(i) if *i == index => out.push("pointer to itself".to_owned()),
+            FieldType::RecordPtr(_) => out.push("pointer to a record".to_owned()),
+            FieldType::Record(_) => out.push("nested record".to_owned()),
+            FieldType::Array(element, _) => {
+                let mut dims = 1;
+                let mut inner = &**element;
+                while let FieldType::Array(e, _) = inner {
+                    dims += 1;
+                    inner = e;
+                }
+                out.push(format!("array of {dims} dimension(s)"));
+                match inner {
+                    FieldType::Record(_) => out.push("array of records".to_owned()),
+                    FieldType::Scalar(_) => out.push("array of scalars".to_owned()),
+                    _ => out.push("array of pointers".to_owned()),
+                }
+                inner.features(index, record, out);
+            }
+        }
+        let pointer = matches!(
+            self,
+            FieldType::VoidPtr | FieldType::CharPtr | FieldType::RecordPtr(_)
+        );
+        if pointer && record.big_endian {
+            out.push("pointer in a big-endian record".to_owned());
+        }
+    }
+}
+
+/// What a run of the default size must have covered.
+pub fn expected_features() -> Vec<String> {
+    let mut out: Vec<String> = [
+        "struct",
+        "union",
+        "anonymous struct",
+        "anonymous union",
+        "pack(1)",
+        "pack(2)",
+        "pack(4)",
+        "pack(8)",
+        "aligned",
+        "ms_struct struct",
+        "ms_struct union",
+        "big-endian struct",
+        "big-endian union",
+        "zero-width bit-field",
+        "unnamed bit-field",
+        "packed bit-field",
+        "ms_struct bit-field",
+        "big-endian bit-field",
+        "union bit-field",
+        "void *",
+        "char *",
+        "pointer to itself",
+        "pointer to a record",
+        "pointer in a big-endian record",
+        "nested record",
+        "array of 1 dimension(s)",
+        "array of 2 dimension(s)",
+        "array of 3 dimension(s)",
+        "array of records",
+        "array of scalars",
+        "array of pointers",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for scalar in Scalar::ALL {
+        out.push(format!("field {}", scalar.c_name()));
+        if scalar.is_integral() {
+            out.push(format!("bit-field {}", scalar.c_name()));
+        }
+    }
+    out
+}

@@ -8,8 +8,9 @@
 //!
 //! `CTYPES_LAYOUT_CASES` sets the number of records (default 500), `CTYPES_LAYOUT_SEED` the
 //! seed. Case `n` depends only on the seed and `n`, so a failing case can be run alone with
-//! `CTYPES_LAYOUT_ONLY=n`.
+//! `CTYPES_LAYOUT_ONLY=n`. `CTYPES_LAYOUT_COVERAGE=1` prints how often each feature occurred.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,7 +20,7 @@ use std::time::Instant;
 use ctypes_core::{CData, CType};
 use ctypes_tests::cc;
 use ctypes_tests::engine::{self, Place};
-use ctypes_tests::model::{Case, Leaf};
+use ctypes_tests::model::{expected_features, Case, Leaf};
 use ctypes_tests::random::Generator;
 
 const DEFAULT_CASES: usize = 500;
@@ -74,6 +75,7 @@ struct Tally {
     cdata_bytes: usize,
     mismatches: usize,
     reports: Vec<(usize, String)>,
+    features: BTreeMap<String, usize>,
 }
 
 impl Tally {
@@ -87,6 +89,9 @@ impl Tally {
         self.cdata_bytes += other.cdata_bytes;
         self.mismatches += other.mismatches;
         self.reports.extend(other.reports);
+        for (feature, count) in other.features {
+            *self.features.entry(feature).or_default() += count;
+        }
     }
 }
 
@@ -202,6 +207,9 @@ fn compare<'a>(p: &Prepared, lines: &mut impl Iterator<Item = &'a str>, tally: &
         );
     }
     tally.cases += 1;
+    for feature in p.case.features() {
+        *tally.features.entry(feature).or_default() += 1;
+    }
     if !problems.is_empty() {
         tally.mismatches += problems.len();
         let mut report = format!("case {} (seed {:#x}):\n", p.case.id, seed_of_case());
@@ -395,5 +403,20 @@ fn records_are_laid_out_as_the_c_compiler_does() {
     // Straight to the terminal: the test harness captures `eprintln!`, and the counts are worth
     // seeing on a passing run too.
     let _ = writeln!(std::io::stderr(), "{summary}");
+    if std::env::var_os("CTYPES_LAYOUT_COVERAGE").is_some() {
+        for (feature, count) in &total.features {
+            let _ = writeln!(std::io::stderr(), "{count:>8}  {feature}");
+        }
+    }
     assert_eq!(total.mismatches, 0, "{summary}");
+    if ids.len() >= DEFAULT_CASES {
+        let missing: Vec<String> = expected_features()
+            .into_iter()
+            .filter(|f| !total.features.contains_key(f))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "the generator no longer covers {missing:?}"
+        );
+    }
 }
