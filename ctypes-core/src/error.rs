@@ -93,6 +93,65 @@ pub enum Error {
     /// A size or count too large for the address space.
     #[error("size overflow: {0}")]
     SizeOverflow(String),
+    /// A library that could not be loaded under any of the names tried.
+    #[error("cannot load library `{name}`: {message} (tried: {})", .tried.join(", "))]
+    Load {
+        /// The name asked for.
+        name: String,
+        /// Every name or path handed to the loader, in order.
+        tried: Vec<String>,
+        /// The loader's message for the last attempt.
+        message: String,
+    },
+    /// A symbol missing from a library.
+    #[error("symbol `{symbol}` not found in `{library}`: {message}")]
+    Symbol {
+        /// The library searched.
+        library: String,
+        /// The symbol asked for.
+        symbol: String,
+        /// The loader's message.
+        message: String,
+    },
+    /// A call with the wrong number of arguments.
+    #[error("`{function}` takes {expected} arguments, {given} given")]
+    ArgumentCount {
+        /// The function called.
+        function: String,
+        /// How many it takes (`2`, `at least 1`).
+        expected: String,
+        /// How many were given.
+        given: usize,
+    },
+    /// An argument that does not fit its parameter.
+    #[error("`{function}` argument {index}: expected `{expected}`, found {found}")]
+    Argument {
+        /// The function called.
+        function: String,
+        /// The argument's position, from 0.
+        index: usize,
+        /// The parameter's C type.
+        expected: String,
+        /// What was given, and why it does not fit.
+        found: String,
+    },
+    /// A signature that libffi cannot be made to call exactly as C would.
+    #[error("cannot call `{function}`: {reason}")]
+    Signature {
+        /// The function.
+        function: String,
+        /// What cannot be described.
+        reason: String,
+    },
+    /// A result check (`errcheck`) refused a call's result.
+    #[error("`{function}` failed: {source}")]
+    Call {
+        /// The function called.
+        function: String,
+        /// What the check reported.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// A malformed field path such as `a.b[`.
     #[error("malformed field path `{path}`: {reason}")]
     BadPath {

@@ -18,12 +18,19 @@
 //! ```
 
 mod error;
+mod find;
+mod func;
 pub mod layout;
+mod library;
 mod mem;
+mod raw;
 mod ty;
 
 pub use error::{Error, RecordProblem, Result};
+pub use find::find_library;
+pub use func::{errno, set_errno, Arg, ErrCheck, Function, Returned};
 pub use layout::{ByteOrder, LayoutRules};
+pub use library::{Library, OpenFlags};
 pub use mem::*;
 pub use ty::*;
 

@@ -92,6 +92,24 @@ impl CData {
         Ok(CData::root(ty, storage))
     }
 
+    /// [`CData::from_address`] for memory that `owner` keeps valid (a loaded library, say).
+    ///
+    /// # Safety
+    /// As for [`CData::from_address`], with `owner` alive.
+    pub(crate) unsafe fn from_address_owned(
+        ty: &CType,
+        address: *mut c_void,
+        owner: Rc<dyn std::any::Any>,
+    ) -> Result<CData> {
+        let size = ty.size_for("viewing memory")?;
+        let base = NonNull::new(address.cast::<u8>())
+            .ok_or_else(|| Error::NullPointer(ty.pointer().to_string()))?;
+        // SAFETY: the caller promises the memory is valid while `owner` lives, and the storage
+        // holds `owner`.
+        let storage = unsafe { Storage::foreign(base, size, Some(owner)) };
+        Ok(CData::root(ty, storage))
+    }
+
     fn root(ty: &CType, storage: Rc<Storage>) -> CData {
         let order = ty
             .as_record()

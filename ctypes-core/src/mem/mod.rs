@@ -1,6 +1,6 @@
 //! Memory objects: typed views of C memory.
 
-mod codec;
+pub(crate) mod codec;
 mod data;
 mod ops;
 mod path;

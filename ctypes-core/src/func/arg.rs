@@ -1,0 +1,135 @@
+//! What a call takes and gives back.
+
+use std::ffi::CStr;
+
+use crate::mem::{CData, LongDouble, Value};
+use crate::ty::CType;
+
+/// One argument of a call.
+///
+/// Most Rust values convert with `.into()`: integers, floats and `bool` become [`Value`]s, `&str`
+/// and `&[u8]` become C strings (copied, with a NUL, for the duration of the call), `&CStr` is
+/// passed as it is, and `&CData` passes an object: by value for a struct or union parameter, by
+/// address for a pointer parameter (an array decays to its first element, an object of the
+/// pointed-to type is passed as `&obj`), its value for a scalar or pointer object.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Arg<'a> {
+    /// A scalar or pointer value.
+    Value(Value),
+    /// A memory object.
+    Data(&'a CData),
+    /// A Rust string passed as a NUL-terminated `char *`.
+    Str(&'a str),
+    /// Bytes passed as a NUL-terminated `char *`.
+    Bytes(&'a [u8]),
+    /// A C string passed as it is.
+    CStr(&'a CStr),
+    /// A variadic argument with its C type spelled out (`long` rather than `int`, say).
+    Typed(CType, Value),
+}
+
+impl<'a> Arg<'a> {
+    /// `NULL`.
+    pub const NULL: Arg<'static> = Arg::Value(Value::Pointer(0));
+
+    /// What was given, for error messages.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Arg::Value(v) => format!("{v:?}"),
+            Arg::Data(d) => format!("an object of type `{}`", d.ty()),
+            Arg::Str(_) | Arg::Bytes(_) | Arg::CStr(_) => "a string".to_owned(),
+            Arg::Typed(ty, v) => format!("{v:?} as `{ty}`"),
+        }
+    }
+}
+
+impl<T: Into<Value>> From<T> for Arg<'_> {
+    fn from(v: T) -> Self {
+        Arg::Value(v.into())
+    }
+}
+
+impl<'a> From<&'a CData> for Arg<'a> {
+    fn from(d: &'a CData) -> Self {
+        Arg::Data(d)
+    }
+}
+
+impl<'a> From<&'a str> for Arg<'a> {
+    fn from(s: &'a str) -> Self {
+        Arg::Str(s)
+    }
+}
+
+impl<'a> From<&'a [u8]> for Arg<'a> {
+    fn from(s: &'a [u8]) -> Self {
+        Arg::Bytes(s)
+    }
+}
+
+impl<'a> From<&'a CStr> for Arg<'a> {
+    fn from(s: &'a CStr) -> Self {
+        Arg::CStr(s)
+    }
+}
+
+/// What a call gave back.
+#[derive(Clone, Debug)]
+pub enum Returned {
+    /// Nothing: the function returns `void`.
+    Void,
+    /// A scalar or pointer.
+    Value(Value),
+    /// A struct or union, in a new object.
+    Data(CData),
+}
+
+impl Returned {
+    /// The scalar or pointer result.
+    pub fn value(&self) -> Option<Value> {
+        match self {
+            Returned::Value(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The result as an `i64`, if it is an integer that fits.
+    pub fn as_i64(&self) -> Option<i64> {
+        self.value()?.as_i64()
+    }
+
+    /// The result as a `u64`, if it is an integer that fits.
+    pub fn as_u64(&self) -> Option<u64> {
+        self.value()?.as_u64()
+    }
+
+    /// The result as an `f64`, if it is a floating value.
+    pub fn as_f64(&self) -> Option<f64> {
+        self.value()?.as_f64()
+    }
+
+    /// The address, if the result is a pointer.
+    pub fn as_pointer(&self) -> Option<usize> {
+        match self.value()? {
+            Value::Pointer(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The struct or union result.
+    pub fn into_data(self) -> Option<CData> {
+        match self {
+            Returned::Data(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// A `long double` result.
+    pub fn as_long_double(&self) -> Option<LongDouble> {
+        match self.value()? {
+            Value::LongDouble(l) => Some(l),
+            _ => None,
+        }
+    }
+}

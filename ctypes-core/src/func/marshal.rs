@@ -1,0 +1,318 @@
+//! Turning arguments into the memory libffi reads, and libffi's result back into values.
+//!
+//! Scalars are encoded into 16-byte slots on the stack (for up to [`INLINE`] arguments), structs
+//! and unions passed by value are read by libffi straight from their objects, so a call with a
+//! scalar signature allocates nothing.
+
+use std::ffi::{c_void, CString};
+
+use super::arg::{Arg, Returned};
+use crate::error::{Error, Result};
+use crate::func::{errno, set_errno};
+use crate::layout::ByteOrder;
+use crate::mem::codec::{self, Leaf, Overflow};
+use crate::mem::{CData, Value};
+use crate::raw::Cif;
+use crate::ty::{CType, Scalar, TypeKind};
+
+/// How one parameter is passed.
+#[derive(Clone, Debug)]
+pub(crate) enum Param {
+    /// A scalar, encoded into a slot.
+    Scalar(Scalar),
+    /// A pointer to this type (arrays decay to pointers to their element).
+    Pointer(CType),
+    /// A struct or union by value, read from its object.
+    Record(CType),
+}
+
+impl Param {
+    pub(crate) fn of(ty: &CType) -> std::result::Result<Param, String> {
+        match ty.kind() {
+            TypeKind::Scalar(s) => Ok(Param::Scalar(*s)),
+            TypeKind::Pointer(target) => Ok(Param::Pointer(target.clone())),
+            TypeKind::Array { element, .. } => Ok(Param::Pointer(element.clone())),
+            TypeKind::Record(r) if r.is_defined() => Ok(Param::Record(ty.clone())),
+            TypeKind::Record(_) => Err(format!("parameter type `{ty}` is incomplete")),
+            TypeKind::Void | TypeKind::Function(_) => {
+                Err(format!("`{ty}` cannot be a parameter type"))
+            }
+        }
+    }
+}
+
+/// Whether `ty` can be a result type.
+pub(crate) fn check_result(ty: &CType) -> std::result::Result<(), String> {
+    match ty.kind() {
+        TypeKind::Void | TypeKind::Scalar(_) | TypeKind::Pointer(_) => Ok(()),
+        TypeKind::Record(r) if r.is_defined() => Ok(()),
+        TypeKind::Record(_) => Err(format!("result type `{ty}` is incomplete")),
+        TypeKind::Array { .. } | TypeKind::Function(_) => {
+            Err(format!("a function cannot return `{ty}`"))
+        }
+    }
+}
+
+/// The C type a variadic argument is passed as, after the default argument promotions
+/// (`float` to `double`, integers narrower than `int` to `int`).
+pub(crate) fn promoted(arg: &Arg<'_>) -> std::result::Result<(CType, Param), String> {
+    let ty = match arg {
+        Arg::Value(v) => match *v {
+            Value::Bool(_) => CType::scalar(Scalar::Int),
+            Value::Int(i) if i32::try_from(i).is_ok() => CType::scalar(Scalar::Int),
+            Value::Int(_) => CType::scalar(Scalar::LongLong),
+            Value::UInt(u) if u32::try_from(u).is_ok() => CType::scalar(Scalar::UInt),
+            Value::UInt(_) => CType::scalar(Scalar::ULongLong),
+            Value::Float(_) | Value::Double(_) => CType::scalar(Scalar::Double),
+            Value::LongDouble(_) => CType::scalar(Scalar::LongDouble),
+            Value::Pointer(_) => CType::void_ptr(),
+        },
+        Arg::Data(d) => match d.ty().kind() {
+            TypeKind::Array { element, .. } => element.pointer(),
+            _ => promote(d.ty()),
+        },
+        Arg::Str(_) | Arg::Bytes(_) | Arg::CStr(_) => CType::char_ptr(),
+        Arg::Typed(ty, _) => promote(ty),
+    };
+    let param = Param::of(&ty)?;
+    Ok((ty, param))
+}
+
+fn promote(ty: &CType) -> CType {
+    match ty.as_scalar() {
+        Some(Scalar::Float) => CType::scalar(Scalar::Double),
+        Some(s) if s.is_integral() && s.size() < Scalar::Int.size() => CType::scalar(Scalar::Int),
+        _ => ty.clone(),
+    }
+}
+
+/// Arguments per call that live on the stack; more go to the heap.
+pub(crate) const INLINE: usize = 16;
+
+/// Room for one scalar argument or result, aligned for any of them.
+#[repr(C, align(16))]
+#[derive(Clone, Copy)]
+struct Slot([u8; 16]);
+
+const EMPTY: Slot = Slot([0; 16]);
+
+/// A fixed-capacity buffer on the stack that spills to the heap.
+enum Buf<T: Copy, const N: usize> {
+    Inline([T; N]),
+    Heap(Vec<T>),
+}
+
+impl<T: Copy, const N: usize> Buf<T, N> {
+    fn new(len: usize, fill: T) -> Self {
+        if len <= N {
+            Buf::Inline([fill; N])
+        } else {
+            Buf::Heap(vec![fill; len])
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [T] {
+        match self {
+            Buf::Inline(a) => a,
+            Buf::Heap(v) => v,
+        }
+    }
+}
+
+/// The arguments of one call, encoded.
+pub(crate) struct Frame<'a> {
+    len: usize,
+    slots: Buf<Slot, INLINE>,
+    /// Per argument: where libffi reads it, when that is not its slot (an object passed by
+    /// value); null otherwise.
+    direct: Buf<*mut c_void, INLINE>,
+    /// C strings made for the call.
+    temps: Vec<CString>,
+    _args: std::marker::PhantomData<&'a ()>,
+}
+
+impl<'a> Frame<'a> {
+    pub(crate) fn new(capacity: usize) -> Frame<'a> {
+        Frame {
+            len: 0,
+            slots: Buf::new(capacity, EMPTY),
+            direct: Buf::new(capacity, std::ptr::null_mut()),
+            temps: Vec::new(),
+            _args: std::marker::PhantomData,
+        }
+    }
+
+    /// Encodes the next argument for `param`; on a mismatch, says what was found.
+    pub(crate) fn push(&mut self, param: &Param, arg: &Arg<'a>) -> std::result::Result<(), String> {
+        let index = self.len;
+        let found = |why: &str| {
+            if why.is_empty() {
+                arg.describe()
+            } else {
+                format!("{} ({why})", arg.describe())
+            }
+        };
+        match param {
+            Param::Scalar(s) => {
+                let value = match arg {
+                    Arg::Value(v) => *v,
+                    Arg::Typed(ty, v) if ty.as_scalar().is_some() => *v,
+                    Arg::Data(d) if d.ty().as_scalar().is_some() => {
+                        d.value().map_err(|e| found(&e.to_string()))?
+                    }
+                    _ => return Err(found("")),
+                };
+                let slot = &mut self.slots.as_mut_slice()[index].0[..s.size()];
+                codec::encode(
+                    Leaf::Scalar(*s),
+                    value,
+                    slot,
+                    ByteOrder::NATIVE,
+                    Overflow::Refuse,
+                )
+                .map_err(|e| match e {
+                    Error::ValueOutOfRange { .. } => found("out of range"),
+                    _ => found(""),
+                })?;
+            }
+            Param::Pointer(target) => {
+                let address = self.address_for(target, arg).ok_or_else(|| found(""))?;
+                let address = address.map_err(|e| found(&e.to_string()))?;
+                self.slots.as_mut_slice()[index].0[..size_of::<usize>()]
+                    .copy_from_slice(&address.to_ne_bytes());
+            }
+            Param::Record(ty) => match arg {
+                Arg::Data(d) if d.ty() == ty => {
+                    let address = d.addressof().map_err(|e| found(&e.to_string()))?;
+                    self.direct.as_mut_slice()[index] = address;
+                }
+                _ => return Err(found("")),
+            },
+        }
+        self.len += 1;
+        Ok(())
+    }
+
+    /// The address to pass for a pointer parameter to `target`, `None` if `arg` cannot be one.
+    fn address_for(&mut self, target: &CType, arg: &Arg<'a>) -> Option<Result<usize>> {
+        let chars = target.is_void()
+            || matches!(
+                target.as_scalar(),
+                Some(Scalar::Char | Scalar::SChar | Scalar::UChar | Scalar::Int8 | Scalar::UInt8)
+            );
+        let compatible = |t: &CType| t == target || t.is_void() || target.is_void();
+        Some(match arg {
+            Arg::Value(Value::Pointer(p)) => Ok(*p),
+            Arg::Typed(ty, Value::Pointer(p)) if ty.pointee().is_some() => Ok(*p),
+            Arg::Data(d) => match d.ty().kind() {
+                TypeKind::Pointer(t) if compatible(t) => match d.value() {
+                    Ok(Value::Pointer(p)) => Ok(p),
+                    Ok(_) => unreachable!("a pointer reads as Value::Pointer"),
+                    Err(e) => Err(e),
+                },
+                TypeKind::Array { element, .. } if compatible(element) => {
+                    d.addressof().map(|p| p as usize)
+                }
+                _ if compatible(d.ty()) => d.addressof().map(|p| p as usize),
+                _ => return None,
+            },
+            Arg::Str(s) if chars => self.c_string(s.as_bytes()),
+            Arg::Bytes(b) if chars => self.c_string(b),
+            Arg::CStr(c) if chars => Ok(c.as_ptr() as usize),
+            _ => return None,
+        })
+    }
+
+    fn c_string(&mut self, bytes: &[u8]) -> Result<usize> {
+        let owned = CString::new(bytes).map_err(|e| Error::TypeMismatch {
+            expected: "a string without NUL bytes".to_owned(),
+            found: format!("a NUL at byte {}", e.nul_position()),
+        })?;
+        let address = owned.as_ptr() as usize;
+        self.temps.push(owned);
+        Ok(address)
+    }
+
+    /// Makes the call and decodes its result.
+    ///
+    /// # Safety
+    /// `code` must be a function with the signature `cif` describes, whose arguments are
+    /// exactly the ones pushed, and whose result type is `result`.
+    pub(crate) unsafe fn call(
+        mut self,
+        cif: &Cif,
+        code: *const c_void,
+        result: &CType,
+        errno_before: Option<i32>,
+    ) -> Result<(Returned, i32)> {
+        let len = self.len;
+        let mut pointers: Buf<*mut c_void, INLINE> = Buf::new(len, std::ptr::null_mut());
+        let slots = self.slots.as_mut_slice().as_mut_ptr();
+        for (i, (pointer, direct)) in pointers.as_mut_slice()[..len]
+            .iter_mut()
+            .zip(&self.direct.as_mut_slice()[..len])
+            .enumerate()
+        {
+            *pointer = if direct.is_null() {
+                // SAFETY: `i < len`, and the slot buffer holds at least `len` slots.
+                unsafe { slots.add(i).cast() }
+            } else {
+                *direct
+            };
+        }
+        // Results up to 32 bytes land here (libffi widens small integers to 8 bytes); larger
+        // records are written straight into their new object.
+        let mut small = [EMPTY; 2];
+        let large = match result.size() {
+            Ok(size) if size > size_of_val(&small) => Some(CData::new(result)?),
+            _ => None,
+        };
+        let result_at: *mut c_void = match &large {
+            Some(data) => data.addressof()?,
+            None => small.as_mut_ptr().cast(),
+        };
+        if let Some(value) = errno_before {
+            set_errno(value);
+        }
+        // SAFETY: the caller's promises cover the function and its arguments; `pointers` holds
+        // one pointer per argument, to a slot encoded for its parameter or to an object of the
+        // parameter's record type, all alive until this returns; `result_at` has room for the
+        // result, aligned to 16.
+        unsafe { cif.call(code, result_at, pointers.as_mut_slice().as_mut_ptr()) };
+        let errno_after = errno();
+        drop(self.temps);
+        let returned = match (result.kind(), large) {
+            (_, Some(data)) => Returned::Data(data),
+            (TypeKind::Void, None) => Returned::Void,
+            (TypeKind::Record(_), None) => {
+                let size = result.size()?;
+                let bytes: Vec<u8> = small.iter().flat_map(|s| s.0).take(size).collect();
+                Returned::Data(CData::from_bytes(result, &bytes)?)
+            }
+            (TypeKind::Scalar(s), None) => Returned::Value(decode_scalar(*s, &small[0].0)?),
+            (_, None) => {
+                let address = usize::from_ne_bytes(
+                    small[0].0[..size_of::<usize>()]
+                        .try_into()
+                        .expect("pointer size"),
+                );
+                Returned::Value(Value::Pointer(address))
+            }
+        };
+        Ok((returned, errno_after))
+    }
+}
+
+/// A scalar result: integers narrower than 8 bytes come back widened to a full `ffi_arg`.
+fn decode_scalar(s: Scalar, bytes: &[u8; 16]) -> Result<Value> {
+    if s.is_integral() && s.size() < 8 {
+        let widened = u64::from_ne_bytes(bytes[..8].try_into().expect("8 bytes"));
+        codec::decode(
+            Leaf::Scalar(s),
+            &widened.to_le_bytes()[..s.size()],
+            ByteOrder::Little,
+        )
+    } else {
+        codec::decode(Leaf::Scalar(s), &bytes[..s.size()], ByteOrder::NATIVE)
+    }
+}

@@ -1,0 +1,334 @@
+//! `Function`: a C function found at run time, with its signature, called through libffi.
+
+mod arg;
+mod marshal;
+
+use std::ffi::c_void;
+use std::fmt;
+use std::ptr::NonNull;
+use std::sync::Arc;
+
+pub use arg::{Arg, Returned};
+use marshal::{Frame, Param};
+
+use crate::error::{Error, Result};
+use crate::library::{Library, Loaded};
+use crate::mem::CData;
+use crate::raw::Cif;
+use crate::ty::{CType, Signature, TypeKind};
+
+/// A result check: given the result and the `errno` the call left, accept it or say why not.
+pub type ErrCheck = dyn Fn(&Returned, i32) -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>>
+    + Send
+    + Sync;
+
+/// A C function: a code address, its signature, and what keeps the code loaded.
+///
+/// The libffi call interface is prepared once, when the `Function` is made; a signature that
+/// libffi cannot be made to call exactly as C would (see [`Error::Signature`]) is refused then.
+/// Cheap to clone; `Send` and `Sync`.
+///
+/// ```
+/// use ctypes_core::{CType, Library, Scalar, Signature};
+///
+/// // SAFETY: libm's initialisers are those of the C library itself.
+/// let libm = unsafe { Library::open("m") }?;
+/// let double = CType::scalar(Scalar::Double);
+/// let cos = libm.function("cos", Signature::new(vec![double.clone()], double))?;
+/// // SAFETY: `cos` has the signature `double cos(double)`.
+/// let result = unsafe { cos.call(&[0.0f64.into()]) }?;
+/// assert_eq!(result.as_f64(), Some(1.0));
+/// # Ok::<(), ctypes_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Function {
+    core: Arc<Core>,
+    errcheck: Option<Arc<ErrCheck>>,
+}
+
+struct Core {
+    name: String,
+    code: NonNull<c_void>,
+    signature: Signature,
+    /// For a variadic function, `None`: the interface depends on each call's arguments.
+    cif: Option<Cif>,
+    params: Vec<Param>,
+    _library: Option<Arc<Loaded>>,
+}
+
+// SAFETY: the code address is only called, never dereferenced as data; calling it from any
+// thread is the `unsafe` caller's responsibility. Everything else is immutable after creation.
+unsafe impl Send for Core {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for Core {}
+
+impl Library {
+    /// The function `name` of this library, with the given signature. Keeps the library loaded.
+    pub fn function(&self, name: &str, signature: Signature) -> Result<Function> {
+        let code = self.symbol(name)?;
+        Function::make(name, code, signature, Some(self.keepalive()))
+    }
+}
+
+impl Function {
+    /// A function at a code address, such as a function pointer returned by C.
+    ///
+    /// # Safety
+    /// `code` must be the address of a function with this signature that stays loaded while the
+    /// `Function` (or any clone) lives.
+    pub unsafe fn from_address(
+        code: NonNull<c_void>,
+        signature: Signature,
+        name: &str,
+    ) -> Result<Function> {
+        Function::make(name, code, signature, None)
+    }
+
+    /// The function a function-pointer object points to (a field of a struct of callbacks, a
+    /// global, a result), with the signature of its type.
+    ///
+    /// # Safety
+    /// As for [`Function::from_address`], for the address the pointer holds.
+    pub unsafe fn from_pointer(pointer: &CData) -> Result<Function> {
+        let signature = match pointer.ty().pointee().map(CType::kind) {
+            Some(TypeKind::Function(sig)) => sig.clone(),
+            _ => {
+                return Err(Error::TypeMismatch {
+                    expected: "a function pointer".to_owned(),
+                    found: pointer.ty().to_string(),
+                })
+            }
+        };
+        let address = match pointer.value()? {
+            crate::mem::Value::Pointer(p) => p,
+            _ => unreachable!("a pointer reads as Value::Pointer"),
+        };
+        let code = NonNull::new(address as *mut c_void)
+            .ok_or_else(|| Error::NullPointer(pointer.ty().to_string()))?;
+        // SAFETY: forwarded to the caller.
+        unsafe { Function::from_address(code, signature, &format!("(*{address:#x})")) }
+    }
+
+    fn make(
+        name: &str,
+        code: NonNull<c_void>,
+        signature: Signature,
+        library: Option<Arc<Loaded>>,
+    ) -> Result<Function> {
+        let refuse = |reason: String| Error::Signature {
+            function: name.to_owned(),
+            reason,
+        };
+        let params = signature
+            .args()
+            .iter()
+            .map(Param::of)
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(refuse)?;
+        marshal::check_result(signature.result()).map_err(refuse)?;
+        let cif = if signature.is_variadic() {
+            // Checked now, so that only the variadic part can fail at call time.
+            Cif::new(
+                signature.args(),
+                signature.result(),
+                Some(signature.fixed_count()),
+            )
+            .map_err(refuse)?;
+            None
+        } else {
+            Some(Cif::new(signature.args(), signature.result(), None).map_err(refuse)?)
+        };
+        Ok(Function {
+            core: Arc::new(Core {
+                name: name.to_owned(),
+                code,
+                signature,
+                cif,
+                params,
+                _library: library,
+            }),
+            errcheck: None,
+        })
+    }
+
+    /// This function with a result check, run after every call with the result and `errno`;
+    /// an error it returns becomes [`Error::Call`].
+    ///
+    /// ```
+    /// use ctypes_core::{CType, Library, Returned, Scalar, Signature};
+    ///
+    /// let libc = Library::this();
+    /// let int = CType::scalar(Scalar::Int);
+    /// let close = libc
+    ///     .function("close", Signature::new(vec![int.clone()], int))?
+    ///     .with_errcheck(|result: &Returned, errno| match result.as_i64() {
+    ///         Some(-1) => Err(std::io::Error::from_raw_os_error(errno).into()),
+    ///         _ => Ok(()),
+    ///     });
+    /// // SAFETY: `int close(int)`; closing a descriptor that is not open is harmless.
+    /// let err = unsafe { close.call(&[(-1).into()]) }.unwrap_err();
+    /// assert!(err.to_string().starts_with("`close` failed: Bad file descriptor"));
+    /// # Ok::<(), ctypes_core::Error>(())
+    /// ```
+    pub fn with_errcheck<F>(mut self, check: F) -> Function
+    where
+        F: Fn(&Returned, i32) -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.errcheck = Some(Arc::new(check));
+        self
+    }
+
+    /// The name the function was resolved under.
+    pub fn name(&self) -> &str {
+        &self.core.name
+    }
+
+    /// The signature.
+    pub fn signature(&self) -> &Signature {
+        &self.core.signature
+    }
+
+    /// The code address.
+    pub fn address(&self) -> NonNull<c_void> {
+        self.core.code
+    }
+
+    /// Calls the function. Arguments are checked against the signature (count, and each one's
+    /// type and range) before anything is called.
+    ///
+    /// # Safety
+    /// The function must really have this signature, and the arguments must meet whatever the
+    /// function itself requires of them (valid pointers, buffer sizes, …): C cannot check them.
+    pub unsafe fn call(&self, args: &[Arg<'_>]) -> Result<Returned> {
+        // SAFETY: forwarded to the caller.
+        unsafe { self.invoke(args, None) }.map(|(returned, _)| returned)
+    }
+
+    /// [`Function::call`], also setting `errno` right before the call (when `errno_before` is
+    /// given) and returning the `errno` read right after it, on the calling thread.
+    ///
+    /// # Safety
+    /// As for [`Function::call`].
+    pub unsafe fn call_with_errno(
+        &self,
+        args: &[Arg<'_>],
+        errno_before: Option<i32>,
+    ) -> Result<(Returned, i32)> {
+        // SAFETY: forwarded to the caller.
+        unsafe { self.invoke(args, errno_before) }
+    }
+
+    /// # Safety
+    /// As for [`Function::call`].
+    unsafe fn invoke(
+        &self,
+        args: &[Arg<'_>],
+        errno_before: Option<i32>,
+    ) -> Result<(Returned, i32)> {
+        let core = &*self.core;
+        let fixed = core.params.len();
+        let arity_ok = if core.signature.is_variadic() {
+            args.len() >= fixed
+        } else {
+            args.len() == fixed
+        };
+        if !arity_ok {
+            return Err(Error::ArgumentCount {
+                function: core.name.clone(),
+                expected: if core.signature.is_variadic() {
+                    format!("at least {fixed}")
+                } else {
+                    fixed.to_string()
+                },
+                given: args.len(),
+            });
+        }
+        let mut frame = Frame::new(args.len());
+        for (index, (param, arg)) in core.params.iter().zip(args).enumerate() {
+            frame.push(param, arg).map_err(|found| Error::Argument {
+                function: core.name.clone(),
+                index,
+                expected: core.signature.args()[index].to_string(),
+                found,
+            })?;
+        }
+        let variadic_cif;
+        let cif = match &core.cif {
+            Some(cif) => cif,
+            None => {
+                let mut types = core.signature.args().to_vec();
+                for (index, arg) in args.iter().enumerate().skip(fixed) {
+                    let (ty, param) = marshal::promoted(arg).map_err(|found| Error::Argument {
+                        function: core.name.clone(),
+                        index,
+                        expected: "a variadic argument".to_owned(),
+                        found,
+                    })?;
+                    frame.push(&param, arg).map_err(|found| Error::Argument {
+                        function: core.name.clone(),
+                        index,
+                        expected: ty.to_string(),
+                        found,
+                    })?;
+                    types.push(ty);
+                }
+                variadic_cif =
+                    Cif::new(&types, core.signature.result(), Some(fixed)).map_err(|reason| {
+                        Error::Signature {
+                            function: core.name.clone(),
+                            reason,
+                        }
+                    })?;
+                &variadic_cif
+            }
+        };
+        let result_type = core.signature.result();
+        // SAFETY: the caller promises the function has this signature; `frame` holds one valid
+        // pointer per argument, each to a value of its parameter's type (checked above), kept
+        // alive until the call returns, and the result buffer it provides fits the result type.
+        let (returned, errno) =
+            unsafe { frame.call(cif, core.code.as_ptr(), result_type, errno_before)? };
+        if let Some(check) = &self.errcheck {
+            check(&returned, errno).map_err(|source| Error::Call {
+                function: core.name.clone(),
+                source,
+            })?;
+        }
+        Ok((returned, errno))
+    }
+}
+
+impl fmt::Debug for Function {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ty = CType::function(self.core.signature.clone());
+        write!(f, "Function({})", ty.declaration(&self.core.name))
+    }
+}
+
+/// The calling thread's `errno`.
+pub fn errno() -> i32 {
+    // SAFETY: `__errno_location` returns the calling thread's errno slot, always valid.
+    unsafe { *errno_location() }
+}
+
+/// Sets the calling thread's `errno`.
+pub fn set_errno(value: i32) {
+    // SAFETY: as in `errno`.
+    unsafe { *errno_location() = value }
+}
+
+fn errno_location() -> *mut i32 {
+    #[cfg(any(target_os = "linux", target_os = "emscripten", target_os = "redox"))]
+    // SAFETY: no preconditions.
+    let location = unsafe { libc::__errno_location() };
+    #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
+    // SAFETY: no preconditions.
+    let location = unsafe { libc::__error() };
+    #[cfg(any(target_os = "openbsd", target_os = "netbsd", target_os = "android"))]
+    // SAFETY: no preconditions.
+    let location = unsafe { libc::__errno() };
+    location
+}

@@ -1,0 +1,327 @@
+//! libffi type descriptions of C types, exact enough that libffi passes each value as the C
+//! compiler does.
+
+use std::ptr::{addr_of_mut, null_mut};
+
+use libffi_sys::{self as sys, ffi_type};
+
+use crate::ty::{CType, RecordDef, RecordKind, Scalar, ScalarClass, TypeKind};
+
+/// A libffi description of one C type: a pointer to one of libffi's own scalar descriptions, or
+/// to a struct description owned here (with everything it points to).
+pub(crate) struct FfiType {
+    ptr: *mut ffi_type,
+    _owned: Option<Box<OwnedStruct>>,
+}
+
+/// A struct description and the element list it points to. Boxed so that its address, which
+/// libffi keeps, never changes.
+struct OwnedStruct {
+    ty: ffi_type,
+    /// Null-terminated, as libffi requires.
+    elements: Vec<*mut ffi_type>,
+    /// The descriptions the elements point to.
+    _children: Vec<FfiType>,
+}
+
+// SAFETY: an `FfiType` is immutable once built, except that `ffi_prep_cif` fills in the size and
+// alignment of struct descriptions, which happens once, before the description is shared (see
+// `Cif::new`). libffi's own scalar descriptions are static and never written after startup.
+unsafe impl Send for FfiType {}
+// SAFETY: as for `Send`: shared use only reads.
+unsafe impl Sync for FfiType {}
+
+impl FfiType {
+    pub(crate) fn as_ptr(&self) -> *mut ffi_type {
+        self.ptr
+    }
+
+    /// The description of `ty` as a function argument or result: arrays are passed as pointers
+    /// to their first element, as C does; `void` only makes sense as a result.
+    pub(crate) fn of(ty: &CType) -> Result<FfiType, String> {
+        match ty.kind() {
+            TypeKind::Void => Ok(FfiType::fixed(addr_of_mut!(sys::ffi_type_void))),
+            TypeKind::Array { .. } | TypeKind::Pointer(_) => {
+                Ok(FfiType::fixed(addr_of_mut!(sys::ffi_type_pointer)))
+            }
+            _ => FfiType::element(ty),
+        }
+    }
+
+    /// The description of `ty` as a member of a struct description.
+    fn element(ty: &CType) -> Result<FfiType, String> {
+        match ty.kind() {
+            TypeKind::Scalar(s) => Ok(FfiType::fixed(scalar(*s))),
+            TypeKind::Pointer(_) => Ok(FfiType::fixed(addr_of_mut!(sys::ffi_type_pointer))),
+            TypeKind::Record(record) => {
+                let def = record
+                    .definition()
+                    .ok_or_else(|| format!("`{ty}` is incomplete"))?;
+                FfiType::record(ty, def)
+            }
+            TypeKind::Void | TypeKind::Function(_) => Err(format!("`{ty}` has no values")),
+            TypeKind::Array { .. } => Err(format!("an array (`{ty}`) cannot be passed by value")),
+        }
+    }
+
+    fn fixed(ptr: *mut ffi_type) -> FfiType {
+        FfiType { ptr, _owned: None }
+    }
+
+    fn structure(children: Vec<FfiType>) -> FfiType {
+        let mut elements: Vec<*mut ffi_type> = children.iter().map(FfiType::as_ptr).collect();
+        elements.push(null_mut());
+        let mut owned = Box::new(OwnedStruct {
+            ty: ffi_type {
+                size: 0,
+                alignment: 0,
+                type_: sys::FFI_TYPE_STRUCT,
+                elements: null_mut(),
+            },
+            elements,
+            _children: children,
+        });
+        owned.ty.elements = owned.elements.as_mut_ptr();
+        let ptr = addr_of_mut!(owned.ty);
+        FfiType {
+            ptr,
+            _owned: Some(owned),
+        }
+    }
+
+    /// A struct or union: member by member when libffi's natural layout of the members is the
+    /// record's layout; otherwise (unions, bit-fields, packing, extra alignment, or such a
+    /// record nested inside), as the platform ABI classifies the whole record.
+    fn record(ty: &CType, def: &RecordDef) -> Result<FfiType, String> {
+        if !is_natural(def) {
+            return classified(ty, def);
+        }
+        let mut children = Vec::new();
+        for field in def.fields() {
+            let (element, count) = innermost(field.ty());
+            for _ in 0..count {
+                children.push(FfiType::element(&element)?);
+            }
+        }
+        Ok(FfiType::structure(children))
+    }
+}
+
+/// The element type of a (possibly multi-dimensional) array and the total element count; the
+/// type itself and 1 for anything else.
+fn innermost(ty: &CType) -> (CType, usize) {
+    let mut ty = ty.clone();
+    let mut count = 1;
+    while let Some((element, len)) = ty.as_array().map(|(e, n)| (e.clone(), n)) {
+        count *= len;
+        ty = element;
+    }
+    (ty, count)
+}
+
+/// Whether libffi, laying out the record's members (arrays expanded) by their natural
+/// alignment, gets the record's own offsets, size and alignment.
+fn is_natural(def: &RecordDef) -> bool {
+    if def.fields().is_empty() {
+        return false;
+    }
+    let mut end: usize = 0;
+    let mut max_align: usize = 1;
+    for field in def.fields() {
+        if field.is_bit_field() {
+            return false;
+        }
+        let (element, count) = innermost(field.ty());
+        if let Some(inner) = element.as_record().and_then(|r| r.definition()) {
+            if inner_kind_is_union(&element) || !is_natural(inner) {
+                return false;
+            }
+        }
+        let (Ok(size), Ok(align)) = (element.size(), element.align()) else {
+            return false;
+        };
+        let at = end.next_multiple_of(align);
+        if at != field.offset() {
+            return false;
+        }
+        end = at + size * count;
+        max_align = max_align.max(align);
+    }
+    end.next_multiple_of(max_align) == def.size() && max_align == def.align()
+}
+
+fn inner_kind_is_union(ty: &CType) -> bool {
+    ty.is_record_of(RecordKind::Union)
+}
+
+/// libffi's description of a scalar.
+fn scalar(s: Scalar) -> *mut ffi_type {
+    match (s.class(), s.size()) {
+        (ScalarClass::Float, _) => match s {
+            Scalar::Float => addr_of_mut!(sys::ffi_type_float),
+            Scalar::Double => addr_of_mut!(sys::ffi_type_double),
+            _ => addr_of_mut!(sys::ffi_type_longdouble),
+        },
+        (ScalarClass::Integer { signed: true }, 1) => addr_of_mut!(sys::ffi_type_sint8),
+        (ScalarClass::Integer { signed: true }, 2) => addr_of_mut!(sys::ffi_type_sint16),
+        (ScalarClass::Integer { signed: true }, 4) => addr_of_mut!(sys::ffi_type_sint32),
+        (ScalarClass::Integer { signed: true }, _) => addr_of_mut!(sys::ffi_type_sint64),
+        (_, 1) => addr_of_mut!(sys::ffi_type_uint8),
+        (_, 2) => addr_of_mut!(sys::ffi_type_uint16),
+        (_, 4) => addr_of_mut!(sys::ffi_type_uint32),
+        (_, _) => addr_of_mut!(sys::ffi_type_uint64),
+    }
+}
+
+/// The SysV x86-64 class of one eightbyte.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Class {
+    None,
+    Integer,
+    Sse,
+}
+
+/// A description of a record that libffi classifies exactly as the x86-64 psABI classifies the
+/// C record: one element list per eightbyte, integers where any integer data lies, floats or
+/// doubles where only floating data lies. Records over 16 bytes go in memory, so only their
+/// size and alignment matter.
+#[cfg(all(target_arch = "x86_64", unix))]
+fn classified(ty: &CType, def: &RecordDef) -> Result<FfiType, String> {
+    let size = def.size();
+    let align = def.align();
+    let cannot = |why: &str| format!("`{ty}` cannot be passed by value: {why}");
+    if align > 8 {
+        return Err(cannot("its alignment exceeds 8"));
+    }
+    if size == 0 {
+        return Err(cannot("it is empty"));
+    }
+    if size > 16 {
+        let chunk = integer_of_size(align);
+        return Ok(FfiType::structure(
+            (0..size / align).map(|_| FfiType::fixed(chunk)).collect(),
+        ));
+    }
+    let mut classes = [Class::None; 2];
+    let mut leaves = Vec::new();
+    collect_leaves(def, 0, &mut leaves).map_err(|why| cannot(&why))?;
+    for (start, len, class) in leaves {
+        for (i, slot) in classes.iter_mut().enumerate() {
+            let (lo, hi) = (i * 8, i * 8 + 8);
+            if start < hi && start + len > lo {
+                *slot = match (*slot, class) {
+                    (Class::Integer, _) | (_, Class::Integer) => Class::Integer,
+                    _ => Class::Sse,
+                };
+            }
+        }
+    }
+    let mut children = Vec::new();
+    for (i, class) in classes.iter().enumerate().take(size.div_ceil(8)) {
+        let extent = (size - i * 8).min(8);
+        match class {
+            Class::Integer => {
+                let chunk = integer_of_size(align);
+                children.extend((0..extent / align).map(|_| FfiType::fixed(chunk)));
+            }
+            Class::Sse if extent == 8 && align == 8 => {
+                children.push(FfiType::fixed(addr_of_mut!(sys::ffi_type_double)));
+            }
+            Class::Sse if extent.is_multiple_of(4) && align == 4 => {
+                children.extend(
+                    (0..extent / 4).map(|_| FfiType::fixed(addr_of_mut!(sys::ffi_type_float))),
+                );
+            }
+            Class::Sse => {
+                return Err(cannot(
+                    "its floating members are not aligned for a register",
+                ))
+            }
+            Class::None => return Err(cannot("an eightbyte holds only padding")),
+        }
+    }
+    Ok(FfiType::structure(children))
+}
+
+#[cfg(not(all(target_arch = "x86_64", unix)))]
+fn classified(ty: &CType, _def: &RecordDef) -> Result<FfiType, String> {
+    Err(format!(
+        "`{ty}` cannot be passed by value on this target: unions, bit-fields and packed or \
+         over-aligned records are described only for x86-64 System V"
+    ))
+}
+
+/// Every scalar inside the record as (byte offset, byte length, class).
+#[cfg(all(target_arch = "x86_64", unix))]
+fn collect_leaves(
+    def: &RecordDef,
+    base: usize,
+    out: &mut Vec<(usize, usize, Class)>,
+) -> Result<(), String> {
+    for field in def.fields() {
+        let offset = base + field.offset();
+        if let Some(width) = field.bit_width() {
+            if width > 0 {
+                out.push((offset, field.size(), Class::Integer));
+            }
+            continue;
+        }
+        collect_type(field.ty(), offset, out)?;
+    }
+    Ok(())
+}
+
+#[cfg(all(target_arch = "x86_64", unix))]
+fn collect_type(
+    ty: &CType,
+    offset: usize,
+    out: &mut Vec<(usize, usize, Class)>,
+) -> Result<(), String> {
+    match ty.kind() {
+        TypeKind::Scalar(s) => {
+            if !offset.is_multiple_of(s.align()) {
+                return Err(format!(
+                    "member of type `{s}` at offset {offset} is not aligned"
+                ));
+            }
+            let class = match s.class() {
+                ScalarClass::Float if *s == Scalar::LongDouble => {
+                    return Err("it holds a long double".to_owned());
+                }
+                ScalarClass::Float => Class::Sse,
+                _ => Class::Integer,
+            };
+            out.push((offset, s.size(), class));
+        }
+        TypeKind::Pointer(_) => {
+            if !offset.is_multiple_of(size_of::<usize>()) {
+                return Err(format!("pointer member at offset {offset} is not aligned"));
+            }
+            out.push((offset, size_of::<usize>(), Class::Integer));
+        }
+        TypeKind::Array { element, len } => {
+            let size = element.size().map_err(|e| e.to_string())?;
+            for i in 0..*len {
+                collect_type(element, offset + i * size, out)?;
+            }
+        }
+        TypeKind::Record(r) => {
+            let def = r.definition().ok_or("it holds an incomplete record")?;
+            collect_leaves(def, offset, out)?;
+        }
+        TypeKind::Void | TypeKind::Function(_) => {
+            return Err("it holds a member with no values".to_owned())
+        }
+    }
+    Ok(())
+}
+
+#[cfg(all(target_arch = "x86_64", unix))]
+fn integer_of_size(size: usize) -> *mut ffi_type {
+    match size {
+        1 => addr_of_mut!(sys::ffi_type_uint8),
+        2 => addr_of_mut!(sys::ffi_type_uint16),
+        4 => addr_of_mut!(sys::ffi_type_uint32),
+        _ => addr_of_mut!(sys::ffi_type_uint64),
+    }
+}
