@@ -54,6 +54,9 @@ pub struct CData {
     order: ByteOrder,
     /// For a bit-field view: its first bit within the byte at `offset`, and its width.
     bits: Option<(u32, u32)>,
+    /// Whether this is the object itself (made by `new`, `from_bytes` or `from_address`) rather
+    /// than a view into it; only the object itself may be resized.
+    is_root: bool,
 }
 
 impl CData {
@@ -121,6 +124,7 @@ impl CData {
             offset: 0,
             order,
             bits: None,
+            is_root: true,
         }
     }
 
@@ -137,6 +141,7 @@ impl CData {
             offset,
             order,
             bits,
+            is_root: false,
         }
     }
 
@@ -152,6 +157,7 @@ impl CData {
             offset,
             order,
             bits: None,
+            is_root: false,
         }
     }
 
@@ -403,7 +409,8 @@ impl CData {
     /// The memory may move: addresses taken before are stale afterwards (pointers made from the
     /// object then refuse to dereference rather than dangle).
     pub fn resize(&self, new_size: usize) -> Result<()> {
-        if self.offset != 0 || !self.storage.is_owned() {
+        // A view at offset 0 (a first field, a cast) shares the memory but does not own it.
+        if !self.is_root || !self.storage.is_owned() {
             return Err(Error::TypeMismatch {
                 expected: "an object that owns its memory".to_owned(),
                 found: format!("a view of `{}`", self.ty),

@@ -70,15 +70,17 @@ impl CData {
         units_to_string(&units[..end])
     }
 
-    /// Stores `text` in a `wchar_t` array, followed by a NUL if there is room.
+    /// Stores `text` in a `wchar_t` array, followed by a NUL if there is room; longer than the
+    /// array is an error naming both lengths in bytes.
     pub fn set_wide(&self, text: &str) -> Result<()> {
         let capacity = self.wchar_array()?;
         let mut units = wide_units(text);
         if units.len() > capacity {
+            // In bytes, as the message says: a count of code units would read as bytes.
             return Err(Error::StringTooLong {
                 ty: self.ty().to_string(),
-                len: units.len(),
-                capacity,
+                len: units.len() * WCHAR_SIZE,
+                capacity: capacity * WCHAR_SIZE,
             });
         }
         if units.len() < capacity {
