@@ -58,13 +58,26 @@ impl CData {
     }
 
     /// Makes this pointer point at `target` (whose type must be the pointer's target type, or
-    /// anything for `void *`), keeping `target` alive as long as this memory.
+    /// anything for `void *`), keeping `target` alive as long as this memory. A scalar (or array
+    /// of scalars) stored in a record of non-native byte order cannot be pointed at, as in GCC.
     pub fn set_pointer(&self, target: &CData) -> Result<()> {
         let pointee = self.pointee_type()?;
         if !pointee.is_void() && pointee != target.ty() {
             return Err(Error::TypeMismatch {
                 expected: format!("an object of type `{pointee}`"),
                 found: target.ty().to_string(),
+            });
+        }
+        if target.byte_order() != ByteOrder::NATIVE && holds_scalars(target.ty()) {
+            // As GCC refuses `&s.x` for a field of reversed storage order: reading through the
+            // pointer would see the bytes in the wrong order.
+            let order = match target.byte_order() {
+                ByteOrder::Big => "big-endian",
+                ByteOrder::Little => "little-endian",
+            };
+            return Err(Error::TypeMismatch {
+                expected: "an object in native byte order".to_owned(),
+                found: format!("{} in {order} byte order", target.ty()),
             });
         }
         let address = target.addressof()?;
@@ -161,6 +174,15 @@ impl CData {
             expected: format!("a `{}` that points into memory it keeps alive", self.ty()),
             found: format!("a pointer that cannot be followed safely: {why}"),
         }
+    }
+}
+
+/// Whether `ty` is a scalar or an array of them, whose bytes follow the byte order of the
+/// record they are in (records keep their own order; pointers are always native).
+fn holds_scalars(ty: &CType) -> bool {
+    match ty.as_array() {
+        Some((element, _)) => holds_scalars(element),
+        None => ty.as_scalar().is_some(),
     }
 }
 
