@@ -12,7 +12,8 @@ pub fn compiler() -> String {
 
 /// Compiles `source` as GNU C11 and runs it, returning what it printed.
 ///
-/// Warnings are silenced (the generated programs store out-of-range constants on purpose); a
+/// Warnings are silenced: generated programs store out-of-range constants on purpose, and GCC
+/// warns whenever the address of a `scalar_storage_order` record is taken (`memset(&s, ...)`). A
 /// compiler error or a failed run is an `Err` that carries the compiler's or the program's
 /// message. `name` names the temporary files, which are removed afterwards.
 pub fn compile_and_run(name: &str, source: &str) -> io::Result<String> {

@@ -6,7 +6,7 @@
 //! `0x5a5a5a5a5a5a5a5a` and 0 in a zeroed record. The same records are built with
 //! `ctypes-core` and every number and byte is compared.
 //!
-//! `CTYPES_LAYOUT_CASES` sets the number of records (default 500), `CTYPES_LAYOUT_SEED` the
+//! `CTYPES_LAYOUT_CASES` sets the number of cases (default 1000), `CTYPES_LAYOUT_SEED` the
 //! seed. Case `n` depends only on the seed and `n`, so a failing case can be run alone with
 //! `CTYPES_LAYOUT_ONLY=n`. `CTYPES_LAYOUT_COVERAGE=1` prints how often each feature occurred.
 
@@ -23,7 +23,9 @@ use ctypes_tests::engine::{self, Place};
 use ctypes_tests::model::{expected_features, Case, Leaf};
 use ctypes_tests::random::Generator;
 
-const DEFAULT_CASES: usize = 500;
+const DEFAULT_CASES: usize = 1000;
+/// From this many cases on, every feature in `expected_features` must have occurred.
+const COVERAGE_CASES: usize = 500;
 const DEFAULT_SEED: u64 = 0x00c7_1e5a_1a70_0001;
 /// Cases per C program: one compiler run each.
 const BATCH: usize = 50;
@@ -212,7 +214,11 @@ fn compare<'a>(p: &Prepared, lines: &mut impl Iterator<Item = &'a str>, tally: &
     }
     if !problems.is_empty() {
         tally.mismatches += problems.len();
-        let mut report = format!("case {} (seed {:#x}):\n", p.case.id, seed_of_case());
+        let mut report = format!(
+            "case {id} (seed {:#x}; alone: CTYPES_LAYOUT_ONLY={id}):\n",
+            seed_of_case(),
+            id = p.case.id
+        );
         report.push_str(&p.case.c_definitions());
         for problem in problems {
             let _ = writeln!(report, "  MISMATCH {problem}");
@@ -409,7 +415,7 @@ fn records_are_laid_out_as_the_c_compiler_does() {
         }
     }
     assert_eq!(total.mismatches, 0, "{summary}");
-    if ids.len() >= DEFAULT_CASES {
+    if ids.len() >= COVERAGE_CASES {
         let missing: Vec<String> = expected_features()
             .into_iter()
             .filter(|f| !total.features.contains_key(f))

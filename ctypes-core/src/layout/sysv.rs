@@ -8,6 +8,11 @@
 //!   the `pack`.
 //! - Named bit-fields give the record their type's alignment (capped by `pack`); unnamed ones do
 //!   not, as the x86-64 and AArch64 psABIs say.
+//! - A union's members all start at 0; a bit-field makes it as large as the bytes its bits touch.
+//! - Byte order does not move anything. GCC lays out a `scalar_storage_order("big-endian")`
+//!   record exactly as a native one, then numbers the bits of each byte from the most significant
+//!   end: the same bit positions, read in the other direction. The same holds under the Microsoft
+//!   rules.
 
 use super::{capped, round_up, FieldShape, Placed, RecordShape};
 
