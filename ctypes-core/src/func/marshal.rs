@@ -5,6 +5,7 @@
 //! scalar signature allocates nothing.
 
 use std::ffi::{c_void, CString};
+use std::mem::MaybeUninit;
 
 use super::arg::{Arg, Returned};
 use crate::error::{Error, Result};
@@ -13,7 +14,7 @@ use crate::layout::ByteOrder;
 use crate::mem::codec::{self, Leaf, Overflow};
 use crate::mem::{CData, Value};
 use crate::raw::Cif;
-use crate::ty::{CType, Scalar, TypeKind};
+use crate::ty::{CType, Scalar, ScalarClass, TypeKind};
 
 /// How one parameter is passed.
 #[derive(Clone, Debug)]
@@ -87,7 +88,7 @@ fn promote(ty: &CType) -> CType {
 }
 
 /// Arguments per call that live on the stack; more go to the heap.
-pub(crate) const INLINE: usize = 16;
+pub(crate) const INLINE: usize = 12;
 
 /// Room for one scalar argument or result, aligned for any of them.
 #[repr(C, align(16))]
@@ -96,22 +97,23 @@ struct Slot([u8; 16]);
 
 const EMPTY: Slot = Slot([0; 16]);
 
-/// A fixed-capacity buffer on the stack that spills to the heap.
+/// A fixed-capacity buffer on the stack that spills to the heap; not initialised up front,
+/// since a call writes each entry before reading it.
 enum Buf<T: Copy, const N: usize> {
-    Inline([T; N]),
-    Heap(Vec<T>),
+    Inline([MaybeUninit<T>; N]),
+    Heap(Vec<MaybeUninit<T>>),
 }
 
 impl<T: Copy, const N: usize> Buf<T, N> {
-    fn new(len: usize, fill: T) -> Self {
+    fn new(len: usize) -> Self {
         if len <= N {
-            Buf::Inline([fill; N])
+            Buf::Inline([const { MaybeUninit::uninit() }; N])
         } else {
-            Buf::Heap(vec![fill; len])
+            Buf::Heap(vec![MaybeUninit::uninit(); len])
         }
     }
 
-    fn as_mut_slice(&mut self) -> &mut [T] {
+    fn as_mut_slice(&mut self) -> &mut [MaybeUninit<T>] {
         match self {
             Buf::Inline(a) => a,
             Buf::Heap(v) => v,
@@ -119,13 +121,14 @@ impl<T: Copy, const N: usize> Buf<T, N> {
     }
 }
 
-/// The arguments of one call, encoded.
+/// The arguments of one call, encoded. It stays where it is made until the call: the pointers
+/// handed to libffi point into it.
 pub(crate) struct Frame<'a> {
     len: usize,
     slots: Buf<Slot, INLINE>,
-    /// Per argument: where libffi reads it, when that is not its slot (an object passed by
-    /// value); null otherwise.
-    direct: Buf<*mut c_void, INLINE>,
+    /// Per argument, where libffi reads it: an object passed by value, or null for "its slot"
+    /// (filled in just before the call, when the slots no longer change).
+    pointers: Buf<*mut c_void, INLINE>,
     /// C strings made for the call.
     temps: Vec<CString>,
     _args: std::marker::PhantomData<&'a ()>,
@@ -135,8 +138,8 @@ impl<'a> Frame<'a> {
     pub(crate) fn new(capacity: usize) -> Frame<'a> {
         Frame {
             len: 0,
-            slots: Buf::new(capacity, EMPTY),
-            direct: Buf::new(capacity, std::ptr::null_mut()),
+            slots: Buf::new(capacity),
+            pointers: Buf::new(capacity),
             temps: Vec::new(),
             _args: std::marker::PhantomData,
         }
@@ -152,6 +155,8 @@ impl<'a> Frame<'a> {
                 format!("{} ({why})", arg.describe())
             }
         };
+        let mut slot = EMPTY;
+        let mut pointer: *mut c_void = std::ptr::null_mut();
         match param {
             Param::Scalar(s) => {
                 let value = match arg {
@@ -162,15 +167,7 @@ impl<'a> Frame<'a> {
                     }
                     _ => return Err(found("")),
                 };
-                let slot = &mut self.slots.as_mut_slice()[index].0[..s.size()];
-                codec::encode(
-                    Leaf::Scalar(*s),
-                    value,
-                    slot,
-                    ByteOrder::NATIVE,
-                    Overflow::Refuse,
-                )
-                .map_err(|e| match e {
+                encode_scalar(*s, value, &mut slot.0).map_err(|e| match e {
                     Error::ValueOutOfRange { .. } => found("out of range"),
                     _ => found(""),
                 })?;
@@ -178,17 +175,17 @@ impl<'a> Frame<'a> {
             Param::Pointer(target) => {
                 let address = self.address_for(target, arg).ok_or_else(|| found(""))?;
                 let address = address.map_err(|e| found(&e.to_string()))?;
-                self.slots.as_mut_slice()[index].0[..size_of::<usize>()]
-                    .copy_from_slice(&address.to_ne_bytes());
+                slot.0[..size_of::<usize>()].copy_from_slice(&address.to_ne_bytes());
             }
             Param::Record(ty) => match arg {
                 Arg::Data(d) if d.ty() == ty => {
-                    let address = d.addressof().map_err(|e| found(&e.to_string()))?;
-                    self.direct.as_mut_slice()[index] = address;
+                    pointer = d.addressof().map_err(|e| found(&e.to_string()))?;
                 }
                 _ => return Err(found("")),
             },
         }
+        self.slots.as_mut_slice()[index] = MaybeUninit::new(slot);
+        self.pointers.as_mut_slice()[index] = MaybeUninit::new(pointer);
         self.len += 1;
         Ok(())
     }
@@ -233,38 +230,36 @@ impl<'a> Frame<'a> {
         Ok(address)
     }
 
-    /// Makes the call and decodes its result.
+    /// Makes the call and decodes its result, or writes it into `into` (a record of the result
+    /// type).
     ///
     /// # Safety
     /// `code` must be a function with the signature `cif` describes, whose arguments are
     /// exactly the ones pushed, and whose result type is `result`.
     pub(crate) unsafe fn call(
-        mut self,
+        &mut self,
         cif: &Cif,
         code: *const c_void,
         result: &CType,
         errno_before: Option<i32>,
+        into: Option<&CData>,
     ) -> Result<(Returned, i32)> {
         let len = self.len;
-        let mut pointers: Buf<*mut c_void, INLINE> = Buf::new(len, std::ptr::null_mut());
         let slots = self.slots.as_mut_slice().as_mut_ptr();
-        for (i, (pointer, direct)) in pointers.as_mut_slice()[..len]
-            .iter_mut()
-            .zip(&self.direct.as_mut_slice()[..len])
-            .enumerate()
-        {
-            *pointer = if direct.is_null() {
+        let pointers = &mut self.pointers.as_mut_slice()[..len];
+        for (i, entry) in pointers.iter_mut().enumerate() {
+            // SAFETY: `push` initialised the first `len` entries.
+            if unsafe { entry.assume_init() }.is_null() {
                 // SAFETY: `i < len`, and the slot buffer holds at least `len` slots.
-                unsafe { slots.add(i).cast() }
-            } else {
-                *direct
-            };
+                *entry = MaybeUninit::new(unsafe { slots.add(i) }.cast());
+            }
         }
         // Results up to 32 bytes land here (libffi widens small integers to 8 bytes); larger
         // records are written straight into their new object.
         let mut small = [EMPTY; 2];
-        let large = match result.size() {
-            Ok(size) if size > size_of_val(&small) => Some(CData::new(result)?),
+        let large = match (into, result.size()) {
+            (Some(data), _) => Some(data.clone()),
+            (None, Ok(size)) if size > size_of_val(&small) => Some(CData::new(result)?),
             _ => None,
         };
         let result_at: *mut c_void = match &large {
@@ -278,9 +273,9 @@ impl<'a> Frame<'a> {
         // one pointer per argument, to a slot encoded for its parameter or to an object of the
         // parameter's record type, all alive until this returns; `result_at` has room for the
         // result, aligned to 16.
-        unsafe { cif.call(code, result_at, pointers.as_mut_slice().as_mut_ptr()) };
+        unsafe { cif.call(code, result_at, pointers.as_mut_ptr().cast()) };
         let errno_after = errno();
-        drop(self.temps);
+        self.temps.clear();
         let returned = match (result.kind(), large) {
             (_, Some(data)) => Returned::Data(data),
             (TypeKind::Void, None) => Returned::Void,
@@ -303,16 +298,59 @@ impl<'a> Frame<'a> {
     }
 }
 
+/// Encodes a scalar argument in native order: integers and `double` directly (the common case,
+/// kept short), everything else through the memory codec.
+fn encode_scalar(s: Scalar, value: Value, out: &mut [u8; 16]) -> Result<()> {
+    if let (ScalarClass::Integer { .. }, Some(n), Some((min, max))) =
+        (s.class(), value.as_i128(), s.int_range())
+    {
+        if n < min || n > max {
+            // Out of range: the codec words the error.
+            return codec::encode(
+                Leaf::Scalar(s),
+                value,
+                &mut out[..s.size()],
+                ByteOrder::NATIVE,
+                Overflow::Refuse,
+            );
+        }
+        let bits = n as u64;
+        match s.size() {
+            1 => out[0] = bits as u8,
+            2 => out[..2].copy_from_slice(&(bits as u16).to_ne_bytes()),
+            4 => out[..4].copy_from_slice(&(bits as u32).to_ne_bytes()),
+            _ => out[..8].copy_from_slice(&bits.to_ne_bytes()),
+        }
+        return Ok(());
+    }
+    match (s, value) {
+        (Scalar::Double, Value::Double(x)) => out[..8].copy_from_slice(&x.to_ne_bytes()),
+        (Scalar::Float, Value::Float(x)) => out[..4].copy_from_slice(&x.to_ne_bytes()),
+        _ => codec::encode(
+            Leaf::Scalar(s),
+            value,
+            &mut out[..s.size()],
+            ByteOrder::NATIVE,
+            Overflow::Refuse,
+        )?,
+    }
+    Ok(())
+}
+
 /// A scalar result: integers narrower than 8 bytes come back widened to a full `ffi_arg`.
 fn decode_scalar(s: Scalar, bytes: &[u8; 16]) -> Result<Value> {
-    if s.is_integral() && s.size() < 8 {
-        let widened = u64::from_ne_bytes(bytes[..8].try_into().expect("8 bytes"));
-        codec::decode(
-            Leaf::Scalar(s),
-            &widened.to_le_bytes()[..s.size()],
-            ByteOrder::Little,
-        )
-    } else {
-        codec::decode(Leaf::Scalar(s), &bytes[..s.size()], ByteOrder::NATIVE)
-    }
+    let word = u64::from_ne_bytes(bytes[..8].try_into().expect("8 bytes"));
+    Ok(match (s.class(), s.size()) {
+        (ScalarClass::Integer { signed: true }, size) if size <= 8 => {
+            let shift = 64 - 8 * size as u32;
+            Value::Int(((word << shift) as i64) >> shift)
+        }
+        (ScalarClass::Integer { signed: false }, size) if size <= 8 => {
+            let shift = 64 - 8 * size as u32;
+            Value::UInt((word << shift) >> shift)
+        }
+        (ScalarClass::Bool, _) => Value::Bool(word as u8 != 0),
+        _ if s == Scalar::Double => Value::Double(f64::from_bits(word)),
+        _ => codec::decode(Leaf::Scalar(s), &bytes[..s.size()], ByteOrder::NATIVE)?,
+    })
 }

@@ -204,7 +204,7 @@ impl Function {
     /// function itself requires of them (valid pointers, buffer sizes, …): C cannot check them.
     pub unsafe fn call(&self, args: &[Arg<'_>]) -> Result<Returned> {
         // SAFETY: forwarded to the caller.
-        unsafe { self.invoke(args, None) }.map(|(returned, _)| returned)
+        unsafe { self.invoke(args, None, None) }.map(|(returned, _)| returned)
     }
 
     /// [`Function::call`], also setting `errno` right before the call (when `errno_before` is
@@ -218,15 +218,35 @@ impl Function {
         errno_before: Option<i32>,
     ) -> Result<(Returned, i32)> {
         // SAFETY: forwarded to the caller.
-        unsafe { self.invoke(args, errno_before) }
+        unsafe { self.invoke(args, errno_before, None) }
+    }
+
+    /// [`Function::call`] for a function returning a struct or union, writing the result into
+    /// `result` (an object of the result type) instead of a new object, so that the call
+    /// allocates nothing.
+    ///
+    /// # Safety
+    /// As for [`Function::call`].
+    pub unsafe fn call_into(&self, args: &[Arg<'_>], result: &CData) -> Result<()> {
+        let expected = self.core.signature.result();
+        let is_record = expected.as_record().is_some();
+        if !is_record || result.ty() != expected {
+            return Err(Error::TypeMismatch {
+                expected: format!("an object of the struct or union result type `{expected}`"),
+                found: result.ty().to_string(),
+            });
+        }
+        // SAFETY: forwarded to the caller; `result` has the result type, checked above.
+        unsafe { self.invoke(args, None, Some(result)) }.map(drop)
     }
 
     /// # Safety
-    /// As for [`Function::call`].
+    /// As for [`Function::call`]; `into`, if given, is an object of the result type.
     unsafe fn invoke(
         &self,
         args: &[Arg<'_>],
         errno_before: Option<i32>,
+        into: Option<&CData>,
     ) -> Result<(Returned, i32)> {
         let core = &*self.core;
         let fixed = core.params.len();
@@ -290,7 +310,7 @@ impl Function {
         // pointer per argument, each to a value of its parameter's type (checked above), kept
         // alive until the call returns, and the result buffer it provides fits the result type.
         let (returned, errno) =
-            unsafe { frame.call(cif, core.code.as_ptr(), result_type, errno_before)? };
+            unsafe { frame.call(cif, core.code.as_ptr(), result_type, errno_before, into)? };
         if let Some(check) = &self.errcheck {
             check(&returned, errno).map_err(|source| Error::Call {
                 function: core.name.clone(),

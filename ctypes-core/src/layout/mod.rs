@@ -17,7 +17,9 @@ pub enum LayoutRules {
     /// GCC and Clang on System V platforms (Linux, the BSDs, macOS).
     #[cfg_attr(not(all(windows, target_env = "msvc")), default)]
     SysV,
-    /// Microsoft's compiler, and GCC's `__attribute__((ms_struct))`.
+    /// Microsoft's rules as GCC's `__attribute__((ms_struct))` applies them, which is what the
+    /// engine is tested against. MSVC itself is known to differ for bit-fields in unions (it
+    /// gives such a union the whole storage unit of the bit-field's type).
     #[cfg_attr(all(windows, target_env = "msvc"), default)]
     Msvc,
 }

@@ -350,6 +350,10 @@ impl RecordBuilder {
 
     /// Adds an anonymous struct or union member, whose fields are reachable by name from this
     /// record.
+    ///
+    /// The member keeps its own attributes: in C an anonymous member defined under
+    /// `#pragma pack(n)` is packed too, so build it with the same [`pack`](Self::pack); its byte
+    /// order and layout rules are its own, as with GCC's `scalar_storage_order` and `ms_struct`.
     pub fn anonymous(self, ty: CType) -> Self {
         self.member(None, ty, None, true)
     }

@@ -1,0 +1,238 @@
+//! Call overhead, side by side in one run: a direct call through a Rust function pointer, a raw
+//! libffi call with a prepared CIF, and this crate's dynamic call, for `int add(int, int)`, a
+//! six-argument `long` sum, and `Point mid(Point, Point)` with `Point { double x, y; }`.
+//!
+//! Run: `cargo bench -p ctypes-tests --bench calls`
+
+use std::ffi::c_void;
+use std::hint::black_box;
+use std::mem::MaybeUninit;
+use std::path::PathBuf;
+use std::process::Command;
+use std::ptr::{addr_of_mut, null_mut};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use ctypes_core::{Arg, CData, CType, Function, Library, Scalar, Signature, Value};
+use libffi_sys as ffi;
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct Point {
+    x: f64,
+    y: f64,
+}
+
+/// Compiles the benchmark's C functions into a shared library and returns its path.
+fn build_library() -> PathBuf {
+    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/calls_bench.c");
+    let out = std::env::temp_dir().join(format!("ctypes_calls_bench_{}.so", std::process::id()));
+    let status = Command::new("cc")
+        .args(["-shared", "-fPIC", "-O2", "-o"])
+        .arg(&out)
+        .arg(&source)
+        .status()
+        .expect("run cc");
+    assert!(status.success(), "cc failed to build {}", source.display());
+    out
+}
+
+/// A libffi call interface prepared once, as a program using libffi directly would.
+struct RawCif {
+    cif: ffi::ffi_cif,
+    _args: Vec<*mut ffi::ffi_type>,
+}
+
+impl RawCif {
+    fn new(mut args: Vec<*mut ffi::ffi_type>, result: *mut ffi::ffi_type) -> Box<RawCif> {
+        let mut cif = MaybeUninit::<ffi::ffi_cif>::zeroed();
+        // SAFETY: the argument and result descriptions outlive the CIF (static, or leaked below).
+        let status = unsafe {
+            ffi::ffi_prep_cif(
+                cif.as_mut_ptr(),
+                ffi::ffi_abi_FFI_DEFAULT_ABI,
+                args.len() as u32,
+                result,
+                args.as_mut_ptr(),
+            )
+        };
+        assert_eq!(status, ffi::ffi_status_FFI_OK);
+        Box::new(RawCif {
+            // SAFETY: prepared above.
+            cif: unsafe { cif.assume_init() },
+            _args: args,
+        })
+    }
+
+    /// # Safety
+    /// `code` must match the CIF; `args` must point to values of its argument types.
+    unsafe fn call(&mut self, code: *const c_void, result: *mut c_void, args: &mut [*mut c_void]) {
+        // SAFETY: forwarded to the caller.
+        unsafe {
+            ffi::ffi_call(
+                &mut self.cif,
+                Some(std::mem::transmute::<*const c_void, unsafe extern "C" fn()>(code)),
+                result,
+                args.as_mut_ptr(),
+            )
+        }
+    }
+}
+
+fn point_ffi_type() -> *mut ffi::ffi_type {
+    let elements: &'static mut [*mut ffi::ffi_type; 3] = Box::leak(Box::new([
+        addr_of_mut!(ffi::ffi_type_double),
+        addr_of_mut!(ffi::ffi_type_double),
+        null_mut(),
+    ]));
+    Box::leak(Box::new(ffi::ffi_type {
+        size: 0,
+        alignment: 0,
+        type_: ffi::FFI_TYPE_STRUCT,
+        elements: elements.as_mut_ptr(),
+    }))
+}
+
+fn bench_calls(c: &mut Criterion) {
+    let path = build_library();
+    // SAFETY: the benchmark's own library has no initialisers.
+    let lib = unsafe { Library::open(path.to_str().expect("utf-8 path")) }
+        .expect("load benchmark library");
+    let int = CType::scalar(Scalar::Int);
+    let long = CType::scalar(Scalar::Long);
+    let double = CType::scalar(Scalar::Double);
+    let point = CType::struct_builder("Point")
+        .field("x", double.clone())
+        .field("y", double.clone())
+        .build()
+        .expect("Point");
+
+    let add: Function = lib
+        .function(
+            "add",
+            Signature::new(vec![int.clone(), int.clone()], int.clone()),
+        )
+        .expect("add");
+    let sum6: Function = lib
+        .function("sum6", Signature::new(vec![long.clone(); 6], long.clone()))
+        .expect("sum6");
+    let mid: Function = lib
+        .function(
+            "mid",
+            Signature::new(vec![point.clone(), point.clone()], point.clone()),
+        )
+        .expect("mid");
+
+    // SAFETY: the symbols have these exact C signatures.
+    let add_direct: extern "C" fn(i32, i32) -> i32 = unsafe { std::mem::transmute(add.address()) };
+    // SAFETY: as above.
+    let sum6_direct: extern "C" fn(i64, i64, i64, i64, i64, i64) -> i64 =
+        unsafe { std::mem::transmute(sum6.address()) };
+    // SAFETY: as above.
+    let mid_direct: extern "C" fn(Point, Point) -> Point =
+        unsafe { std::mem::transmute(mid.address()) };
+
+    let (sint32, sint64) = (
+        addr_of_mut!(ffi::ffi_type_sint32),
+        addr_of_mut!(ffi::ffi_type_sint64),
+    );
+    let mut add_cif = RawCif::new(vec![sint32, sint32], sint32);
+    let mut sum6_cif = RawCif::new(vec![sint64; 6], sint64);
+    let point_type = point_ffi_type();
+    let mut mid_cif = RawCif::new(vec![point_type, point_type], point_type);
+
+    let mut group = c.benchmark_group("add");
+    group.bench_function("direct", |b| {
+        b.iter(|| black_box(add_direct)(black_box(2), black_box(3)))
+    });
+    group.bench_function("raw_libffi", |b| {
+        b.iter(|| {
+            let (mut x, mut y) = (black_box(2i32), black_box(3i32));
+            let mut out = 0u64;
+            let mut args = [addr_of_mut!(x).cast(), addr_of_mut!(y).cast()];
+            // SAFETY: `int add(int, int)`; the result slot is a full ffi_arg.
+            unsafe { add_cif.call(add.address().as_ptr(), addr_of_mut!(out).cast(), &mut args) };
+            out as i32
+        })
+    });
+    group.bench_function("ctypes_dynamic", |b| {
+        b.iter(|| {
+            let args = [
+                Arg::Value(Value::Int(black_box(2))),
+                Arg::Value(Value::Int(black_box(3))),
+            ];
+            // SAFETY: `int add(int, int)`.
+            unsafe { add.call(&args) }.expect("add")
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("sum6");
+    group.bench_function("direct", |b| {
+        b.iter(|| black_box(sum6_direct)(black_box(1), 2, 3, 4, 5, black_box(6)))
+    });
+    group.bench_function("raw_libffi", |b| {
+        b.iter(|| {
+            let mut v = [black_box(1i64), 2, 3, 4, 5, black_box(6)];
+            let mut out = 0i64;
+            let base = v.as_mut_ptr();
+            // SAFETY: six pointers into `v`, each to an i64.
+            let mut args: [*mut c_void; 6] = std::array::from_fn(|i| unsafe { base.add(i) }.cast());
+            // SAFETY: `long sum6(long × 6)`.
+            unsafe { sum6_cif.call(sum6.address().as_ptr(), addr_of_mut!(out).cast(), &mut args) };
+            out
+        })
+    });
+    group.bench_function("ctypes_dynamic", |b| {
+        b.iter(|| {
+            let args: [Arg<'_>; 6] =
+                std::array::from_fn(|i| Arg::Value(Value::Int(black_box(i as i64 + 1))));
+            // SAFETY: `long sum6(long × 6)`.
+            unsafe { sum6.call(&args) }.expect("sum6")
+        })
+    });
+    group.finish();
+
+    let a = CData::new(&point).expect("point");
+    let b_ = CData::new(&point).expect("point");
+    a.set("x", 1.0).expect("x");
+    b_.set("y", 4.0).expect("y");
+    let out = CData::new(&point).expect("point");
+    let mut group = c.benchmark_group("mid");
+    group.bench_function("direct", |b| {
+        b.iter(|| {
+            black_box(mid_direct)(
+                black_box(Point { x: 1.0, y: 0.0 }),
+                black_box(Point { x: 0.0, y: 4.0 }),
+            )
+        })
+    });
+    group.bench_function("raw_libffi", |b| {
+        b.iter(|| {
+            let mut p = black_box(Point { x: 1.0, y: 0.0 });
+            let mut q = black_box(Point { x: 0.0, y: 4.0 });
+            let mut r = Point { x: 0.0, y: 0.0 };
+            let mut args = [addr_of_mut!(p).cast(), addr_of_mut!(q).cast()];
+            // SAFETY: `Point mid(Point, Point)`.
+            unsafe { mid_cif.call(mid.address().as_ptr(), addr_of_mut!(r).cast(), &mut args) };
+            r
+        })
+    });
+    group.bench_function("ctypes_dynamic", |b| {
+        b.iter(|| {
+            // SAFETY: `Point mid(Point, Point)`.
+            unsafe { mid.call(&[black_box(&a).into(), black_box(&b_).into()]) }.expect("mid")
+        })
+    });
+    group.bench_function("ctypes_dynamic_into", |b| {
+        b.iter(|| {
+            // SAFETY: `Point mid(Point, Point)`; `out` is a Point.
+            unsafe { mid.call_into(&[black_box(&a).into(), black_box(&b_).into()], &out) }
+                .expect("mid")
+        })
+    });
+    group.finish();
+    let _ = std::fs::remove_file(path);
+}
+
+criterion_group!(benches, bench_calls);
+criterion_main!(benches);

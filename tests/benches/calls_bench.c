@@ -1,0 +1,11 @@
+/* The functions the `calls` benchmark calls through every path. */
+typedef struct { double x, y; } Point;
+
+int add(int a, int b) { return a + b; }
+
+long sum6(long a, long b, long c, long d, long e, long f) { return a + b + c + d + e + f; }
+
+Point mid(Point a, Point b) {
+    Point m = { (a.x + b.x) / 2, (a.y + b.y) / 2 };
+    return m;
+}
