@@ -514,7 +514,7 @@ fn bit_field_writes_leave_neighbouring_bits_alone() {
         memset(&data, 0xff, 4).unwrap();
         data.set(name, 0).unwrap();
         let mask = (((1u64 << width) - 1) << position) as u32;
-        let expected = u32::MAX & !mask;
+        let expected = !mask;
         assert_eq!(
             data.to_bytes(),
             expected.to_le_bytes(),

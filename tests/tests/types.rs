@@ -422,10 +422,13 @@ fn a_record_definition_prints_members_offsets_and_attributes() {
     assert_eq!(format!("{packet:#}"), expected);
     assert_eq!(packet.to_string(), "struct packet");
 
-    // The compiler agrees with the numbers written above.
-    let program = format!(
-        "{HEADERS}struct packet {{ unsigned char kind; unsigned flags : 3; unsigned level : 5; \
-         int sign : 4; int : 0; union {{ int i; float f; }}; short tail[3]; char *next; }};
+    // The compiler agrees with the numbers written above, for a hand-written definition and
+    // for the printed one.
+    let by_hand = "struct packet { unsigned char kind; unsigned flags : 3; unsigned level : 5; \
+                   int sign : 4; int : 0; union { int i; float f; }; short tail[3]; char *next; };";
+    for definition in [by_hand, expected] {
+        let program = format!(
+            "{HEADERS}{definition}
 int main(void) {{
     struct packet p = {{0}};
     p.flags = 7; p.level = 1; p.sign = -1;
@@ -435,9 +438,10 @@ int main(void) {{
         b[1], b[2]);
     return 0;
 }}\n"
-    );
-    let out = cc::compile_and_run("packet", &program).expect("C program runs");
-    assert_eq!(out.trim(), "24 8 4 8 16 0f 0f");
+        );
+        let out = cc::compile_and_run("packet", &program).expect("C program runs");
+        assert_eq!(out.trim(), "24 8 4 8 16 0f 0f", "{definition}");
+    }
 }
 
 #[test]

@@ -169,8 +169,8 @@ impl LongDouble {
         LongDouble { bytes }
     }
 
-    /// The value rounded to the nearest `f64` (ties to even, except that results in `f64`'s
-    /// subnormal range may be rounded twice).
+    /// The value rounded to the nearest `f64`, ties to even, as C's `(double)` conversion does
+    /// (subnormal results included: they are rounded once, at their own precision).
     pub fn to_f64(self) -> f64 {
         match Scalar::long_double_format() {
             LongDoubleFormat::Double => {
@@ -179,7 +179,8 @@ impl LongDouble {
             LongDoubleFormat::X87Extended => {
                 let mantissa = u64::from_le_bytes(self.bytes[..8].try_into().expect("8 bytes"));
                 let top = u16::from_le_bytes([self.bytes[8], self.bytes[9]]);
-                let sign = if top >> 15 == 1 { -1.0 } else { 1.0 };
+                let negative = top >> 15 == 1;
+                let sign = if negative { -1.0 } else { 1.0 };
                 let exp = i32::from(top & 0x7fff);
                 if exp == 0x7fff {
                     return if mantissa << 1 == 0 {
@@ -190,7 +191,7 @@ impl LongDouble {
                 }
                 // An exponent field of 0 is a denormal, scaled as if it were 1.
                 let exp = exp.max(1) - EXP_BIAS - 63;
-                sign * scale(mantissa as f64, exp)
+                round_to_f64(negative, u128::from(mantissa), exp)
             }
             LongDoubleFormat::Quad => {
                 let bits = if cfg!(target_endian = "big") {
@@ -198,7 +199,8 @@ impl LongDouble {
                 } else {
                     u128::from_le_bytes(self.bytes)
                 };
-                let sign = if bits >> 127 == 1 { -1.0 } else { 1.0 };
+                let negative = bits >> 127 == 1;
+                let sign = if negative { -1.0 } else { 1.0 };
                 let exp = ((bits >> 112) & 0x7fff) as i32;
                 let fraction = bits & ((1u128 << 112) - 1);
                 if exp == 0x7fff {
@@ -213,7 +215,7 @@ impl LongDouble {
                 } else {
                     fraction | (1u128 << 112)
                 };
-                sign * scale(mantissa as f64, exp.max(1) - EXP_BIAS - 112)
+                round_to_f64(negative, mantissa, exp.max(1) - EXP_BIAS - 112)
             }
         }
     }
@@ -225,20 +227,55 @@ impl fmt::Debug for LongDouble {
     }
 }
 
-/// `x * 2^exp`, in steps that stay exact while the result is a normal `f64`.
-fn scale(mut x: f64, mut exp: i32) -> f64 {
-    while exp > 1000 {
-        x *= 2f64.powi(1000);
-        exp -= 1000;
+/// `±mantissa × 2^exp` rounded once to the nearest `f64`, ties to even. Converting the mantissa
+/// to `f64` first and scaling after would round twice when the result is subnormal.
+fn round_to_f64(negative: bool, mantissa: u128, exp: i32) -> f64 {
+    let sign = u64::from(negative) << 63;
+    if mantissa == 0 {
+        return f64::from_bits(sign);
     }
-    while exp < -1000 {
-        x *= 2f64.powi(-1000);
-        exp += 1000;
-        if x == 0.0 {
-            return x;
+    // The exponent of the leading bit, and of the last bit an `f64` keeps there.
+    let top = exp + (127 - mantissa.leading_zeros() as i32);
+    if top > 1023 {
+        return f64::from_bits(sign | f64::INFINITY.to_bits());
+    }
+    let last = if top >= -1022 { top - 52 } else { -1074 };
+    let drop = last - exp;
+    let kept: u128 = if drop <= 0 {
+        mantissa << -drop
+    } else if drop > 128 {
+        0
+    } else {
+        let kept = if drop == 128 { 0 } else { mantissa >> drop };
+        let rest = if drop == 128 {
+            mantissa
+        } else {
+            mantissa & ((1u128 << drop) - 1)
+        };
+        let half = 1u128 << (drop - 1);
+        if rest > half || (rest == half && kept & 1 == 1) {
+            kept + 1
+        } else {
+            kept
         }
-    }
-    x * 2f64.powi(exp)
+    };
+    // `kept` has at most 54 bits; a carry into bit 53 (or, for a subnormal, into bit 52) moves
+    // the value to the next binade, which the bit pattern below absorbs.
+    let bits = if top >= -1022 {
+        let (kept, top) = if kept >> 53 == 1 {
+            (kept >> 1, top + 1)
+        } else {
+            (kept, top)
+        };
+        if top > 1023 {
+            return f64::from_bits(sign | f64::INFINITY.to_bits());
+        }
+        (((top + 1023) as u64) << 52) | (kept as u64 & ((1u64 << 52) - 1))
+    } else {
+        // Subnormal: the bits are the count of 2^-1074, and 2^52 of them is the least normal.
+        kept as u64
+    };
+    f64::from_bits(sign | bits)
 }
 
 /// `f64` fields: sign, biased exponent, fraction.
