@@ -924,3 +924,34 @@ fn zero_width_bit_fields_are_harmless_to_touch() {
     assert!(!format!("{zero:?}").is_empty());
     assert_eq!(data.to_bytes(), vec![0xff; data.size()]);
 }
+
+#[test]
+fn wide_strings_in_reversed_records_are_byte_swapped_like_c() {
+    let program = r#"#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+struct __attribute__((scalar_storage_order("big-endian"))) named { short id; wchar_t name[4]; };
+int main(void) {
+    struct named n; memset(&n, 0, sizeof n);
+    n.id = 1; n.name[0] = L'a'; n.name[1] = 0x20ac; n.name[2] = 0;
+    const unsigned char *b = (const unsigned char *)&n;
+    for (size_t i = 0; i < sizeof n; i++) printf("%02x", b[i]);
+    printf("\n");
+    return 0;
+}
+"#;
+    let out = cc::compile_and_run("wide_be", program).expect("C program runs");
+    let rec = CType::struct_builder("named")
+        .field("id", scalar(Scalar::Short))
+        .field("name", scalar(Scalar::WcharT).array(4).unwrap())
+        .byte_order(ByteOrder::Big)
+        .build()
+        .unwrap();
+    let data = CData::new(&rec).unwrap();
+    data.set("id", 1).unwrap();
+    data.field("name").unwrap().set_wide("a€").unwrap();
+    let hex: String = data.to_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(hex, out.trim());
+    assert_eq!(data.field("name").unwrap().wide_value().unwrap(), "a€");
+    assert_eq!(data.get("name[1]").unwrap(), Value::Int(0x20ac));
+}

@@ -2,8 +2,10 @@
 
 use std::ffi::{c_char, c_void, CStr};
 
+use super::codec;
 use super::data::CData;
 use crate::error::{Error, Result};
+use crate::layout::ByteOrder;
 use crate::ty::{CType, Scalar};
 
 /// `wchar_t` code units: UTF-32 where `wchar_t` has 4 bytes, UTF-16 where it has 2.
@@ -32,7 +34,7 @@ impl CData {
     pub fn wide_string_buffer(text: &str) -> Result<CData> {
         let units = wide_units(text);
         let buffer = CData::new(&CType::scalar(Scalar::WcharT).array(units.len() + 1)?)?;
-        buffer.write_bytes(0, &units_to_bytes(&units))?;
+        buffer.write_bytes(0, &units_to_bytes(&units, ByteOrder::NATIVE))?;
         Ok(buffer)
     }
 
@@ -65,7 +67,7 @@ impl CData {
     /// The text of a `wchar_t` array up to its first NUL.
     pub fn wide_value(&self) -> Result<String> {
         self.wchar_array()?;
-        let units = bytes_to_units(&self.to_bytes());
+        let units = bytes_to_units(&self.to_bytes(), self.byte_order());
         let end = units.iter().position(|&u| u == 0).unwrap_or(units.len());
         units_to_string(&units[..end])
     }
@@ -86,7 +88,7 @@ impl CData {
         if units.len() < capacity {
             units.push(0);
         }
-        self.write_bytes(0, &units_to_bytes(&units))
+        self.write_bytes(0, &units_to_bytes(&units, self.byte_order()))
     }
 
     /// The element count of a `char`, `signed char` or `unsigned char` array.
@@ -187,24 +189,19 @@ fn units_to_string(units: &[u32]) -> Result<String> {
     }
 }
 
-fn units_to_bytes(units: &[u32]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(units.len() * WCHAR_SIZE);
-    for &unit in units {
-        match WCHAR_SIZE {
-            2 => out.extend_from_slice(&(unit as u16).to_ne_bytes()),
-            _ => out.extend_from_slice(&unit.to_ne_bytes()),
-        }
+/// The bytes of `units` in `order` (a `wchar_t` array in a record of reversed byte order is
+/// stored swapped, like any other scalar there).
+fn units_to_bytes(units: &[u32], order: ByteOrder) -> Vec<u8> {
+    let mut out = vec![0; units.len() * WCHAR_SIZE];
+    for (chunk, &unit) in out.chunks_exact_mut(WCHAR_SIZE).zip(units) {
+        codec::store(u128::from(unit), chunk, order);
     }
     out
 }
 
-fn bytes_to_units(bytes: &[u8]) -> Vec<u32> {
+fn bytes_to_units(bytes: &[u8], order: ByteOrder) -> Vec<u32> {
     bytes
         .chunks_exact(WCHAR_SIZE)
-        .map(|chunk| match *chunk {
-            [a, b] => u32::from(u16::from_ne_bytes([a, b])),
-            [a, b, c, d] => u32::from_ne_bytes([a, b, c, d]),
-            _ => unreachable!("wchar_t has 2 or 4 bytes"),
-        })
+        .map(|chunk| codec::load(chunk, order) as u32)
         .collect()
 }
