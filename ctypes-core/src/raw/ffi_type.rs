@@ -64,6 +64,19 @@ impl FfiType {
         }
     }
 
+    /// This struct description with its size and alignment given, rather than left for libffi
+    /// to compute from the elements (libffi computes them only when `size` is 0).
+    #[cfg(all(target_arch = "x86_64", unix))]
+    fn with_layout(mut self, size: usize, align: usize) -> FfiType {
+        let owned = self
+            ._owned
+            .as_mut()
+            .expect("only struct descriptions are given a layout");
+        owned.ty.size = size;
+        owned.ty.alignment = u16::try_from(align).expect("alignment checked to be at most 8");
+        self
+    }
+
     fn fixed(ptr: *mut ffi_type) -> FfiType {
         FfiType { ptr, _owned: None }
     }
@@ -185,22 +198,29 @@ enum Class {
 /// C record: one element list per eightbyte, integers where any integer data lies, floats or
 /// doubles where only floating data lies. Records over 16 bytes go in memory, so only their
 /// size and alignment matter.
+///
+/// The description carries the record's own size and alignment, which libffi then keeps
+/// instead of computing them from the elements (as CPython's ctypes does for packed records):
+/// a packed record is copied with exactly its size, and its stack slot is aligned as C aligns
+/// it, while the elements only steer the classification.
 #[cfg(all(target_arch = "x86_64", unix))]
 fn classified(ty: &CType, def: &RecordDef) -> Result<FfiType, String> {
     let size = def.size();
     let align = def.align();
     let cannot = |why: &str| format!("`{ty}` cannot be passed by value: {why}");
     if align > 8 {
-        return Err(cannot("its alignment exceeds 8"));
+        return Err(cannot(
+            "its alignment exceeds 8, and libffi aligns such a value differently from C",
+        ));
     }
     if size == 0 {
         return Err(cannot("it is empty"));
     }
     if size > 16 {
         let chunk = integer_of_size(align);
-        return Ok(FfiType::structure(
-            (0..size / align).map(|_| FfiType::fixed(chunk)).collect(),
-        ));
+        let described =
+            FfiType::structure((0..size / align).map(|_| FfiType::fixed(chunk)).collect());
+        return Ok(described.with_layout(size, align));
     }
     let mut classes = [Class::None; 2];
     let mut leaves = Vec::new();
@@ -219,28 +239,31 @@ fn classified(ty: &CType, def: &RecordDef) -> Result<FfiType, String> {
     let mut children = Vec::new();
     for (i, class) in classes.iter().enumerate().take(size.div_ceil(8)) {
         let extent = (size - i * 8).min(8);
+        // Each eightbyte's elements end exactly at the next eightbyte, so that libffi's own
+        // placement of the elements (by their alignment) puts each in its eightbyte.
         match class {
-            Class::Integer => {
-                let chunk = integer_of_size(align);
-                children.extend((0..extent / align).map(|_| FfiType::fixed(chunk)));
+            Class::Integer if extent == 8 => {
+                children.push(FfiType::fixed(addr_of_mut!(sys::ffi_type_uint64)));
             }
-            Class::Sse if extent == 8 && align == 8 => {
+            Class::Integer => children
+                .extend((0..extent).map(|_| FfiType::fixed(addr_of_mut!(sys::ffi_type_uint8)))),
+            // Only a float or a double lies here, at an offset aligned for it (checked when
+            // the leaves were collected), so the eightbyte is either 8 or 4 bytes long.
+            Class::Sse if extent == 8 => {
                 children.push(FfiType::fixed(addr_of_mut!(sys::ffi_type_double)));
             }
-            Class::Sse if extent.is_multiple_of(4) && align == 4 => {
-                children.extend(
-                    (0..extent / 4).map(|_| FfiType::fixed(addr_of_mut!(sys::ffi_type_float))),
-                );
+            Class::Sse if extent == 4 => {
+                children.push(FfiType::fixed(addr_of_mut!(sys::ffi_type_float)));
             }
             Class::Sse => {
                 return Err(cannot(
-                    "its floating members are not aligned for a register",
+                    "its floating members do not fill an eightbyte as C classifies it",
                 ))
             }
             Class::None => return Err(cannot("an eightbyte holds only padding")),
         }
     }
-    Ok(FfiType::structure(children))
+    Ok(FfiType::structure(children).with_layout(size, align))
 }
 
 #[cfg(not(all(target_arch = "x86_64", unix)))]
@@ -281,7 +304,9 @@ fn collect_type(
         TypeKind::Scalar(s) => {
             if !offset.is_multiple_of(s.align()) {
                 return Err(format!(
-                    "member of type `{s}` at offset {offset} is not aligned"
+                    "member of type `{s}` at offset {offset} is not aligned, so C passes the \
+                     record in memory, which libffi cannot be told for a record of 16 bytes \
+                     or less"
                 ));
             }
             let class = match s.class() {
@@ -295,7 +320,10 @@ fn collect_type(
         }
         TypeKind::Pointer(_) => {
             if !offset.is_multiple_of(size_of::<usize>()) {
-                return Err(format!("pointer member at offset {offset} is not aligned"));
+                return Err(format!(
+                    "pointer member at offset {offset} is not aligned, so C passes the record \
+                     in memory, which libffi cannot be told for a record of 16 bytes or less"
+                ));
             }
             out.push((offset, size_of::<usize>(), Class::Integer));
         }
