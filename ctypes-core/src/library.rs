@@ -117,7 +117,7 @@ impl Library {
                         }),
                     })
                 }
-                Err(e) => message = e.to_string(),
+                Err(e) => message = loader_message(&e),
             }
         }
         Err(Error::Load {
@@ -151,7 +151,7 @@ impl Library {
             symbol: name.to_owned(),
             message,
         };
-        let symbol = symbol.map_err(|e| not_found(e.to_string()))?;
+        let symbol = symbol.map_err(|e| not_found(loader_message(&e)))?;
         let address = symbol.into_raw();
         NonNull::new(address).ok_or_else(|| not_found("the symbol's address is NULL".to_owned()))
     }
@@ -202,6 +202,15 @@ fn candidates(name: &str) -> Vec<String> {
         names.push(plain);
     }
     names
+}
+
+/// The loader's own words (`dlerror`), which libloading keeps as the error's source behind a
+/// bare "dlopen failed".
+fn loader_message(e: &libloading::Error) -> String {
+    match std::error::Error::source(e) {
+        Some(source) => source.to_string(),
+        None => e.to_string(),
+    }
 }
 
 fn path_string(path: &Path) -> String {

@@ -73,7 +73,24 @@ pub(crate) fn promoted(arg: &Arg<'_>) -> std::result::Result<(CType, Param), Str
             _ => promote(d.ty()),
         },
         Arg::Str(_) | Arg::Bytes(_) | Arg::CStr(_) => CType::char_ptr(),
-        Arg::Typed(ty, _) => promote(ty),
+        Arg::Typed(ty, v) => {
+            // The value must fit the type it is said to have, before that type is promoted.
+            if let Some(s) = ty.as_scalar() {
+                let mut scratch = [0u8; 16];
+                codec::encode(
+                    Leaf::Scalar(s),
+                    *v,
+                    &mut scratch[..s.size()],
+                    ByteOrder::NATIVE,
+                    Overflow::Refuse,
+                )
+                .map_err(|e| match e {
+                    Error::ValueOutOfRange { .. } => format!("{} (out of range)", arg.describe()),
+                    e => format!("{} ({e})", arg.describe()),
+                })?;
+            }
+            promote(ty)
+        }
     };
     let param = Param::of(&ty)?;
     Ok((ty, param))

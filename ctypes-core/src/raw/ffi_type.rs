@@ -208,6 +208,12 @@ fn classified(ty: &CType, def: &RecordDef) -> Result<FfiType, String> {
     let size = def.size();
     let align = def.align();
     let cannot = |why: &str| format!("`{ty}` cannot be passed by value: {why}");
+    // The leaves first: what they hold (a long double, an unaligned member) is the more
+    // specific reason.
+    let mut leaves = Vec::new();
+    if size <= 16 {
+        collect_leaves(def, 0, &mut leaves).map_err(|why| cannot(&why))?;
+    }
     if align > 8 {
         return Err(cannot(
             "its alignment exceeds 8, and libffi aligns such a value differently from C",
@@ -223,8 +229,6 @@ fn classified(ty: &CType, def: &RecordDef) -> Result<FfiType, String> {
         return Ok(described.with_layout(size, align));
     }
     let mut classes = [Class::None; 2];
-    let mut leaves = Vec::new();
-    collect_leaves(def, 0, &mut leaves).map_err(|why| cannot(&why))?;
     for (start, len, class) in leaves {
         for (i, slot) in classes.iter_mut().enumerate() {
             let (lo, hi) = (i * 8, i * 8 + 8);

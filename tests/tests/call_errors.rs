@@ -1,0 +1,308 @@
+//! Every bad input to loading and calling is an error that names the thing at fault.
+
+mod fixture;
+
+use ctypes_core::{Arg, CData, CType, Error, Library, Scalar, Signature, Value};
+use fixture::{library, record, sig, t};
+
+fn message<T: std::fmt::Debug>(r: Result<T, Error>) -> String {
+    r.expect_err("an error").to_string()
+}
+
+#[test]
+fn missing_library_names_every_candidate_tried() {
+    // SAFETY: nothing is loaded.
+    let err = message(unsafe { Library::open("surely_not_a_library_4711") });
+    assert!(
+        err.starts_with("cannot load library `surely_not_a_library_4711`: "),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("(tried: libsurely_not_a_library_4711.so)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("libsurely_not_a_library_4711.so: cannot open shared object file"),
+        "{err}"
+    );
+
+    // SAFETY: nothing is loaded.
+    let err = message(unsafe { Library::open("/nonexistent/dir/libfixture.so") });
+    assert!(
+        err.ends_with("(tried: /nonexistent/dir/libfixture.so)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("/nonexistent/dir/libfixture.so: cannot open"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_library_is_refused_with_the_loaders_reason() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/c/fixture.h");
+    // SAFETY: the loader refuses a text file before running anything.
+    let err = message(unsafe { Library::open(path) });
+    assert!(
+        err.starts_with(&format!("cannot load library `{path}`: ")),
+        "{err}"
+    );
+    assert!(
+        err.contains("invalid ELF header") || err.contains("too short"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_symbol() {
+    let lib = library();
+    let err = message(lib.symbol("no_such_function"));
+    let expected = format!(
+        "symbol `no_such_function` not found in `{}`: ",
+        env!("CTYPES_FIXTURE")
+    );
+    assert!(err.starts_with(&expected), "{err}");
+    assert!(err.contains("undefined symbol: no_such_function"), "{err}");
+    let int = t(Scalar::Int);
+    let err = message(lib.function("no_such_function", sig(&[], int)));
+    assert!(err.starts_with(&expected), "{err}");
+}
+
+fn add() -> ctypes_core::Function {
+    let int = t(Scalar::Int);
+    library()
+        .function("add", sig(&[int.clone(), int.clone()], int))
+        .unwrap()
+}
+
+#[test]
+fn wrong_argument_count() {
+    let add = add();
+    // SAFETY: refused before the call.
+    let err = message(unsafe { add.call(&[1.into()]) });
+    assert_eq!(err, "`add` takes 2 arguments, 1 given");
+    // SAFETY: refused before the call.
+    let err = message(unsafe { add.call(&[1.into(), 2.into(), 3.into()]) });
+    assert_eq!(err, "`add` takes 2 arguments, 3 given");
+}
+
+#[test]
+fn wrong_argument_type() {
+    let lib = library();
+    let add = add();
+    // SAFETY: refused before the call.
+    let err = message(unsafe { add.call(&[1.into(), "two".into()]) });
+    assert_eq!(err, "`add` argument 1: expected `int`, found a string");
+    // SAFETY: refused before the call.
+    let err = message(unsafe { add.call(&[1.5.into(), 2.into()]) });
+    assert_eq!(err, "`add` argument 0: expected `int`, found Double(1.5)");
+    let d2 = CData::new(&record("D2")).unwrap();
+    // SAFETY: refused before the call.
+    let err = message(unsafe { add.call(&[(&d2).into(), 2.into()]) });
+    assert_eq!(
+        err,
+        "`add` argument 0: expected `int`, found an object of type `struct D2`"
+    );
+
+    // A record parameter takes an object of that very record type.
+    let sum = lib
+        .function("D2_sum", sig(&[record("D2")], t(Scalar::Double)))
+        .unwrap();
+    let s16 = CData::new(&record("S16")).unwrap();
+    // SAFETY: refused before the call.
+    let err = message(unsafe { sum.call(&[(&s16).into()]) });
+    assert_eq!(
+        err,
+        "`D2_sum` argument 0: expected `struct D2`, found an object of type `struct S16`"
+    );
+    // SAFETY: refused before the call.
+    let err = message(unsafe { sum.call(&[1.0.into()]) });
+    assert_eq!(
+        err,
+        "`D2_sum` argument 0: expected `struct D2`, found Double(1.0)"
+    );
+
+    // A pointer parameter takes an object of the pointed-to type, not of another.
+    let int = t(Scalar::Int);
+    let divmod = lib
+        .function(
+            "divmod",
+            sig(
+                &[int.clone(), int.clone(), int.pointer(), int.pointer()],
+                int.clone(),
+            ),
+        )
+        .unwrap();
+    let q = CData::new(&t(Scalar::Long)).unwrap();
+    // SAFETY: refused before the call.
+    let err = message(unsafe { divmod.call(&[1.into(), 1.into(), (&q).into(), (&q).into()]) });
+    assert_eq!(
+        err,
+        "`divmod` argument 2: expected `int *`, found an object of type `long`"
+    );
+    // SAFETY: refused before the call.
+    let err = message(unsafe { divmod.call(&[1.into(), 1.into(), 2.5.into(), Arg::NULL]) });
+    assert_eq!(
+        err,
+        "`divmod` argument 2: expected `int *`, found Double(2.5)"
+    );
+    // A string is a `char *`, not an `int *`.
+    // SAFETY: refused before the call.
+    let err = message(unsafe { divmod.call(&[1.into(), 1.into(), "x".into(), Arg::NULL]) });
+    assert_eq!(err, "`divmod` argument 2: expected `int *`, found a string");
+}
+
+#[test]
+fn value_out_of_range_for_its_c_type() {
+    let add = add();
+    // SAFETY: refused before the call.
+    let err = message(unsafe { add.call(&[(1i64 << 31).into(), 0.into()]) });
+    assert_eq!(
+        err,
+        "`add` argument 0: expected `int`, found Int(2147483648) (out of range)"
+    );
+    let lib = library();
+    let uchar = t(Scalar::UChar);
+    let id = lib
+        .function("id_uchar", sig(&[uchar.clone()], uchar))
+        .unwrap();
+    // SAFETY: refused before the call.
+    let err = message(unsafe { id.call(&[256.into()]) });
+    assert_eq!(
+        err,
+        "`id_uchar` argument 0: expected `unsigned char`, found Int(256) (out of range)"
+    );
+    // SAFETY: refused before the call.
+    let err = message(unsafe { id.call(&[(-1).into()]) });
+    assert_eq!(
+        err,
+        "`id_uchar` argument 0: expected `unsigned char`, found Int(-1) (out of range)"
+    );
+    let b = t(Scalar::Bool);
+    let not = lib.function("not_bool", sig(&[b.clone()], b)).unwrap();
+    // SAFETY: refused before the call.
+    let err = message(unsafe { not.call(&[2.into()]) });
+    assert_eq!(
+        err,
+        "`not_bool` argument 0: expected `_Bool`, found Int(2) (out of range)"
+    );
+}
+
+#[test]
+fn undescribable_shapes_are_refused_when_the_function_is_made() {
+    let lib = library();
+    let int = t(Scalar::Int);
+    let cases = [
+        (
+            "takes_uld",
+            sig(&[record("ULD")], int.clone()),
+            "cannot call `takes_uld`: `union ULD` cannot be passed by value: it holds a long double",
+        ),
+        (
+            "returns_uld",
+            sig(&[], record("ULD")),
+            "cannot call `returns_uld`: `union ULD` cannot be passed by value: it holds a long double",
+        ),
+        (
+            "takes_a16",
+            sig(&[record("A16")], int.clone()),
+            "cannot call `takes_a16`: `struct A16` cannot be passed by value: its alignment \
+             exceeds 8, and libffi aligns such a value differently from C",
+        ),
+        (
+            "takes_p5",
+            sig(&[record("P5")], int.clone()),
+            "cannot call `takes_p5`: `struct P5` cannot be passed by value: member of type \
+             `int` at offset 1 is not aligned, so C passes the record in memory, which libffi \
+             cannot be told for a record of 16 bytes or less",
+        ),
+        (
+            "returns_p5",
+            sig(&[], record("P5")),
+            "cannot call `returns_p5`: `struct P5` cannot be passed by value: member of type \
+             `int` at offset 1 is not aligned, so C passes the record in memory, which libffi \
+             cannot be told for a record of 16 bytes or less",
+        ),
+        (
+            "takes_p2sf",
+            sig(&[record("P2SF")], t(Scalar::Double)),
+            "cannot call `takes_p2sf`: `struct P2SF` cannot be passed by value: member of type \
+             `float` at offset 2 is not aligned, so C passes the record in memory, which libffi \
+             cannot be told for a record of 16 bytes or less",
+        ),
+    ];
+    for (name, signature, expected) in cases {
+        assert_eq!(message(lib.function(name, signature)), expected);
+    }
+    // A struct holding a refused union is refused too, and a variadic function as well.
+    let holder = CType::struct_builder("holder")
+        .field("u", record("ULD"))
+        .build()
+        .unwrap();
+    let err = message(lib.function("takes_uld", sig(&[holder], int.clone())));
+    assert_eq!(
+        err,
+        "cannot call `takes_uld`: `struct holder` cannot be passed by value: it holds a long double"
+    );
+    let err = message(lib.function(
+        "format",
+        Signature::variadic(vec![record("A16")], int.clone()),
+    ));
+    assert!(
+        err.starts_with("cannot call `format`: `struct A16` cannot"),
+        "{err}"
+    );
+}
+
+#[test]
+fn types_that_cannot_be_parameters_or_results() {
+    let lib = library();
+    let int = t(Scalar::Int);
+    let err = message(lib.function("add", sig(&[CType::void()], int.clone())));
+    assert_eq!(err, "cannot call `add`: `void` cannot be a parameter type");
+    let incomplete = CType::declare_struct("never_defined");
+    let err = message(lib.function("add", sig(&[incomplete.clone()], int.clone())));
+    assert_eq!(
+        err,
+        "cannot call `add`: parameter type `struct never_defined` is incomplete"
+    );
+    let err = message(lib.function("add", sig(&[], incomplete)));
+    assert_eq!(
+        err,
+        "cannot call `add`: result type `struct never_defined` is incomplete"
+    );
+    let err = message(lib.function("add", sig(&[], int.array(4).unwrap())));
+    assert_eq!(err, "cannot call `add`: a function cannot return `int [4]`");
+}
+
+#[test]
+fn variadic_call_with_fewer_than_the_fixed_arguments() {
+    let lib = library();
+    let format = lib
+        .function(
+            "format",
+            Signature::variadic(
+                vec![CType::char_ptr(), t(Scalar::SizeT), CType::char_ptr()],
+                t(Scalar::Int),
+            ),
+        )
+        .unwrap();
+    let buf = CData::string_buffer(&[0; 8]).unwrap();
+    // SAFETY: refused before the call.
+    let err = message(unsafe { format.call(&[(&buf).into(), 8usize.into()]) });
+    assert_eq!(err, "`format` takes at least 3 arguments, 2 given");
+    // A bad variadic argument is named by its index.
+    // SAFETY: refused before the call.
+    let err = message(unsafe {
+        format.call(&[
+            (&buf).into(),
+            8usize.into(),
+            "%d".into(),
+            Arg::Typed(t(Scalar::UChar), Value::Int(300)),
+        ])
+    });
+    assert_eq!(
+        err,
+        "`format` argument 3: expected `a variadic argument`, found Int(300) as `unsigned char` (out of range)"
+    );
+}
