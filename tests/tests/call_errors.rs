@@ -164,7 +164,7 @@ fn value_out_of_range_for_its_c_type() {
     let lib = library();
     let uchar = t(Scalar::UChar);
     let id = lib
-        .function("id_uchar", sig(&[uchar.clone()], uchar))
+        .function("id_uchar", sig(std::slice::from_ref(&uchar), uchar.clone()))
         .unwrap();
     // SAFETY: refused before the call.
     let err = message(unsafe { id.call(&[256.into()]) });
@@ -179,7 +179,9 @@ fn value_out_of_range_for_its_c_type() {
         "`id_uchar` argument 0: expected `unsigned char`, found Int(-1) (out of range)"
     );
     let b = t(Scalar::Bool);
-    let not = lib.function("not_bool", sig(&[b.clone()], b)).unwrap();
+    let not = lib
+        .function("not_bool", sig(std::slice::from_ref(&b), b.clone()))
+        .unwrap();
     // SAFETY: refused before the call.
     let err = message(unsafe { not.call(&[2.into()]) });
     assert_eq!(
@@ -261,7 +263,7 @@ fn types_that_cannot_be_parameters_or_results() {
     let err = message(lib.function("add", sig(&[CType::void()], int.clone())));
     assert_eq!(err, "cannot call `add`: `void` cannot be a parameter type");
     let incomplete = CType::declare_struct("never_defined");
-    let err = message(lib.function("add", sig(&[incomplete.clone()], int.clone())));
+    let err = message(lib.function("add", sig(std::slice::from_ref(&incomplete), int.clone())));
     assert_eq!(
         err,
         "cannot call `add`: parameter type `struct never_defined` is incomplete"

@@ -62,7 +62,12 @@ fn integer_types_in_and_out_at_their_extremes() {
     let lib = library();
     for &(name, s) in SCALARS {
         let ty = t(s);
-        let id = func(&lib, &format!("id_{name}"), &[ty.clone()], ty.clone());
+        let id = func(
+            &lib,
+            &format!("id_{name}"),
+            std::slice::from_ref(&ty),
+            ty.clone(),
+        );
         let add = func(
             &lib,
             &format!("add_{name}"),
@@ -72,7 +77,7 @@ fn integer_types_in_and_out_at_their_extremes() {
         let as_ll = func(
             &lib,
             &format!("as_ll_{name}"),
-            &[ty.clone()],
+            std::slice::from_ref(&ty),
             t(Scalar::LongLong),
         );
         let (min, max) = s.int_range().expect("an integer type");
@@ -104,7 +109,12 @@ fn integer_types_in_and_out_at_their_extremes() {
 fn floating_types_in_and_out() {
     let lib = library();
     let float = t(Scalar::Float);
-    let id = func(&lib, "id_float", &[float.clone()], float.clone());
+    let id = func(
+        &lib,
+        "id_float",
+        std::slice::from_ref(&float),
+        float.clone(),
+    );
     for x in [
         0.0f32,
         -0.0,
@@ -135,7 +145,12 @@ fn floating_types_in_and_out() {
     assert_eq!(r.value(), Some(Value::Float(16_777_216.0)));
 
     let double = t(Scalar::Double);
-    let id = func(&lib, "id_double", &[double.clone()], double.clone());
+    let id = func(
+        &lib,
+        "id_double",
+        std::slice::from_ref(&double),
+        double.clone(),
+    );
     for x in [
         0.0,
         -0.0,
@@ -172,7 +187,7 @@ fn under_valgrind() -> bool {
 fn long_double_in_and_out() {
     let lib = library();
     let ld = t(Scalar::LongDouble);
-    let id = func(&lib, "id_ldouble", &[ld.clone()], ld.clone());
+    let id = func(&lib, "id_ldouble", std::slice::from_ref(&ld), ld.clone());
     for x in [0.0, -1.5, 1e300, f64::MIN_POSITIVE, 123_456_789.125] {
         let out = call(&id, &[LongDouble::from_f64(x).into()]);
         assert_eq!(out.as_long_double().map(LongDouble::to_f64), Some(x));
@@ -209,10 +224,15 @@ fn long_double_in_and_out() {
 fn bool_and_narrow_arguments() {
     let lib = library();
     let b = t(Scalar::Bool);
-    let not = func(&lib, "not_bool", &[b.clone()], b.clone());
+    let not = func(&lib, "not_bool", std::slice::from_ref(&b), b.clone());
     assert_eq!(call(&not, &[true.into()]).value(), Some(Value::Bool(false)));
     assert_eq!(call(&not, &[false.into()]).value(), Some(Value::Bool(true)));
-    let to_int = func(&lib, "bool_to_int", &[b.clone()], t(Scalar::Int));
+    let to_int = func(
+        &lib,
+        "bool_to_int",
+        std::slice::from_ref(&b),
+        t(Scalar::Int),
+    );
     assert_eq!(call(&to_int, &[true.into()]).as_i64(), Some(1));
     let narrow = func(
         &lib,
@@ -332,7 +352,7 @@ fn check_record(name: &str, ty: &CType, leaves: &[Leaf]) {
     let sum = func(
         &lib,
         &format!("{name}_sum"),
-        &[ty.clone()],
+        std::slice::from_ref(ty),
         t(Scalar::Double),
     );
     assert_eq!(
@@ -341,7 +361,12 @@ fn check_record(name: &str, ty: &CType, leaves: &[Leaf]) {
         "{name}_sum"
     );
 
-    let bump = func(&lib, &format!("{name}_bump"), &[ty.clone()], ty.clone());
+    let bump = func(
+        &lib,
+        &format!("{name}_bump"),
+        std::slice::from_ref(ty),
+        ty.clone(),
+    );
     let before = data.to_bytes();
     let out = call(&bump, &[(&data).into()])
         .into_data()
@@ -429,37 +454,67 @@ fn unions_by_value_both_ways() {
     let uif = record("UIF");
     let u = CData::new(&uif).unwrap();
     u.set("i", -123_456).unwrap();
-    let as_int = func(&lib, "UIF_as_int", &[uif.clone()], double.clone());
+    let as_int = func(
+        &lib,
+        "UIF_as_int",
+        std::slice::from_ref(&uif),
+        double.clone(),
+    );
     assert_eq!(call(&as_int, &[(&u).into()]).as_f64(), Some(-123_456.0));
     u.set("f", 2.5f32).unwrap();
-    let as_float = func(&lib, "UIF_as_float", &[uif.clone()], double.clone());
+    let as_float = func(
+        &lib,
+        "UIF_as_float",
+        std::slice::from_ref(&uif),
+        double.clone(),
+    );
     assert_eq!(call(&as_float, &[(&u).into()]).as_f64(), Some(2.5));
     u.set("i", 77).unwrap();
-    let convert = func(&lib, "UIF_int_to_float", &[uif.clone()], uif.clone());
+    let convert = func(
+        &lib,
+        "UIF_int_to_float",
+        std::slice::from_ref(&uif),
+        uif.clone(),
+    );
     let out = call(&convert, &[(&u).into()]).into_data().unwrap();
     assert_eq!(out.get("f").unwrap(), Value::Float(38.5));
 
     let uff = record("UFF");
     let u = CData::new(&uff).unwrap();
     u.set("a", 1.75f32).unwrap();
-    let sum = func(&lib, "UFF_sum", &[uff.clone()], double.clone());
+    let sum = func(&lib, "UFF_sum", std::slice::from_ref(&uff), double.clone());
     assert_eq!(call(&sum, &[(&u).into()]).as_f64(), Some(3.5));
-    let bump = func(&lib, "UFF_bump", &[uff.clone()], uff.clone());
+    let bump = func(&lib, "UFF_bump", std::slice::from_ref(&uff), uff.clone());
     let out = call(&bump, &[(&u).into()]).into_data().unwrap();
     assert_eq!(out.get("a").unwrap(), Value::Float(4.5));
 
     let udl = record("UDL");
     let u = CData::new(&udl).unwrap();
     u.set("l", -(1i64 << 40)).unwrap();
-    let as_long = func(&lib, "UDL_as_long", &[udl.clone()], double.clone());
+    let as_long = func(
+        &lib,
+        "UDL_as_long",
+        std::slice::from_ref(&udl),
+        double.clone(),
+    );
     assert_eq!(
         call(&as_long, &[(&u).into()]).as_f64(),
         Some(-(2f64.powi(40)))
     );
-    let convert = func(&lib, "UDL_long_to_double", &[udl.clone()], udl.clone());
+    let convert = func(
+        &lib,
+        "UDL_long_to_double",
+        std::slice::from_ref(&udl),
+        udl.clone(),
+    );
     let out = call(&convert, &[(&u).into()]).into_data().unwrap();
     assert_eq!(out.get("d").unwrap(), Value::Double(-(2f64.powi(38))));
-    let as_double = func(&lib, "UDL_as_double", &[udl.clone()], double.clone());
+    let as_double = func(
+        &lib,
+        "UDL_as_double",
+        std::slice::from_ref(&udl),
+        double.clone(),
+    );
     assert_eq!(
         call(&as_double, &[(&out).into()]).as_f64(),
         Some(-(2f64.powi(38)))
@@ -468,7 +523,12 @@ fn unions_by_value_both_ways() {
     let uc9 = record("UC9");
     let u = CData::new(&uc9).unwrap();
     u.set("i", 0x0102_0304).unwrap();
-    let as_int = func(&lib, "UC9_as_int", &[uc9.clone()], t(Scalar::LongLong));
+    let as_int = func(
+        &lib,
+        "UC9_as_int",
+        std::slice::from_ref(&uc9),
+        t(Scalar::LongLong),
+    );
     assert_eq!(call(&as_int, &[(&u).into()]).as_i64(), Some(0x0102_0304));
 }
 
@@ -727,6 +787,7 @@ fn strings_in_and_out() {
         Some(6)
     );
     assert_eq!(call(&str_len, &[c"c string".into()]).as_u64(), Some(8));
+    // SAFETY: refused before the call.
     let err = unsafe { str_len.call(&["in\0side".into()]) }.unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -762,10 +823,8 @@ fn strings_in_and_out() {
         .as_pointer()
         .unwrap();
     // SAFETY: a malloc'd NUL-terminated string, freed below.
-    assert_eq!(
-        unsafe { ctypes_core::string_at(p as *const _, None) },
-        b"MIXED CASE 42"
-    );
+    let upper_text = unsafe { ctypes_core::string_at(p as *const _, None) };
+    assert_eq!(upper_text, b"MIXED CASE 42");
     call(&free, &[Value::Pointer(p).into()]);
 
     let write = func(
@@ -904,7 +963,7 @@ const ERANGE: i32 = 34;
 fn errno_is_captured_after_the_call_and_can_be_set_before() {
     let lib = library();
     let int = t(Scalar::Int);
-    let fail = func(&lib, "fail_with", &[int.clone()], int.clone());
+    let fail = func(&lib, "fail_with", std::slice::from_ref(&int), int.clone());
     // SAFETY: `int fail_with(int)`.
     let (r, errno) = unsafe { fail.call_with_errno(&[ERANGE.into()], None) }.unwrap();
     assert_eq!((r.as_i64(), errno), (Some(-1), ERANGE));
@@ -921,6 +980,7 @@ fn errno_is_captured_after_the_call_and_can_be_set_before() {
         Some(-1) => Err(std::io::Error::from_raw_os_error(errno).into()),
         _ => Ok(()),
     });
+    // SAFETY: `int fail_with(int)`.
     let err = unsafe { checked.call(&[ENOENT.into()]) }.unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -1020,15 +1080,16 @@ fn struct_of_function_pointers() {
             call(&combine, &[5.into(), 7.into()]).as_i64(),
             Some(expected)
         );
+        // SAFETY: as for `combine`.
         let scale = unsafe { Function::from_pointer(&table.field("scale").unwrap()) }.unwrap();
         assert_eq!(call(&scale, &[1.5.into(), 4.0.into()]).as_f64(), Some(6.0));
+        // SAFETY: as for `combine`.
         let name = unsafe { Function::from_pointer(&table.field("name").unwrap()) }.unwrap();
         let s = call(&name, &[]).as_pointer().unwrap();
         // SAFETY: a static string.
-        assert_eq!(
-            unsafe { ctypes_core::string_at(s as *const _, None) },
-            b"ops"
-        );
+        let text = unsafe { ctypes_core::string_at(s as *const _, None) };
+        assert_eq!(text, b"ops");
+        // SAFETY: as for `combine`.
         let mid = unsafe { Function::from_pointer(&table.field("mid").unwrap()) }.unwrap();
         let a = CData::new(&record("D2")).unwrap();
         let b = CData::new(&record("D2")).unwrap();
@@ -1042,7 +1103,9 @@ fn struct_of_function_pointers() {
         );
     }
     // A field that is not a function pointer is refused.
-    let err = unsafe { Function::from_pointer(&CData::new(&t(Scalar::Int)).unwrap()) }.unwrap_err();
+    let int = CData::new(&t(Scalar::Int)).unwrap();
+    // SAFETY: refused before anything is called.
+    let err = unsafe { Function::from_pointer(&int) }.unwrap_err();
     assert_eq!(err.to_string(), "expected a function pointer, found `int`");
 }
 
@@ -1106,7 +1169,7 @@ fn libm_cos_and_frexp() {
     // SAFETY: libm's initialisers are the C library's.
     let libm = unsafe { Library::open("m") }.unwrap();
     let double = t(Scalar::Double);
-    let cos = func(&libm, "cos", &[double.clone()], double.clone());
+    let cos = func(&libm, "cos", std::slice::from_ref(&double), double.clone());
     assert_eq!(call(&cos, &[0.0.into()]).as_f64(), Some(1.0));
     assert_eq!(
         call(&cos, &[std::f64::consts::PI.into()]).as_f64(),
@@ -1147,7 +1210,12 @@ fn zlib_compress_uncompress_round_trip() {
     ];
     let compress = func(&z, "compress", &args, int.clone());
     let uncompress = func(&z, "uncompress", &args, int.clone());
-    let bound = func(&z, "compressBound", &[ulong.clone()], ulong.clone());
+    let bound = func(
+        &z,
+        "compressBound",
+        std::slice::from_ref(&ulong),
+        ulong.clone(),
+    );
 
     let input: Vec<u8> = (0..4000u32)
         .map(|i| (i % 251) as u8 ^ (i / 97) as u8)

@@ -136,7 +136,9 @@ fn scalar_calls_allocate_nothing() {
     let n = allocations_per_1000_calls(&sum, &[(&p).into()], |r| assert_eq!(r, 5.5));
     assert_eq!(n, 0, "double D2_sum(D2)");
 
-    let errno = lib.function("fail_with", sig(&[int.clone()], int)).unwrap();
+    let errno = lib
+        .function("fail_with", sig(std::slice::from_ref(&int), int.clone()))
+        .unwrap();
     let n = allocations_in(|| {
         for _ in 0..1000 {
             // SAFETY: `int fail_with(int)`.
