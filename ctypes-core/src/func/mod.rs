@@ -1,6 +1,7 @@
 //! `Function`: a C function found at run time, with its signature, called through libffi.
 
 mod arg;
+mod lanes;
 mod marshal;
 
 use std::ffi::c_void;
@@ -9,6 +10,7 @@ use std::ptr::NonNull;
 use std::sync::Arc;
 
 pub use arg::{Arg, Returned};
+use lanes::Lanes;
 use marshal::{Frame, Param};
 
 use crate::error::{Error, Result};
@@ -53,6 +55,8 @@ struct Core {
     /// For a variadic function, `None`: the interface depends on each call's arguments.
     cif: Option<Cif>,
     params: Vec<Param>,
+    /// The short path, for signatures of plain scalars and pointers.
+    lanes: Option<Lanes>,
     _library: Option<Arc<Loaded>>,
 }
 
@@ -138,11 +142,13 @@ impl Function {
         } else {
             Some(Cif::new(signature.args(), signature.result(), None).map_err(refuse)?)
         };
+        let lanes = cif.as_ref().and(Lanes::of(&signature));
         Ok(Function {
             core: Arc::new(Core {
                 name: name.to_owned(),
                 code,
                 signature,
+                lanes,
                 cif,
                 params,
                 _library: library,
@@ -202,7 +208,15 @@ impl Function {
     /// # Safety
     /// The function must really have this signature, and the arguments must meet whatever the
     /// function itself requires of them (valid pointers, buffer sizes, …): C cannot check them.
+    #[inline]
     pub unsafe fn call(&self, args: &[Arg<'_>]) -> Result<Returned> {
+        if let (Some(lanes), Some(cif), None) = (&self.core.lanes, &self.core.cif, &self.errcheck) {
+            // SAFETY: forwarded to the caller; the lanes and interface describe this function.
+            if let Some(returned) = unsafe { lanes.call(cif, self.core.code.as_ptr(), args, None) }
+            {
+                return Ok(returned);
+            }
+        }
         // SAFETY: forwarded to the caller.
         unsafe { self.invoke(args, None, None) }.map(|(returned, _)| returned)
     }
@@ -229,12 +243,18 @@ impl Function {
     /// As for [`Function::call`].
     pub unsafe fn call_into(&self, args: &[Arg<'_>], result: &CData) -> Result<()> {
         let expected = self.core.signature.result();
-        let is_record = expected.as_record().is_some();
-        if !is_record || result.ty() != expected {
+        // Records are equal only to themselves.
+        if expected.as_record().is_none() || !result.ty().same_object(expected) {
             return Err(Error::TypeMismatch {
                 expected: format!("an object of the struct or union result type `{expected}`"),
                 found: result.ty().to_string(),
             });
+        }
+        if let (Some(lanes), Some(cif), None) = (&self.core.lanes, &self.core.cif, &self.errcheck) {
+            // SAFETY: forwarded to the caller; `result` has the result type, checked above.
+            if unsafe { lanes.call(cif, self.core.code.as_ptr(), args, Some(result)) }.is_some() {
+                return Ok(());
+            }
         }
         // SAFETY: forwarded to the caller; `result` has the result type, checked above.
         unsafe { self.invoke(args, None, Some(result)) }.map(drop)

@@ -1,0 +1,198 @@
+//! The short call path for signatures made of integers, floats, doubles, pointers and records:
+//! each scalar argument, a plain [`Value`], is checked against a range computed when the
+//! function was made and stored as one machine word; each record argument is read by libffi
+//! straight from its object; a record result is written straight into its object.
+//!
+//! Anything else — a `&CData` for a scalar, a string, an out-of-range value (whose error the
+//! general path words), `long double`, variadic functions — goes through `marshal.rs`.
+
+use std::ffi::c_void;
+use std::mem::MaybeUninit;
+
+use super::arg::{Arg, Returned};
+use crate::mem::{CData, Value};
+use crate::raw::Cif;
+use crate::ty::{CType, Scalar, ScalarClass, Signature, TypeKind};
+
+/// Most arguments the short path takes.
+const MAX_LANES: usize = 8;
+
+/// How one argument or the result travels: a signed or unsigned integer of some range, a float
+/// or double, or a pointer.
+#[derive(Clone, Copy, Debug)]
+enum Lane {
+    Signed { min: i64, max: i64, size: u8 },
+    Unsigned { max: u64, size: u8 },
+    Float,
+    Double,
+    Pointer,
+}
+
+impl Lane {
+    fn of(ty: &CType) -> Option<Lane> {
+        match ty.kind() {
+            TypeKind::Pointer(_) => Some(Lane::Pointer),
+            TypeKind::Scalar(s) => match (s.class(), s.int_range()) {
+                (ScalarClass::Integer { signed: true }, Some((min, max))) => Some(Lane::Signed {
+                    min: min as i64,
+                    max: max as i64,
+                    size: s.size() as u8,
+                }),
+                (ScalarClass::Integer { signed: false }, Some((_, max))) => Some(Lane::Unsigned {
+                    max: max as u64,
+                    size: s.size() as u8,
+                }),
+                _ if *s == Scalar::Float => Some(Lane::Float),
+                _ if *s == Scalar::Double => Some(Lane::Double),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The argument as the word libffi reads (its low bytes, on a little-endian machine), or
+    /// `None` to leave it to the general path.
+    #[inline]
+    fn encode(self, value: Value) -> Option<u64> {
+        match (self, value) {
+            (Lane::Signed { min, max, .. }, Value::Int(x)) if (min..=max).contains(&x) => {
+                Some(x as u64)
+            }
+            (Lane::Signed { max, .. }, Value::UInt(x)) if x <= max as u64 => Some(x),
+            (Lane::Unsigned { max, .. }, Value::UInt(x)) if x <= max => Some(x),
+            (Lane::Unsigned { max, .. }, Value::Int(x)) if x >= 0 && x as u64 <= max => {
+                Some(x as u64)
+            }
+            (Lane::Double, Value::Double(x)) => Some(x.to_bits()),
+            (Lane::Float, Value::Float(x)) => Some(u64::from(x.to_bits())),
+            (Lane::Pointer, Value::Pointer(p)) => Some(p as u64),
+            _ => None,
+        }
+    }
+
+    /// The result from the word libffi wrote (integers narrower than 8 bytes come widened).
+    #[inline]
+    fn decode(self, word: u64) -> Value {
+        match self {
+            Lane::Signed { size, .. } => {
+                let shift = 64 - 8 * u32::from(size);
+                Value::Int(((word << shift) as i64) >> shift)
+            }
+            Lane::Unsigned { size, .. } => {
+                let shift = 64 - 8 * u32::from(size);
+                Value::UInt((word << shift) >> shift)
+            }
+            Lane::Float => Value::Float(f32::from_bits(word as u32)),
+            Lane::Double => Value::Double(f64::from_bits(word)),
+            Lane::Pointer => Value::Pointer(word as usize),
+        }
+    }
+}
+
+/// How one argument or the result travels: in a word, or in the memory of an object.
+#[derive(Clone, Debug)]
+enum Slot {
+    Word(Lane),
+    Record(CType),
+}
+
+impl Slot {
+    fn of(ty: &CType) -> Option<Slot> {
+        match ty.kind() {
+            TypeKind::Record(_) => Some(Slot::Record(ty.clone())),
+            _ => Lane::of(ty).map(Slot::Word),
+        }
+    }
+}
+
+/// The lanes of a whole signature.
+#[derive(Debug)]
+pub(crate) struct Lanes {
+    args: Vec<Slot>,
+    /// `None` for `void`.
+    result: Option<Slot>,
+}
+
+impl Lanes {
+    /// The lanes of `signature`, if every argument and the result fit one.
+    pub(crate) fn of(signature: &Signature) -> Option<Lanes> {
+        if cfg!(target_endian = "big")
+            || signature.is_variadic()
+            || signature.args().len() > MAX_LANES
+        {
+            return None;
+        }
+        let args = signature
+            .args()
+            .iter()
+            .map(Slot::of)
+            .collect::<Option<Vec<_>>>()?;
+        let result = match signature.result() {
+            r if r.is_void() => None,
+            r => Some(Slot::of(r)?),
+        };
+        Some(Lanes { args, result })
+    }
+
+    /// Calls through the short path, or returns `None` (having called nothing) when an argument
+    /// is not a plain value that fits its lane or an object of its record type. A record result
+    /// is written into `into` when given (it must have the result type), else into a new
+    /// object.
+    ///
+    /// # Safety
+    /// `code` must be a function with the signature these lanes and `cif` describe.
+    #[inline(always)]
+    pub(crate) unsafe fn call(
+        &self,
+        cif: &Cif,
+        code: *const c_void,
+        args: &[Arg<'_>],
+        into: Option<&CData>,
+    ) -> Option<Returned> {
+        if args.len() != self.args.len() {
+            return None;
+        }
+        let mut words = [MaybeUninit::<u64>::uninit(); MAX_LANES];
+        let mut pointers = [MaybeUninit::<*mut c_void>::uninit(); MAX_LANES];
+        let base = words.as_mut_ptr();
+        for (i, (slot, arg)) in self.args.iter().zip(args).enumerate() {
+            let pointer = match (slot, arg) {
+                (Slot::Word(lane), Arg::Value(value)) => {
+                    let word = lane.encode(*value)?;
+                    // SAFETY: `i < args.len() <= MAX_LANES`, inside `words`.
+                    let at = unsafe { base.add(i) };
+                    // SAFETY: as above; `at` is valid for a write of one word.
+                    unsafe { at.write(MaybeUninit::new(word)) };
+                    at.cast()
+                }
+                (Slot::Record(ty), Arg::Data(data)) if data.ty() == ty => data.addressof().ok()?,
+                _ => return None,
+            };
+            pointers[i].write(pointer);
+        }
+        let mut word_result = [0u64; 2];
+        let mut record = None;
+        let result_at: *mut c_void = match (&self.result, into) {
+            (Some(Slot::Record(_)), Some(data)) => data.addressof().ok()?,
+            (Some(Slot::Record(ty)), None) => {
+                let data = CData::new(ty).ok()?;
+                let at = data.addressof().ok()?;
+                record = Some(data);
+                at
+            }
+            _ => word_result.as_mut_ptr().cast(),
+        };
+        // SAFETY: the caller promises the signature; each pointer points to a word holding an
+        // argument of its lane's type in its low bytes (little-endian only, see `of`) or to an
+        // object of the parameter's record type, borrowed for the call; the result lands in a
+        // word pair (room for any lane's result, widened) or in an object of the result type,
+        // which libffi fills with exactly its size.
+        unsafe { cif.call(code, result_at, pointers.as_mut_ptr().cast()) };
+        Some(match (&self.result, record) {
+            (_, Some(data)) => Returned::Data(data),
+            (Some(Slot::Word(lane)), None) => Returned::Value(lane.decode(word_result[0])),
+            // `void`, or a record written into `into`.
+            _ => Returned::Void,
+        })
+    }
+}
