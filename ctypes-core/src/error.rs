@@ -70,7 +70,7 @@ pub enum Error {
         ty: String,
     },
     /// An operation on an object of the wrong type.
-    #[error("expected {expected}, found `{found}`")]
+    #[error("expected {expected}, found {found}")]
     TypeMismatch {
         /// What was expected.
         expected: String,
@@ -85,9 +85,9 @@ pub enum Error {
     StringTooLong {
         /// The buffer's type.
         ty: String,
-        /// Length of the string, in units of the buffer's element.
+        /// Length of the string in bytes (for a wide string, its code units times their size).
         len: usize,
-        /// How many elements the buffer holds.
+        /// How many bytes the buffer holds.
         capacity: usize,
     },
     /// A size or count too large for the address space.
@@ -208,6 +208,8 @@ pub enum RecordProblem {
     AnonymousNotRecord(String),
     /// A size past what the address space can hold.
     TooLarge,
+    /// A field named with the empty string, which no path can reach.
+    EmptyName,
 }
 
 impl fmt::Display for RecordProblem {
@@ -219,7 +221,8 @@ impl fmt::Display for RecordProblem {
             RecordProblem::ZeroWidthNamed => f.write_str("named bit-field has zero width"),
             RecordProblem::BitFieldTooWide { width, max } => write!(
                 f,
-                "bit-field width {width} exceeds the width of its type ({max} bits)"
+                "bit-field width {width} exceeds the width of its type ({max} bit{})",
+                if *max == 1 { "" } else { "s" }
             ),
             RecordProblem::PackNotPowerOfTwo(n) => write!(f, "pack({n}) is not a power of two"),
             RecordProblem::AlignNotPowerOfTwo(n) => {
@@ -235,6 +238,7 @@ impl fmt::Display for RecordProblem {
                 write!(f, "anonymous member has type `{t}`, not a struct or union")
             }
             RecordProblem::TooLarge => f.write_str("the record is too large"),
+            RecordProblem::EmptyName => f.write_str("a field name may not be empty"),
         }
     }
 }

@@ -792,7 +792,7 @@ fn strings_in_and_out() {
     assert_eq!(
         err.to_string(),
         "`str_len` argument 0: expected `char *`, found a string (expected a string without \
-         NUL bytes, found `a NUL at byte 2`)"
+         NUL bytes, found a NUL at byte 2)"
     );
 
     let sum = func(

@@ -798,7 +798,7 @@ fn wide_strings_hold_any_text() {
         small.write_bytes(0, &0xd800u32.to_ne_bytes()).unwrap();
         assert_eq!(
             small.wide_value().unwrap_err().to_string(),
-            "expected a valid wide string, found `code unit 0xd800`"
+            "expected a valid wide string, found code unit 0xd800"
         );
     }
 }
@@ -873,7 +873,7 @@ fn objects_are_made_from_bytes_of_the_exact_size() {
     assert_eq!(data.to_bytes(), bytes);
     assert_eq!(
         CData::from_bytes(&ty, &bytes[..5]).unwrap_err().to_string(),
-        "expected 12 bytes for `int [3]`, found `5 bytes`"
+        "expected 12 bytes for `int [3]`, found 5 bytes"
     );
     assert_eq!(
         data.write_bytes(10, &[0; 4]).unwrap_err().to_string(),

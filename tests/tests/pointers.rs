@@ -111,8 +111,8 @@ fn null_and_raw_pointers_are_not_followed() {
     p.set_value(Value::Pointer(address_of(&n))).unwrap();
     assert_eq!(
         p.deref().unwrap_err().to_string(),
-        "expected a `int *` that points into memory it keeps alive, found `a pointer that \
-         cannot be followed safely: it was not made from a memory object`"
+        "expected `int *` pointing into memory it keeps alive, found a pointer that \
+         cannot be followed safely: it was not made from a memory object"
     );
     // A pointer value copied into another pointer object is a raw address too.
     let q = CData::new(&int().pointer()).unwrap();
@@ -310,7 +310,7 @@ fn no_plain_pointer_to_a_byte_swapped_scalar() {
         .to_string();
     assert_eq!(
         err,
-        "expected an object in native byte order, found `int in big-endian byte order`"
+        "expected an object in native byte order, found `int` in big-endian byte order"
     );
     assert!(CData::pointer_to(&r.field("xs").unwrap()).is_err());
     assert!(CData::pointer_to(&r.at("xs[1]").unwrap()).is_err());

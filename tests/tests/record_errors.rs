@@ -365,3 +365,21 @@ fn a_record_too_large_for_the_address_space_is_refused() {
         format!("size overflow: {} elements of `int`", usize::MAX / 2)
     );
 }
+
+#[test]
+fn bool_bit_field_width_is_one_bit() {
+    let builder = CType::struct_builder("flags").bit_field("on", scalar(Scalar::Bool), 2);
+    assert_eq!(
+        message(builder),
+        "struct flags, field `on`: bit-field width 2 exceeds the width of its type (1 bit)"
+    );
+}
+
+#[test]
+fn field_names_may_not_be_empty() {
+    let builder = CType::struct_builder("s").field("", scalar(Scalar::Int));
+    assert_eq!(
+        message(builder),
+        "struct s, field `#0`: a field name may not be empty"
+    );
+}

@@ -99,7 +99,7 @@ impl Function {
             _ => {
                 return Err(Error::TypeMismatch {
                     expected: "a function pointer".to_owned(),
-                    found: pointer.ty().to_string(),
+                    found: format!("`{}`", pointer.ty()),
                 })
             }
         };
@@ -247,7 +247,7 @@ impl Function {
         if expected.as_record().is_none() || !result.ty().same_object(expected) {
             return Err(Error::TypeMismatch {
                 expected: format!("an object of the struct or union result type `{expected}`"),
-                found: result.ty().to_string(),
+                found: format!("`{}`", result.ty()),
             });
         }
         if let (Some(lanes), Some(cif), None) = (&self.core.lanes, &self.core.cif, &self.errcheck) {

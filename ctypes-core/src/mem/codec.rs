@@ -28,7 +28,7 @@ impl Leaf {
             TypeKind::Pointer(_) => Ok(Leaf::Pointer),
             _ => Err(Error::TypeMismatch {
                 expected: "a scalar or pointer".to_owned(),
-                found: ty.to_string(),
+                found: format!("`{}`", ty),
             }),
         }
     }
@@ -237,7 +237,7 @@ fn refuse_reversed_long_double(order: ByteOrder) -> Result<()> {
     } else {
         Err(Error::TypeMismatch {
             expected: "a scalar with a defined byte-swapped form".to_owned(),
-            found: "long double in reversed byte order".to_owned(),
+            found: "`long double` in reversed byte order".to_owned(),
         })
     }
 }
@@ -245,7 +245,7 @@ fn refuse_reversed_long_double(order: ByteOrder) -> Result<()> {
 fn mismatch(expected: &str, found: Value) -> Error {
     Error::TypeMismatch {
         expected: expected.to_owned(),
-        found: format!("{found:?}"),
+        found: format!("`{found:?}`"),
     }
 }
 

@@ -203,7 +203,7 @@ impl CData {
         if self.bits.is_some() {
             return Err(Error::TypeMismatch {
                 expected: "an addressable object".to_owned(),
-                found: format!("bit-field of type `{}`", self.ty),
+                found: format!("a bit-field of type `{}`", self.ty),
             });
         }
         Ok(self.storage.address(self.offset).cast())
@@ -283,7 +283,7 @@ impl CData {
             Some(record) => record.definition_for("field access"),
             None => Err(Error::TypeMismatch {
                 expected: "a struct or union".to_owned(),
-                found: self.ty.to_string(),
+                found: format!("`{}`", self.ty),
             }),
         }
     }
@@ -293,7 +293,7 @@ impl CData {
         let Some((element, len)) = self.ty.as_array() else {
             return Err(Error::TypeMismatch {
                 expected: "an array".to_owned(),
-                found: self.ty.to_string(),
+                found: format!("`{}`", self.ty),
             });
         };
         if index >= len {
@@ -382,7 +382,7 @@ impl CData {
         if self.bits.is_some() {
             return Err(Error::TypeMismatch {
                 expected: "an addressable object".to_owned(),
-                found: format!("bit-field of type `{}`", self.ty),
+                found: format!("a bit-field of type `{}`", self.ty),
             });
         }
         let size = ty.size_for("cast")?;

@@ -65,7 +65,7 @@ impl CData {
         if !pointee.is_void() && pointee != target.ty() {
             return Err(Error::TypeMismatch {
                 expected: format!("an object of type `{pointee}`"),
-                found: target.ty().to_string(),
+                found: format!("`{}`", target.ty()),
             });
         }
         if target.byte_order() != ByteOrder::NATIVE && holds_scalars(target.ty()) {
@@ -77,7 +77,7 @@ impl CData {
             };
             return Err(Error::TypeMismatch {
                 expected: "an object in native byte order".to_owned(),
-                found: format!("{} in {order} byte order", target.ty()),
+                found: format!("`{}` in {order} byte order", target.ty()),
             });
         }
         let address = target.addressof()?;
@@ -156,7 +156,7 @@ impl CData {
     fn pointee_type(&self) -> Result<&CType> {
         self.ty().pointee().ok_or_else(|| Error::TypeMismatch {
             expected: "a pointer".to_owned(),
-            found: self.ty().to_string(),
+            found: format!("`{}`", self.ty()),
         })
     }
 
@@ -171,7 +171,7 @@ impl CData {
 
     fn not_followable(&self, why: &str) -> Error {
         Error::TypeMismatch {
-            expected: format!("a `{}` that points into memory it keeps alive", self.ty()),
+            expected: format!("`{}` pointing into memory it keeps alive", self.ty()),
             found: format!("a pointer that cannot be followed safely: {why}"),
         }
     }

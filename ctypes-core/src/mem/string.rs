@@ -106,7 +106,7 @@ impl CData {
             }
             _ => Err(Error::TypeMismatch {
                 expected: "a char array".to_owned(),
-                found: self.ty().to_string(),
+                found: format!("`{}`", self.ty()),
             }),
         }
     }
@@ -116,7 +116,7 @@ impl CData {
             Some((element, len)) if element.as_scalar() == Some(Scalar::WcharT) => Ok(len),
             _ => Err(Error::TypeMismatch {
                 expected: "a wchar_t array".to_owned(),
-                found: self.ty().to_string(),
+                found: format!("`{}`", self.ty()),
             }),
         }
     }

@@ -397,7 +397,7 @@ impl RecordBuilder {
             _ => {
                 return Err(Error::TypeMismatch {
                     expected: format!("a declared {}", self.kind.keyword()),
-                    found: declared.to_string(),
+                    found: format!("`{}`", declared),
                 })
             }
         };
@@ -410,7 +410,7 @@ impl RecordBuilder {
                     self.kind.keyword(),
                     self.tag.as_deref().unwrap_or_default()
                 ),
-                found: declared.to_string(),
+                found: format!("`{}`", declared),
             });
         }
         if record.is_defined() {
@@ -441,8 +441,12 @@ impl RecordBuilder {
             let shown = member
                 .name
                 .as_deref()
+                .filter(|name| !name.is_empty())
                 .map_or_else(|| format!("#{index}"), str::to_owned);
             let fail = |problem| invalid(Some(&shown), problem);
+            if member.name.as_deref() == Some("") {
+                return Err(fail(RecordProblem::EmptyName));
+            }
             if contains_by_value(&member.ty, this) {
                 return Err(fail(RecordProblem::ContainsItself));
             }
