@@ -28,7 +28,7 @@ mod ty;
 
 pub use error::{Error, RecordProblem, Result};
 pub use find::find_library;
-pub use func::{errno, set_errno, Arg, ErrCheck, Function, Returned};
+pub use func::{errno, set_errno, Arg, CValue, ErrCheck, Function};
 pub use layout::{ByteOrder, LayoutRules};
 pub use library::{Library, OpenFlags};
 pub use mem::*;

@@ -5,12 +5,12 @@
 mod fixture;
 
 use ctypes_core::{
-    Arg, CData, CType, Function, Library, LongDouble, Returned, Scalar, Signature, Value,
+    Arg, CData, CType, CValue, Function, Library, LongDouble, Scalar, Signature, Value,
 };
 use fixture::{as_f64, leaves, leaves_at, library, plus, record, sample, sig, t, Leaf};
 
 /// Calls `f` with `args`, which must succeed.
-fn call(f: &Function, args: &[Arg<'_>]) -> Returned {
+fn call(f: &Function, args: &[Arg<'_>]) -> CValue {
     // SAFETY: every signature in these tests is the C declaration of the fixture function.
     unsafe { f.call(args) }.unwrap_or_else(|e| panic!("calling `{}`: {e}", f.name()))
 }
@@ -325,7 +325,7 @@ fn many_mixed_arguments_some_on_the_stack() {
     assert_eq!(call(&f, &args).value(), Some(Value::Float(expected)));
 
     let f = func(&lib, "do_nothing", &[], CType::void());
-    assert!(matches!(call(&f, &[]), Returned::Void));
+    assert!(matches!(call(&f, &[]), CValue::Void));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -74,10 +74,10 @@ impl<'a> From<&'a CStr> for Arg<'a> {
     }
 }
 
-/// What a call gave back.
+/// A C value as Rust holds it: what a call returns, and what a callback receives and returns.
 #[derive(Clone, Debug)]
-pub enum Returned {
-    /// Nothing: the function returns `void`.
+pub enum CValue {
+    /// Nothing: `void`.
     Void,
     /// A scalar or pointer.
     Value(Value),
@@ -85,11 +85,11 @@ pub enum Returned {
     Data(CData),
 }
 
-impl Returned {
-    /// The scalar or pointer result.
+impl CValue {
+    /// The scalar or pointer.
     pub fn value(&self) -> Option<Value> {
         match self {
-            Returned::Value(v) => Some(*v),
+            CValue::Value(v) => Some(*v),
             _ => None,
         }
     }
@@ -120,7 +120,7 @@ impl Returned {
     /// The struct or union result.
     pub fn into_data(self) -> Option<CData> {
         match self {
-            Returned::Data(d) => Some(d),
+            CValue::Data(d) => Some(d),
             _ => None,
         }
     }

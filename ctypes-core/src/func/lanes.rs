@@ -9,7 +9,7 @@
 use std::ffi::c_void;
 use std::mem::MaybeUninit;
 
-use super::arg::{Arg, Returned};
+use super::arg::{Arg, CValue};
 use crate::mem::{CData, Value};
 use crate::raw::Cif;
 use crate::ty::{CType, Scalar, ScalarClass, Signature, TypeKind};
@@ -148,7 +148,7 @@ impl Lanes {
         code: *const c_void,
         args: &[Arg<'_>],
         into: Option<&CData>,
-    ) -> Option<Returned> {
+    ) -> Option<CValue> {
         if args.len() != self.args.len() {
             return None;
         }
@@ -189,10 +189,10 @@ impl Lanes {
         // which libffi fills with exactly its size.
         unsafe { cif.call(code, result_at, pointers.as_mut_ptr().cast()) };
         Some(match (&self.result, record) {
-            (_, Some(data)) => Returned::Data(data),
-            (Some(Slot::Word(lane)), None) => Returned::Value(lane.decode(word_result[0])),
+            (_, Some(data)) => CValue::Data(data),
+            (Some(Slot::Word(lane)), None) => CValue::Value(lane.decode(word_result[0])),
             // `void`, or a record written into `into`.
-            _ => Returned::Void,
+            _ => CValue::Void,
         })
     }
 }

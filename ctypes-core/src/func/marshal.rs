@@ -7,7 +7,7 @@
 use std::ffi::{c_void, CString};
 use std::mem::MaybeUninit;
 
-use super::arg::{Arg, Returned};
+use super::arg::{Arg, CValue};
 use crate::error::{Error, Result};
 use crate::func::{errno, set_errno};
 use crate::layout::ByteOrder;
@@ -260,7 +260,7 @@ impl<'a> Frame<'a> {
         result: &CType,
         errno_before: Option<i32>,
         into: Option<&CData>,
-    ) -> Result<(Returned, i32)> {
+    ) -> Result<(CValue, i32)> {
         let len = self.len;
         let slots = self.slots.as_mut_slice().as_mut_ptr();
         let pointers = &mut self.pointers.as_mut_slice()[..len];
@@ -294,21 +294,21 @@ impl<'a> Frame<'a> {
         let errno_after = errno();
         self.temps.clear();
         let returned = match (result.kind(), large) {
-            (_, Some(data)) => Returned::Data(data),
-            (TypeKind::Void, None) => Returned::Void,
+            (_, Some(data)) => CValue::Data(data),
+            (TypeKind::Void, None) => CValue::Void,
             (TypeKind::Record(_), None) => {
                 let size = result.size()?;
                 let bytes: Vec<u8> = small.iter().flat_map(|s| s.0).take(size).collect();
-                Returned::Data(CData::from_bytes(result, &bytes)?)
+                CValue::Data(CData::from_bytes(result, &bytes)?)
             }
-            (TypeKind::Scalar(s), None) => Returned::Value(decode_scalar(*s, &small[0].0)?),
+            (TypeKind::Scalar(s), None) => CValue::Value(decode_scalar(*s, &small[0].0)?),
             (_, None) => {
                 let address = usize::from_ne_bytes(
                     small[0].0[..size_of::<usize>()]
                         .try_into()
                         .expect("pointer size"),
                 );
-                Returned::Value(Value::Pointer(address))
+                CValue::Value(Value::Pointer(address))
             }
         };
         Ok((returned, errno_after))

@@ -9,7 +9,7 @@ use std::fmt;
 use std::ptr::NonNull;
 use std::sync::Arc;
 
-pub use arg::{Arg, Returned};
+pub use arg::{Arg, CValue};
 use lanes::Lanes;
 use marshal::{Frame, Param};
 
@@ -20,7 +20,7 @@ use crate::raw::Cif;
 use crate::ty::{CType, Signature, TypeKind};
 
 /// A result check: given the result and the `errno` the call left, accept it or say why not.
-pub type ErrCheck = dyn Fn(&Returned, i32) -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>>
+pub type ErrCheck = dyn Fn(&CValue, i32) -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>>
     + Send
     + Sync;
 
@@ -161,13 +161,13 @@ impl Function {
     /// an error it returns becomes [`Error::Call`].
     ///
     /// ```
-    /// use ctypes_core::{CType, Library, Returned, Scalar, Signature};
+    /// use ctypes_core::{CType, Library, CValue, Scalar, Signature};
     ///
     /// let libc = Library::this();
     /// let int = CType::scalar(Scalar::Int);
     /// let close = libc
     ///     .function("close", Signature::new(vec![int.clone()], int))?
-    ///     .with_errcheck(|result: &Returned, errno| match result.as_i64() {
+    ///     .with_errcheck(|result: &CValue, errno| match result.as_i64() {
     ///         Some(-1) => Err(std::io::Error::from_raw_os_error(errno).into()),
     ///         _ => Ok(()),
     ///     });
@@ -178,7 +178,7 @@ impl Function {
     /// ```
     pub fn with_errcheck<F>(mut self, check: F) -> Function
     where
-        F: Fn(&Returned, i32) -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>>
+        F: Fn(&CValue, i32) -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>>
             + Send
             + Sync
             + 'static,
@@ -209,7 +209,7 @@ impl Function {
     /// The function must really have this signature, and the arguments must meet whatever the
     /// function itself requires of them (valid pointers, buffer sizes, …): C cannot check them.
     #[inline]
-    pub unsafe fn call(&self, args: &[Arg<'_>]) -> Result<Returned> {
+    pub unsafe fn call(&self, args: &[Arg<'_>]) -> Result<CValue> {
         if let (Some(lanes), Some(cif), None) = (&self.core.lanes, &self.core.cif, &self.errcheck) {
             // SAFETY: forwarded to the caller; the lanes and interface describe this function.
             if let Some(returned) = unsafe { lanes.call(cif, self.core.code.as_ptr(), args, None) }
@@ -230,7 +230,7 @@ impl Function {
         &self,
         args: &[Arg<'_>],
         errno_before: Option<i32>,
-    ) -> Result<(Returned, i32)> {
+    ) -> Result<(CValue, i32)> {
         // SAFETY: forwarded to the caller.
         unsafe { self.invoke(args, errno_before, None) }
     }
@@ -267,7 +267,7 @@ impl Function {
         args: &[Arg<'_>],
         errno_before: Option<i32>,
         into: Option<&CData>,
-    ) -> Result<(Returned, i32)> {
+    ) -> Result<(CValue, i32)> {
         let core = &*self.core;
         let fixed = core.params.len();
         let arity_ok = if core.signature.is_variadic() {
