@@ -152,6 +152,18 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// A callback returned a value its C result type cannot hold.
+    #[error("callback returned {found}, which does not fit its result type `{expected}`")]
+    CallbackResult {
+        /// The C result type.
+        expected: String,
+        /// What the closure returned, and why it does not fit.
+        found: String,
+    },
+    /// A callback made from a closure that is not `Send` was called on another thread; the
+    /// closure did not run.
+    #[error("a callback whose closure is not `Send` was called on a thread other than its own")]
+    CallbackThread,
     /// A malformed field path such as `a.b[`.
     #[error("malformed field path `{path}`: {reason}")]
     BadPath {

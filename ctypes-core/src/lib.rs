@@ -17,6 +17,7 @@
 //! # Ok::<(), ctypes_core::Error>(())
 //! ```
 
+mod callback;
 mod error;
 mod find;
 mod func;
@@ -26,6 +27,7 @@ mod mem;
 mod raw;
 mod ty;
 
+pub use callback::{set_callback_failure_handler, Callback, CallbackFailure, CallbackFn};
 pub use error::{Error, RecordProblem, Result};
 pub use find::find_library;
 pub use func::{errno, set_errno, Arg, CValue, ErrCheck, Function};

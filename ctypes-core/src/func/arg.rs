@@ -2,6 +2,7 @@
 
 use std::ffi::CStr;
 
+use crate::callback::Callback;
 use crate::mem::{CData, LongDouble, Value};
 use crate::ty::CType;
 
@@ -27,6 +28,9 @@ pub enum Arg<'a> {
     CStr(&'a CStr),
     /// A variadic argument with its C type spelled out (`long` rather than `int`, say).
     Typed(CType, Value),
+    /// A callback, for a function-pointer (or `void *`) parameter of its signature; it lives
+    /// at least until the call returns.
+    Callback(&'a Callback),
 }
 
 impl<'a> Arg<'a> {
@@ -40,6 +44,7 @@ impl<'a> Arg<'a> {
             Arg::Data(d) => format!("an object of type `{}`", d.ty()),
             Arg::Str(_) | Arg::Bytes(_) | Arg::CStr(_) => "a string".to_owned(),
             Arg::Typed(ty, v) => format!("{v:?} as `{ty}`"),
+            Arg::Callback(cb) => format!("a callback of type `{}`", cb.function_pointer_type()),
         }
     }
 }
@@ -53,6 +58,12 @@ impl<T: Into<Value>> From<T> for Arg<'_> {
 impl<'a> From<&'a CData> for Arg<'a> {
     fn from(d: &'a CData) -> Self {
         Arg::Data(d)
+    }
+}
+
+impl<'a> From<&'a Callback> for Arg<'a> {
+    fn from(cb: &'a Callback) -> Self {
+        Arg::Callback(cb)
     }
 }
 

@@ -10,6 +10,8 @@ use std::ffi::c_void;
 use std::mem::MaybeUninit;
 
 use super::arg::{Arg, CValue};
+use crate::callback::CallGuard;
+use crate::error::Result;
 use crate::mem::{CData, Value};
 use crate::raw::Cif;
 use crate::ty::{CType, Scalar, ScalarClass, Signature, TypeKind};
@@ -148,7 +150,7 @@ impl Lanes {
         code: *const c_void,
         args: &[Arg<'_>],
         into: Option<&CData>,
-    ) -> Option<CValue> {
+    ) -> Option<Result<CValue>> {
         if args.len() != self.args.len() {
             return None;
         }
@@ -187,12 +189,17 @@ impl Lanes {
         // object of the parameter's record type, borrowed for the call; the result lands in a
         // word pair (room for any lane's result, widened) or in an object of the result type,
         // which libffi fills with exactly its size.
+        let call = CallGuard::enter();
+        // SAFETY: see above.
         unsafe { cif.call(code, result_at, pointers.as_mut_ptr().cast()) };
-        Some(match (&self.result, record) {
+        if let Err(failure) = call.leave() {
+            return Some(Err(failure));
+        }
+        Some(Ok(match (&self.result, record) {
             (_, Some(data)) => CValue::Data(data),
             (Some(Slot::Word(lane)), None) => CValue::Value(lane.decode(word_result[0])),
             // `void`, or a record written into `into`.
             _ => CValue::Void,
-        })
+        }))
     }
 }

@@ -8,6 +8,7 @@ use std::ffi::{c_void, CString};
 use std::mem::MaybeUninit;
 
 use super::arg::{Arg, CValue};
+use crate::callback::CallGuard;
 use crate::error::{Error, Result};
 use crate::func::{errno, set_errno};
 use crate::layout::ByteOrder;
@@ -73,6 +74,7 @@ pub(crate) fn promoted(arg: &Arg<'_>) -> std::result::Result<(CType, Param), Str
             _ => promote(d.ty()),
         },
         Arg::Str(_) | Arg::Bytes(_) | Arg::CStr(_) => CType::char_ptr(),
+        Arg::Callback(cb) => cb.function_pointer_type(),
         Arg::Typed(ty, v) => {
             // The value must fit the type it is said to have, before that type is promoted.
             if let Some(s) = ty.as_scalar() {
@@ -233,6 +235,11 @@ impl<'a> Frame<'a> {
             Arg::Str(s) if chars => self.c_string(s.as_bytes()),
             Arg::Bytes(b) if chars => self.c_string(b),
             Arg::CStr(c) if chars => Ok(c.as_ptr() as usize),
+            Arg::Callback(cb) => match target.kind() {
+                TypeKind::Function(sig) if sig == cb.signature() => Ok(cb.code().as_ptr() as usize),
+                TypeKind::Void => Ok(cb.code().as_ptr() as usize),
+                _ => return None,
+            },
             _ => return None,
         })
     }
@@ -290,8 +297,11 @@ impl<'a> Frame<'a> {
         // one pointer per argument, to a slot encoded for its parameter or to an object of the
         // parameter's record type, all alive until this returns; `result_at` has room for the
         // result, aligned to 16.
+        let call = CallGuard::enter();
+        // SAFETY: see above.
         unsafe { cif.call(code, result_at, pointers.as_mut_ptr().cast()) };
         let errno_after = errno();
+        call.leave()?;
         self.temps.clear();
         let returned = match (result.kind(), large) {
             (_, Some(data)) => CValue::Data(data),
@@ -317,7 +327,7 @@ impl<'a> Frame<'a> {
 
 /// Encodes a scalar argument in native order: integers and `double` directly (the common case,
 /// kept short), everything else through the memory codec.
-fn encode_scalar(s: Scalar, value: Value, out: &mut [u8; 16]) -> Result<()> {
+pub(crate) fn encode_scalar(s: Scalar, value: Value, out: &mut [u8; 16]) -> Result<()> {
     if let (ScalarClass::Integer { .. }, Some(n), Some((min, max))) =
         (s.class(), value.as_i128(), s.int_range())
     {

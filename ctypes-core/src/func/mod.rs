@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 pub use arg::{Arg, CValue};
 use lanes::Lanes;
-use marshal::{Frame, Param};
+use marshal::Frame;
+pub(crate) use marshal::{check_result, encode_scalar, Param};
 
 use crate::error::{Error, Result};
 use crate::library::{Library, Loaded};
@@ -214,7 +215,7 @@ impl Function {
             // SAFETY: forwarded to the caller; the lanes and interface describe this function.
             if let Some(returned) = unsafe { lanes.call(cif, self.core.code.as_ptr(), args, None) }
             {
-                return Ok(returned);
+                return returned;
             }
         }
         // SAFETY: forwarded to the caller.
@@ -251,9 +252,11 @@ impl Function {
             });
         }
         if let (Some(lanes), Some(cif), None) = (&self.core.lanes, &self.core.cif, &self.errcheck) {
+            let code = self.core.code.as_ptr();
             // SAFETY: forwarded to the caller; `result` has the result type, checked above.
-            if unsafe { lanes.call(cif, self.core.code.as_ptr(), args, Some(result)) }.is_some() {
-                return Ok(());
+            let returned = unsafe { lanes.call(cif, code, args, Some(result)) };
+            if let Some(returned) = returned {
+                return returned.map(drop);
             }
         }
         // SAFETY: forwarded to the caller; `result` has the result type, checked above.

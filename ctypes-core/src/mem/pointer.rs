@@ -48,12 +48,9 @@ impl CData {
         }
         let pointer = CData::new(&CType::void_ptr())?;
         pointer.set_value(Value::Pointer(address as usize + offset))?;
-        pointer.storage().keep(
-            0,
-            Some(Target {
-                storage: self.storage().clone(),
-            }),
-        );
+        pointer
+            .storage()
+            .keep(0, Some(Target::Memory(self.storage().clone())));
         Ok(pointer)
     }
 
@@ -84,11 +81,24 @@ impl CData {
         self.set_value(Value::Pointer(address as usize))?;
         self.storage().keep(
             self.offset(),
-            Some(Target {
-                storage: target.storage().clone(),
-            }),
+            Some(Target::Memory(target.storage().clone())),
         );
         Ok(())
+    }
+
+    /// Keeps `object` alive as long as the memory holding this pointer (owned memory), or runs
+    /// `otherwise` (memory owned elsewhere, whose lifetime is unknown).
+    pub(crate) fn keep_alive(
+        &self,
+        object: std::rc::Rc<dyn std::any::Any>,
+        otherwise: impl FnOnce(),
+    ) {
+        if self.storage().is_owned() {
+            self.storage()
+                .keep(self.offset(), Some(Target::Other(object)));
+        } else {
+            otherwise();
+        }
     }
 
     /// Sets this pointer to `NULL`.
@@ -115,10 +125,10 @@ impl CData {
         let pointee = self.pointee_type()?.clone();
         let size = pointee.size_for("dereferencing a pointer")?;
         let address = self.address()?;
-        let Some(target) = self.storage().kept(self.offset()) else {
+        let Some(Target::Memory(storage)) = self.storage().kept(self.offset()) else {
             return Err(self.not_followable("it was not made from a memory object"));
         };
-        let base = target.storage.address(0) as usize;
+        let base = storage.address(0) as usize;
         let wanted = (address as isize)
             .checked_add(
                 index
@@ -130,16 +140,16 @@ impl CData {
         let offset = wanted.wrapping_sub(base);
         let fits = offset
             .checked_add(size)
-            .is_some_and(|end| end <= target.storage.len());
+            .is_some_and(|end| end <= storage.len());
         if wanted < base || !fits {
             return Err(Error::OutOfRange {
                 what: "pointer target",
                 offset,
                 end: offset.wrapping_add(size),
-                size: target.storage.len(),
+                size: storage.len(),
             });
         }
-        Ok(view_in(&target.storage, &pointee, offset))
+        Ok(view_in(&storage, &pointee, offset))
     }
 
     /// `*p` for any address: a view of the pointed-to object with nothing kept alive.

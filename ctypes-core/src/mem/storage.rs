@@ -30,10 +30,13 @@ enum StorageKind {
     Foreign { _owner: Option<Rc<dyn Any>> },
 }
 
-/// The memory a pointer made from a memory object points into.
+/// What a pointer stored in memory keeps alive.
 #[derive(Clone)]
-pub(crate) struct Target {
-    pub(crate) storage: Rc<Storage>,
+pub(crate) enum Target {
+    /// The memory of the object the pointer was made from, which it may be followed into.
+    Memory(Rc<Storage>),
+    /// Something else its target needs, such as a callback's code; only held, never read.
+    Other(#[allow(dead_code)] Rc<dyn Any>),
 }
 
 impl Storage {
@@ -175,7 +178,7 @@ impl Storage {
         Ok(())
     }
 
-    /// Records that the pointer stored at `offset` points into `target`.
+    /// Records what the pointer stored at `offset` keeps alive (`None`: nothing).
     pub(crate) fn keep(&self, offset: usize, target: Option<Target>) {
         let mut map = self.keepalive.borrow_mut();
         match target {
@@ -184,7 +187,7 @@ impl Storage {
         };
     }
 
-    /// What the pointer stored at `offset` was made from, if it was made from a memory object.
+    /// What the pointer stored at `offset` keeps alive.
     pub(crate) fn kept(&self, offset: usize) -> Option<Target> {
         self.keepalive.borrow().get(&offset).cloned()
     }

@@ -73,6 +73,11 @@ impl Cif {
         })
     }
 
+    /// The prepared `ffi_cif`, for libffi functions that take it mutably but do not write it.
+    pub(crate) fn as_raw(&self) -> *mut ffi_cif {
+        std::ptr::from_ref(&self.cif).cast_mut()
+    }
+
     /// Calls `code` with the arguments at `args` (one pointer per argument, each to a value of
     /// the described type), storing the result at `result`.
     ///

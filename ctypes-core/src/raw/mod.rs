@@ -2,6 +2,8 @@
 //! prepared call interfaces, calls.
 
 mod cif;
+mod closure;
 mod ffi_type;
 
 pub(crate) use cif::Cif;
+pub(crate) use closure::Closure;

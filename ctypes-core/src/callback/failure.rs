@@ -1,0 +1,125 @@
+//! Where a callback's failure goes: back to the Rust call that led to it, or to a handler.
+//!
+//! A callback that panics, returns a value its C result type cannot hold, or is invoked on a
+//! thread its closure may not run on, returns a zeroed result to C (a panic never unwinds into
+//! C). The failure is then delivered on the thread the callback ran on: if a call from Rust into
+//! C is in progress there, that call re-raises the panic (or returns the error) once C returns;
+//! otherwise — a thread C created, say — the failure handler receives it.
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+
+use crate::error::Error;
+
+/// A callback's failure.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CallbackFailure {
+    /// The closure panicked; the payload, as `catch_unwind` gave it.
+    Panic(Box<dyn Any + Send>),
+    /// The callback could not run or could not return its result.
+    Error(Error),
+}
+
+type Handler = dyn Fn(CallbackFailure) + Send + Sync;
+
+static HANDLER: RwLock<Option<Arc<Handler>>> = RwLock::new(None);
+
+/// Failures waiting on some thread for their call to return; lets a call skip the
+/// thread-local check in the usual case of none.
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// Calls from Rust into C in progress on this thread.
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+    /// The first failure of a callback on this thread during the current call.
+    static PENDING: RefCell<Option<CallbackFailure>> = const { RefCell::new(None) };
+}
+
+/// Sets what receives failures of callbacks that ran with no call from Rust in progress on
+/// their thread. The default prints the failure to standard error.
+pub fn set_callback_failure_handler<F>(handler: F)
+where
+    F: Fn(CallbackFailure) + Send + Sync + 'static,
+{
+    *HANDLER.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(handler));
+}
+
+/// Delivers a failure from inside a callback.
+pub(crate) fn report(failure: CallbackFailure) {
+    if DEPTH.with(Cell::get) > 0 {
+        PENDING.with(|pending| {
+            let mut pending = pending.borrow_mut();
+            if pending.is_none() {
+                *pending = Some(failure);
+                WAITING.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        return;
+    }
+    let handler = HANDLER.read().unwrap_or_else(|e| e.into_inner()).clone();
+    match handler {
+        Some(handler) => handler(failure),
+        None => eprintln!("ctypes: {}", describe(&failure)),
+    }
+}
+
+fn describe(failure: &CallbackFailure) -> String {
+    match failure {
+        CallbackFailure::Panic(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a non-string payload".to_owned());
+            format!(
+                "a callback panicked with no call from Rust in progress on its thread: {message}"
+            )
+        }
+        CallbackFailure::Error(e) => {
+            format!("a callback failed with no call from Rust in progress on its thread: {e}")
+        }
+    }
+}
+
+/// Marks a call from Rust into C as in progress on this thread, for the callbacks it leads to.
+pub(crate) struct CallGuard(());
+
+impl CallGuard {
+    #[inline]
+    pub(crate) fn enter() -> CallGuard {
+        DEPTH.with(|d| d.set(d.get() + 1));
+        CallGuard(())
+    }
+
+    /// Ends the call: re-raises a callback's panic, or returns a callback's error.
+    #[inline]
+    pub(crate) fn leave(self) -> Result<(), Error> {
+        drop(self);
+        if WAITING.load(Ordering::Relaxed) == 0 {
+            return Ok(());
+        }
+        take_pending()
+    }
+}
+
+impl Drop for CallGuard {
+    #[inline]
+    fn drop(&mut self) {
+        DEPTH.with(|d| d.set(d.get() - 1));
+    }
+}
+
+#[cold]
+fn take_pending() -> Result<(), Error> {
+    let Some(failure) = PENDING.with(|pending| pending.borrow_mut().take()) else {
+        return Ok(());
+    };
+    WAITING.fetch_sub(1, Ordering::Relaxed);
+    match failure {
+        CallbackFailure::Panic(payload) => std::panic::resume_unwind(payload),
+        CallbackFailure::Error(e) => Err(e),
+    }
+}

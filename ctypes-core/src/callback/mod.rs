@@ -1,0 +1,255 @@
+//! `Callback`: a Rust closure as a C function pointer.
+
+mod failure;
+mod trampoline;
+
+use std::ffi::c_void;
+use std::fmt;
+use std::mem::ManuallyDrop;
+use std::ptr::NonNull;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::thread::{self, ThreadId};
+
+pub(crate) use failure::CallGuard;
+pub use failure::{set_callback_failure_handler, CallbackFailure};
+
+use crate::error::{Error, Result};
+use crate::func::{CValue, Param};
+use crate::mem::{CData, Value};
+use crate::raw::{Cif, Closure};
+use crate::ty::{CType, Signature, TypeKind};
+
+/// The closure behind a callback: it receives the arguments — scalars and pointers as
+/// [`CValue::Value`], structs and unions as [`CValue::Data`] (a copy the closure owns) — and
+/// returns the result the same way ([`CValue::Void`] for `void`).
+pub type CallbackFn = dyn Fn(&[CValue]) -> CValue;
+
+/// A [`CallbackFn`] that may run on any thread.
+type SharedFn = dyn Fn(&[CValue]) -> CValue + Send + Sync;
+
+/// A Rust closure callable from C through a function pointer, made with libffi's closures.
+///
+/// The code address ([`Callback::code`]) is valid while the `Callback` or a clone lives: pass it
+/// as an argument ([`Arg::Callback`](crate::Arg::Callback)) and it lives for the call; store it
+/// in memory with [`CData::set_callback`] and it lives as long as that memory; give it to C for
+/// ever with [`Callback::leak`].
+///
+/// A panic in the closure never unwinds into C: C gets a zeroed result, and the panic is
+/// re-raised by the Rust call that led to the callback when that call returns, or goes to the
+/// handler set with [`set_callback_failure_handler`] if no such call is in progress on the
+/// callback's thread. A result that does not fit the C result type is treated the same way, as
+/// an error.
+///
+/// ```
+/// use ctypes_core::{Callback, CType, CValue, Library, Scalar, Signature, Value};
+///
+/// let int = CType::scalar(Scalar::Int);
+/// let compare = Callback::new(
+///     Signature::new(vec![CType::void_ptr(), CType::void_ptr()], int.clone()),
+///     |args| {
+///         // SAFETY: qsort passes pointers to two elements of the int array below.
+///         let (a, b) = unsafe { (read_int(&args[0]), read_int(&args[1])) };
+///         CValue::Value(Value::Int(i64::from(a.cmp(&b) as i32)))
+///     },
+/// )?;
+/// unsafe fn read_int(arg: &CValue) -> i32 {
+///     match arg {
+///         // SAFETY: the caller promises a valid pointer to an int.
+///         CValue::Value(Value::Pointer(p)) => unsafe { *(*p as *const i32) },
+///         _ => unreachable!(),
+///     }
+/// }
+/// let numbers = ctypes_core::CData::new(&int.array(5)?)?;
+/// for (i, n) in [5, 1, 4, 2, 3].into_iter().enumerate() {
+///     numbers.element(i)?.set_value(n)?;
+/// }
+/// let size_t = CType::scalar(Scalar::SizeT);
+/// let qsort = Library::this().function(
+///     "qsort",
+///     Signature::new(
+///         vec![CType::void_ptr(), size_t.clone(), size_t, compare.function_pointer_type()],
+///         CType::void(),
+///     ),
+/// )?;
+/// // SAFETY: qsort's signature, an array of 5 ints, and a comparator over ints.
+/// unsafe { qsort.call(&[(&numbers).into(), 5usize.into(), 4usize.into(), (&compare).into()]) }?;
+/// let sorted: Vec<i64> = (0..5).map(|i| numbers.get(&format!("[{i}]")).unwrap().as_i64().unwrap()).collect();
+/// assert_eq!(sorted, [1, 2, 3, 4, 5]);
+/// # Ok::<(), ctypes_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Callback {
+    inner: Arc<Inner>,
+}
+
+/// Everything a callback's trampoline reaches, at a fixed address (inside the `Arc`).
+pub(crate) struct Inner {
+    /// Dropped first (fields drop in order): no call can arrive once the rest goes.
+    closure: Closure,
+    cif: Cif,
+    signature: Signature,
+    params: Vec<Param>,
+    /// Bytes of the result type (0 for `void`).
+    result_size: usize,
+    body: Body,
+}
+
+enum Body {
+    /// A closure that may run on any thread.
+    Shared(Box<SharedFn>),
+    /// A closure that runs only on the thread that made it; on any other thread it is neither
+    /// run nor dropped (a last handle dropped elsewhere leaks it).
+    Local {
+        thread: ThreadId,
+        closure: ManuallyDrop<Box<CallbackFn>>,
+    },
+}
+
+// SAFETY: the libffi closure and CIF are immutable once prepared; a shared body is
+// `Send + Sync`; a local body is only ever called or dropped on its own thread (see `Body` and
+// `Inner::body`), so moving or sharing the handle between threads never touches it elsewhere.
+unsafe impl Send for Inner {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for Inner {}
+
+thread_local! {
+    static THIS_THREAD: ThreadId = thread::current().id();
+}
+
+fn this_thread() -> ThreadId {
+    THIS_THREAD.with(|id| *id)
+}
+
+impl Callback {
+    /// A callback for `signature` running `closure`, callable from any thread (C may call it
+    /// from threads it creates, concurrently).
+    pub fn new<F>(signature: Signature, closure: F) -> Result<Callback>
+    where
+        F: Fn(&[CValue]) -> CValue + Send + Sync + 'static,
+    {
+        Callback::make(signature, Body::Shared(Box::new(closure)))
+    }
+
+    /// A callback whose closure need not be `Send`: it runs only on the calling thread. Called
+    /// on another thread, it does not run the closure: C gets a zeroed result and the failure
+    /// is reported as for a panic ([`Error::CallbackThread`]).
+    pub fn new_local<F>(signature: Signature, closure: F) -> Result<Callback>
+    where
+        F: Fn(&[CValue]) -> CValue + 'static,
+    {
+        Callback::make(
+            signature,
+            Body::Local {
+                thread: this_thread(),
+                closure: ManuallyDrop::new(Box::new(closure)),
+            },
+        )
+    }
+
+    fn make(signature: Signature, body: Body) -> Result<Callback> {
+        let refuse = |reason: String| Error::Signature {
+            function: "callback".to_owned(),
+            reason,
+        };
+        if signature.is_variadic() {
+            return Err(refuse("a callback cannot be variadic".to_owned()));
+        }
+        let params = signature
+            .args()
+            .iter()
+            .map(Param::of)
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(refuse)?;
+        crate::func::check_result(signature.result()).map_err(refuse)?;
+        let result_size = match signature.result() {
+            r if r.is_void() => 0,
+            r => r.size()?,
+        };
+        let cif = Cif::new(signature.args(), signature.result(), None).map_err(refuse)?;
+        let closure = Closure::allocate().map_err(refuse)?;
+        let inner = Arc::new(Inner {
+            closure,
+            cif,
+            signature,
+            params,
+            result_size,
+            body,
+        });
+        let data = Arc::as_ptr(&inner).cast_mut().cast::<c_void>();
+        // SAFETY: the CIF and the `Inner` that `data` points to live in the `Arc`, at fixed
+        // addresses, for as long as the closure (which the `Arc` also owns) can be called;
+        // the trampoline reads the arguments as that CIF describes.
+        unsafe { inner.closure.prepare(&inner.cif, trampoline::entry, data) }.map_err(refuse)?;
+        Ok(Callback { inner })
+    }
+
+    /// The C function pointer.
+    pub fn code(&self) -> NonNull<c_void> {
+        self.inner.closure.code()
+    }
+
+    /// The signature C calls it with.
+    pub fn signature(&self) -> &Signature {
+        &self.inner.signature
+    }
+
+    /// The C type of a pointer to this callback: `result (*)(args)`.
+    pub fn function_pointer_type(&self) -> CType {
+        CType::function_pointer(self.inner.signature.clone())
+    }
+
+    /// Gives the code address to C for ever: the callback is never freed.
+    pub fn leak(self) -> NonNull<c_void> {
+        let code = self.code();
+        std::mem::forget(self);
+        code
+    }
+}
+
+impl fmt::Debug for Callback {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Callback({} at {:p})",
+            self.function_pointer_type(),
+            self.code()
+        )
+    }
+}
+
+impl Drop for Body {
+    fn drop(&mut self) {
+        if let Body::Local { thread, closure } = self {
+            if *thread == this_thread() {
+                // SAFETY: dropped once, here, on the closure's own thread.
+                unsafe { ManuallyDrop::drop(closure) };
+            }
+        }
+    }
+}
+
+impl CData {
+    /// Stores the callback's code address in this function-pointer object (a struct field, a
+    /// global) and keeps the callback alive as long as this memory; in memory this crate does
+    /// not own (a library's global), the callback is kept for ever, since C may read it at any
+    /// time.
+    pub fn set_callback(&self, callback: &Callback) -> Result<()> {
+        let fits = match self.ty().pointee().map(CType::kind) {
+            Some(TypeKind::Function(sig)) => sig == callback.signature(),
+            Some(TypeKind::Void) => true,
+            _ => false,
+        };
+        if !fits {
+            return Err(Error::TypeMismatch {
+                expected: format!("`{}`", callback.function_pointer_type()),
+                found: format!("`{}`", self.ty()),
+            });
+        }
+        self.set_value(Value::Pointer(callback.code().as_ptr() as usize))?;
+        self.keep_alive(Rc::new(callback.clone()), || {
+            std::mem::forget(callback.clone());
+        });
+        Ok(())
+    }
+}
