@@ -4,6 +4,7 @@
 use std::ffi::c_void;
 use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 
 use libffi_sys::ffi_cif;
 
@@ -31,22 +32,41 @@ pub(super) unsafe extern "C" fn entry(
     args: *mut *mut c_void,
     data: *mut c_void,
 ) {
-    // SAFETY: `data` is the `Inner` the closure was prepared with, alive while it can be called.
-    let inner = unsafe { &*data.cast::<Inner>() };
+    let data = data.cast::<Inner>().cast_const();
+    // The callback is held for the call: its closure may drop the last other handle to it (by
+    // freeing the memory that stored it, say), and this frame still reads it afterwards.
+    // SAFETY: `data` is `Arc::as_ptr` of the callback's `Arc<Inner>`, which is alive while the
+    // closure can be called; the count taken here is given back by dropping `inner`.
+    let inner = unsafe {
+        Arc::increment_strong_count(data);
+        Arc::from_raw(data)
+    };
+    let result_size = inner.result_size;
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: forwarded from libffi's guarantees above.
         unsafe { inner.run(result, args) }
     }));
-    let failure = match outcome {
-        Ok(Ok(())) => return,
-        Ok(Err(error)) => CallbackFailure::Error(error),
-        Err(payload) => CallbackFailure::Panic(payload),
+    // The last handle runs the closure's destructors, which must not unwind into C either.
+    let released = catch_unwind(AssertUnwindSafe(move || drop(inner)));
+    let failure = match (outcome, released) {
+        (Ok(Ok(())), Ok(())) => return,
+        // The result is written; only a destructor failed.
+        (Ok(Ok(())), Err(payload)) => {
+            report_safely(CallbackFailure::Panic(payload));
+            return;
+        }
+        (Ok(Err(error)), _) => CallbackFailure::Error(error),
+        (Err(payload), _) => CallbackFailure::Panic(payload),
     };
-    if inner.result_size > 0 {
+    if result_size > 0 {
         // SAFETY: `result` has room for the result type and at least one `ffi_arg`.
-        unsafe { std::ptr::write_bytes(result.cast::<u8>(), 0, inner.result_size.max(8)) };
+        unsafe { std::ptr::write_bytes(result.cast::<u8>(), 0, result_size.max(8)) };
     }
-    // A failure handler that panics must not unwind into C either.
+    report_safely(failure);
+}
+
+/// Reports a failure; a failure handler that panics must not unwind into C either.
+fn report_safely(failure: CallbackFailure) {
     if catch_unwind(AssertUnwindSafe(|| report(failure))).is_err() {
         std::process::abort();
     }
