@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// The fixture's sources, relative to the crate root.
-const SOURCES: &[&str] = &["c/fixture.c", "c/records.c"];
+const SOURCES: &[&str] = &["c/fixture.c", "c/records.c", "c/callbacks.c"];
 
 fn main() {
     let root = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
@@ -30,6 +30,8 @@ fn main() {
         println!("cargo:rerun-if-changed={source}");
         command.arg(root.join(source));
     }
+    // `callbacks.c` starts threads.
+    command.arg("-pthread");
     let output = command
         .output()
         .unwrap_or_else(|e| panic!("cannot run the C compiler `{compiler}`: {e}"));

@@ -60,6 +60,8 @@ typedef struct { long l; double d; } MLD;
 #define MLD_LEAVES(X) X(l) X(d)
 typedef struct { char c[3]; float f[3]; } MCF;
 #define MCF_LEAVES(X) X(c[0]) X(c[1]) X(c[2]) X(f[0]) X(f[1]) X(f[2])
+typedef struct { long l; float f; double d; } M24;
+#define M24_LEAVES(X) X(l) X(f) X(d)
 
 /* Nested. */
 typedef struct { float x, y; } Vec2;

@@ -1,0 +1,935 @@
+//! Callbacks: Rust closures that C calls through function pointers — `qsort`, loops, records
+//! and unions by value both ways, threads C creates, tables of function pointers, panics,
+//! results that do not fit, errno — each result checked against what C computed or an
+//! independent computation in Rust.
+
+mod fixture;
+
+use std::cell::Cell;
+use std::ffi::c_void;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use ctypes_core::{
+    Arg, CData, CType, CValue, Callback, Error, Function, Library, Scalar, Signature, Value,
+};
+use fixture::{leaves, leaves_at, library, plus, record, sample, sig, t, Leaf};
+
+/// Calls `f` with `args`, which must succeed.
+fn call(f: &Function, args: &[Arg<'_>]) -> CValue {
+    // SAFETY: every signature in these tests is the C declaration of the function, and every
+    // callback passed has the function-pointer type C expects.
+    unsafe { f.call(args) }.unwrap_or_else(|e| panic!("calling `{}`: {e}", f.name()))
+}
+
+fn func(lib: &Library, name: &str, args: &[CType], result: CType) -> Function {
+    lib.function(name, sig(args, result))
+        .unwrap_or_else(|e| panic!("making `{name}`: {e}"))
+}
+
+fn int() -> CType {
+    t(Scalar::Int)
+}
+
+/// `int (*)(int)`'s signature.
+fn int_to_int() -> Signature {
+    sig(&[int()], int())
+}
+
+fn int_arg(args: &[CValue], index: usize) -> i64 {
+    args[index].as_i64().expect("an integer argument")
+}
+
+fn int_result(v: i64) -> CValue {
+    CValue::Value(Value::Int(v))
+}
+
+/// `long long cb_sum(int (*f)(int), int n, int *results, int *done)`.
+fn cb_sum(lib: &Library) -> Function {
+    func(
+        lib,
+        "cb_sum",
+        &[
+            CType::function_pointer(int_to_int()),
+            int(),
+            int().pointer(),
+            int().pointer(),
+        ],
+        t(Scalar::LongLong),
+    )
+}
+
+/// Counts its drops: captured by a closure, it tells when the callback was freed.
+struct Tracker(Arc<AtomicUsize>);
+
+impl Drop for Tracker {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Deterministic pseudo-random integers in `-range..range`, with repeats.
+fn numbers(count: usize, range: i64) -> Vec<i64> {
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    (0..count)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((state >> 33) as i64) % range
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// qsort
+
+fn qsort(compare: &Callback) -> Function {
+    let size = t(Scalar::SizeT);
+    func(
+        &Library::this(),
+        "qsort",
+        &[
+            CType::void_ptr(),
+            size.clone(),
+            size,
+            compare.function_pointer_type(),
+        ],
+        CType::void(),
+    )
+}
+
+#[test]
+fn qsort_ints_with_a_rust_comparator() {
+    let compared = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&compared);
+    let compare = Callback::new(
+        sig(&[CType::void_ptr(), CType::void_ptr()], int()),
+        move |args| {
+            counter.fetch_add(1, Ordering::Relaxed);
+            let [a, b] = [&args[0], &args[1]].map(|p| {
+                let p = p.as_pointer().expect("a pointer") as *const i32;
+                // SAFETY: qsort passes pointers to elements of the int array below.
+                unsafe { p.read() }
+            });
+            int_result(a.cmp(&b) as i64)
+        },
+    )
+    .unwrap();
+    let input = numbers(301, 1000);
+    let array = CData::new(&int().array(input.len()).unwrap()).unwrap();
+    for (i, &n) in input.iter().enumerate() {
+        array.element(i).unwrap().set_value(n).unwrap();
+    }
+    call(
+        &qsort(&compare),
+        &[
+            (&array).into(),
+            input.len().into(),
+            4usize.into(),
+            (&compare).into(),
+        ],
+    );
+    let sorted: Vec<i64> = (0..input.len())
+        .map(|i| array.element(i).unwrap().value().unwrap().as_i64().unwrap())
+        .collect();
+    let mut expected = input;
+    expected.sort_unstable();
+    assert_eq!(sorted, expected);
+    assert!(compared.load(Ordering::Relaxed) >= expected.len() - 1);
+}
+
+#[test]
+fn qsort_structs_by_key_then_weight() {
+    let item = CType::struct_builder("Item")
+        .field("key", int())
+        .field("weight", t(Scalar::Double))
+        .build()
+        .unwrap();
+    let view_type = item.clone();
+    let compare = Callback::new(
+        sig(&[CType::void_ptr(), CType::void_ptr()], int()),
+        move |args| {
+            let [a, b] = [&args[0], &args[1]].map(|p| {
+                let p = p.as_pointer().expect("a pointer") as *mut c_void;
+                // SAFETY: qsort passes pointers to elements of the `Item` array below, valid
+                // while the comparator runs.
+                let view = unsafe { CData::from_address(&view_type, p) }.unwrap();
+                let key = view.get("key").unwrap().as_i64().unwrap();
+                let weight = view.get("weight").unwrap().as_f64().unwrap();
+                (key, weight)
+            });
+            // Keys ascending, then weights descending.
+            let order = a.0.cmp(&b.0).then(b.1.total_cmp(&a.1));
+            int_result(order as i64)
+        },
+    )
+    .unwrap();
+    let keys = numbers(97, 10);
+    let input: Vec<(i64, f64)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, &k)| (k, (i as f64) * 0.75 - 20.0))
+        .collect();
+    let array = CData::new(&item.array(input.len()).unwrap()).unwrap();
+    for (i, (key, weight)) in input.iter().enumerate() {
+        array.set(&format!("[{i}].key"), *key).unwrap();
+        array.set(&format!("[{i}].weight"), *weight).unwrap();
+    }
+    call(
+        &qsort(&compare),
+        &[
+            (&array).into(),
+            input.len().into(),
+            item.size().unwrap().into(),
+            (&compare).into(),
+        ],
+    );
+    let sorted: Vec<(i64, f64)> = (0..input.len())
+        .map(|i| {
+            let key = array.get(&format!("[{i}].key")).unwrap().as_i64().unwrap();
+            let weight = array.get(&format!("[{i}].weight")).unwrap();
+            (key, weight.as_f64().unwrap())
+        })
+        .collect();
+    let mut expected = input;
+    expected.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+    assert_eq!(sorted, expected);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A loop in C
+
+#[test]
+fn c_sums_a_callback_called_n_times() {
+    let lib = library();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    let square = Callback::new(int_to_int(), move |args| {
+        let i = int_arg(args, 0);
+        log.lock().unwrap().push(i);
+        int_result(i * i - 3)
+    })
+    .unwrap();
+    let n = 40;
+    let results = CData::new(&int().array(n).unwrap()).unwrap();
+    let done = CData::new(&int()).unwrap();
+    let total = call(
+        &cb_sum(&lib),
+        &[
+            (&square).into(),
+            (n as i32).into(),
+            (&results).into(),
+            (&done).into(),
+        ],
+    );
+    let expected: Vec<i64> = (0..n as i64).map(|i| i * i - 3).collect();
+    assert_eq!(total.as_i64(), Some(expected.iter().sum()));
+    let stored: Vec<i64> = (0..n)
+        .map(|i| {
+            results
+                .element(i)
+                .unwrap()
+                .value()
+                .unwrap()
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(stored, expected);
+    assert_eq!(done.value().unwrap().as_i64(), Some(n as i64));
+    assert_eq!(*seen.lock().unwrap(), (0..n as i64).collect::<Vec<_>>());
+}
+
+#[test]
+fn local_callback_runs_on_its_own_thread() {
+    let lib = library();
+    // An `Rc` makes the closure non-`Send`.
+    let calls = Rc::new(Cell::new(0));
+    let counter = Rc::clone(&calls);
+    let double = Callback::new_local(int_to_int(), move |args| {
+        counter.set(counter.get() + 1);
+        int_result(2 * int_arg(args, 0))
+    })
+    .unwrap();
+    let total = call(
+        &cb_sum(&lib),
+        &[(&double).into(), 10.into(), Arg::NULL, Arg::NULL],
+    );
+    assert_eq!(total.as_i64(), Some(90));
+    assert_eq!(calls.get(), 10);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records and unions by value
+
+/// The scalar members of `ty` as `fixture.h` lists them: a union's, those of its largest member.
+fn leaves_of(ty: &CType) -> Vec<Leaf> {
+    if ty == &record("UC9") {
+        let paths: Vec<String> = (0..9).map(|i| format!("c[{i}]")).collect();
+        return leaves_at(ty, &paths.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    leaves(ty)
+}
+
+/// A record of type `ty` with leaf `k` set to `sample(leaf, k + shift)`.
+fn sample_record(ty: &CType, shift: usize) -> CData {
+    let data = CData::new(ty).unwrap();
+    for (k, leaf) in leaves_of(ty).iter().enumerate() {
+        data.set(&leaf.path, sample(leaf, k + shift)).unwrap();
+    }
+    data
+}
+
+fn leaf_values(data: &CData) -> Vec<Value> {
+    leaves_of(data.ty())
+        .iter()
+        .map(|leaf| data.get(&leaf.path).unwrap())
+        .collect()
+}
+
+#[test]
+fn records_by_value_into_and_out_of_callbacks() {
+    let lib = library();
+    // 8 bytes all-float and mixed, 16 bytes all-float, all-double and mixed (two ways), 24
+    // bytes all-double and mixed (in memory), a union of 12 bytes, a nested record.
+    for name in [
+        "F2", "S8", "F4", "D2", "MDI", "MIFD", "S24", "M24", "UC9", "NV",
+    ] {
+        let ty = record(name);
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&received);
+        let made_type = ty.clone();
+        let through = Callback::new(sig(std::slice::from_ref(&ty), ty.clone()), move |args| {
+            let data = args[0].clone().into_data().expect("a record argument");
+            log.lock().unwrap().push(leaf_values(&data));
+            CValue::Data(sample_record(&made_type, 3))
+        })
+        .unwrap();
+        let f = func(
+            &lib,
+            &format!("cb_through_{name}"),
+            &[through.function_pointer_type(), ty.clone()],
+            ty.clone(),
+        );
+        let input = sample_record(&ty, 0);
+        let out = call(&f, &[(&through).into(), (&input).into()])
+            .into_data()
+            .expect("a record result");
+        // C bumped leaf k by k + 1 before the callback, and again after it.
+        let ls = leaves_of(&ty);
+        let bumped: Vec<Value> = ls
+            .iter()
+            .enumerate()
+            .map(|(k, leaf)| plus(sample(leaf, k), k + 1))
+            .collect();
+        assert_eq!(*received.lock().unwrap(), vec![bumped], "{name}: argument");
+        let expected: Vec<Value> = ls
+            .iter()
+            .enumerate()
+            .map(|(k, leaf)| plus(sample(leaf, k + 3), k + 1))
+            .collect();
+        assert_eq!(leaf_values(&out), expected, "{name}: result");
+    }
+}
+
+#[test]
+fn record_argument_with_a_scalar_result() {
+    let lib = library();
+    let s24 = record("S24");
+    let weighted = Callback::new(sig(std::slice::from_ref(&s24), t(Scalar::Double)), |args| {
+        let data = args[0].clone().into_data().unwrap();
+        let sum: f64 = ["x", "y", "z"]
+            .iter()
+            .enumerate()
+            .map(|(k, f)| (k + 1) as f64 * data.get(f).unwrap().as_f64().unwrap())
+            .sum();
+        CValue::Value(Value::Double(sum))
+    })
+    .unwrap();
+    let f = func(
+        &lib,
+        "cb_sum_S24",
+        &[
+            weighted.function_pointer_type(),
+            s24.clone(),
+            t(Scalar::Double).pointer(),
+        ],
+        t(Scalar::Double),
+    );
+    let s = CData::new(&s24).unwrap();
+    s.set("x", 1.5).unwrap();
+    s.set("y", -2.25).unwrap();
+    s.set("z", 1e6).unwrap();
+    let c_side = CData::new(&t(Scalar::Double)).unwrap();
+    let r = call(&f, &[(&weighted).into(), (&s).into(), (&c_side).into()]);
+    let expected = 1.5 - 2.0 * 2.25 + 3e6;
+    assert_eq!(r.as_f64(), Some(expected));
+    assert_eq!(c_side.value().unwrap().as_f64(), Some(expected));
+}
+
+#[test]
+fn unions_by_value_into_and_out_of_callbacks() {
+    let lib = library();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+
+    // INTEGER class: C sets the `long`, the callback answers in the `double`.
+    let udl = record("UDL");
+    let (log, ty) = (Arc::clone(&seen), udl.clone());
+    let quarter = Callback::new(sig(std::slice::from_ref(&udl), udl.clone()), move |args| {
+        let u = args[0].clone().into_data().unwrap();
+        let l = u.get("l").unwrap();
+        log.lock().unwrap().push(l);
+        let out = CData::new(&ty).unwrap();
+        out.set("d", l.as_i64().unwrap() as f64 / 4.0).unwrap();
+        CValue::Data(out)
+    })
+    .unwrap();
+    let f = func(
+        &lib,
+        "cb_UDL",
+        &[quarter.function_pointer_type(), t(Scalar::Long)],
+        t(Scalar::Double),
+    );
+    let r = call(&f, &[(&quarter).into(), (-4_000_000_002i64).into()]);
+    assert_eq!(r.as_f64(), Some(-2_000_000_001.0));
+
+    // SSE class: C sets `a`, the callback answers in `b` (the same float).
+    let uff = record("UFF");
+    let (log, ty) = (Arc::clone(&seen), uff.clone());
+    let triple = Callback::new(sig(std::slice::from_ref(&uff), uff.clone()), move |args| {
+        let u = args[0].clone().into_data().unwrap();
+        let a = u.get("a").unwrap();
+        log.lock().unwrap().push(a);
+        let out = CData::new(&ty).unwrap();
+        out.set("b", a.as_f64().unwrap() as f32 * 3.0).unwrap();
+        CValue::Data(out)
+    })
+    .unwrap();
+    let f = func(
+        &lib,
+        "cb_UFF",
+        &[triple.function_pointer_type(), t(Scalar::Float)],
+        t(Scalar::Float),
+    );
+    let r = call(&f, &[(&triple).into(), 1.75f32.into()]);
+    assert_eq!(r.as_f64(), Some(6.25));
+
+    // Mixed members sharing one eightbyte: C sets the `float`, the callback answers in the `int`.
+    let uif = record("UIF");
+    let (log, ty) = (Arc::clone(&seen), uif.clone());
+    let hundred = Callback::new(sig(std::slice::from_ref(&uif), uif.clone()), move |args| {
+        let u = args[0].clone().into_data().unwrap();
+        let f = u.get("f").unwrap();
+        log.lock().unwrap().push(f);
+        let out = CData::new(&ty).unwrap();
+        out.set("i", (f.as_f64().unwrap() * 100.0) as i64).unwrap();
+        CValue::Data(out)
+    })
+    .unwrap();
+    let f = func(
+        &lib,
+        "cb_UIF",
+        &[hundred.function_pointer_type(), t(Scalar::Float)],
+        int(),
+    );
+    let r = call(&f, &[(&hundred).into(), (-2.5f32).into()]);
+    assert_eq!(r.as_i64(), Some(-251));
+
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            Value::Int(-4_000_000_002),
+            Value::Float(1.75),
+            Value::Float(-2.5)
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Threads C creates
+
+#[test]
+fn threads_c_creates_call_a_shared_callback_concurrently() {
+    let lib = library();
+    let (k, m) = (8usize, 500usize);
+    let hits: Arc<Vec<AtomicU32>> = Arc::new((0..k * m).map(|_| AtomicU32::new(0)).collect());
+    let calls = Arc::new(AtomicUsize::new(0));
+    let on_test_thread = Arc::new(AtomicBool::new(false));
+    let test_thread = std::thread::current().id();
+    let callback = {
+        let (hits, calls, on_test_thread) = (
+            Arc::clone(&hits),
+            Arc::clone(&calls),
+            Arc::clone(&on_test_thread),
+        );
+        Callback::new(int_to_int(), move |args| {
+            let x = int_arg(args, 0);
+            hits[x as usize].fetch_add(1, Ordering::Relaxed);
+            calls.fetch_add(1, Ordering::Relaxed);
+            if std::thread::current().id() == test_thread {
+                on_test_thread.store(true, Ordering::Relaxed);
+            }
+            int_result(3 * x + 1)
+        })
+        .unwrap()
+    };
+    let f = func(
+        &lib,
+        "cb_threads",
+        &[callback.function_pointer_type(), int(), int()],
+        t(Scalar::LongLong),
+    );
+    let total = call(
+        &f,
+        &[(&callback).into(), (k as i32).into(), (m as i32).into()],
+    );
+    let n = (k * m) as i64;
+    assert_eq!(total.as_i64(), Some(3 * n * (n - 1) / 2 + n));
+    assert_eq!(calls.load(Ordering::SeqCst), k * m);
+    let counts: Vec<u32> = hits.iter().map(|h| h.load(Ordering::SeqCst)).collect();
+    assert!(counts.iter().all(|&c| c == 1), "{counts:?}");
+    assert!(!on_test_thread.load(Ordering::SeqCst));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Function pointers in memory
+
+fn vtable_type() -> CType {
+    let double = t(Scalar::Double);
+    let d2 = record("D2");
+    CType::struct_builder("VTable")
+        .field(
+            "combine",
+            CType::function_pointer(sig(&[int(), int()], int())),
+        )
+        .field(
+            "scale",
+            CType::function_pointer(sig(&[double.clone(), double.clone()], double)),
+        )
+        .field("name", CType::function_pointer(sig(&[], CType::char_ptr())))
+        .field(
+            "mid",
+            CType::function_pointer(sig(&[d2.clone(), d2.clone()], d2)),
+        )
+        .field(
+            "note",
+            CType::function_pointer(sig(&[int()], CType::void())),
+        )
+        .build()
+        .unwrap()
+}
+
+static NAME: &[u8] = b"vtable\0";
+
+/// The five callbacks of a `VTable`, each holding a tracker; `note` stores its argument.
+fn vtable_callbacks(dropped: &Arc<AtomicUsize>, noted: &Arc<AtomicI64>) -> Vec<Callback> {
+    let double = t(Scalar::Double);
+    let d2 = record("D2");
+    let tracker = || Tracker(Arc::clone(dropped));
+    let combine = {
+        let tracker = tracker();
+        Callback::new(sig(&[int(), int()], int()), move |args| {
+            let _ = &tracker;
+            int_result(10 * int_arg(args, 0) + int_arg(args, 1))
+        })
+    };
+    let scale = {
+        let tracker = tracker();
+        Callback::new(
+            sig(&[double.clone(), double.clone()], double.clone()),
+            move |args| {
+                let _ = &tracker;
+                let (x, k) = (args[0].as_f64().unwrap(), args[1].as_f64().unwrap());
+                CValue::Value(Value::Double(x * k))
+            },
+        )
+    };
+    let name = {
+        let tracker = tracker();
+        Callback::new(sig(&[], CType::char_ptr()), move |_| {
+            let _ = &tracker;
+            CValue::Value(Value::Pointer(NAME.as_ptr() as usize))
+        })
+    };
+    let mid = {
+        let (tracker, ty) = (tracker(), d2.clone());
+        Callback::new(sig(&[d2.clone(), d2.clone()], d2), move |args| {
+            let _ = &tracker;
+            let [a, b] = [&args[0], &args[1]].map(|a| a.clone().into_data().unwrap());
+            let m = CData::new(&ty).unwrap();
+            for f in ["x", "y"] {
+                let (p, q) = (a.get(f).unwrap(), b.get(f).unwrap());
+                m.set(f, (p.as_f64().unwrap() + q.as_f64().unwrap()) / 2.0)
+                    .unwrap();
+            }
+            CValue::Data(m)
+        })
+    };
+    let note = {
+        let (tracker, noted) = (tracker(), Arc::clone(noted));
+        Callback::new(sig(&[int()], CType::void()), move |args| {
+            let _ = &tracker;
+            noted.store(int_arg(args, 0), Ordering::SeqCst);
+            CValue::Void
+        })
+    };
+    [combine, scale, name, mid, note]
+        .into_iter()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn vtable_of_callbacks_driven_from_c() {
+    let lib = library();
+    let ty = vtable_type();
+    let drive = func(
+        &lib,
+        "cb_drive",
+        &[ty.pointer(), int(), int()],
+        t(Scalar::Double),
+    );
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let noted = Arc::new(AtomicI64::new(0));
+    let table = CData::new(&ty).unwrap();
+    let fields = ["combine", "scale", "name", "mid", "note"];
+    {
+        let callbacks = vtable_callbacks(&dropped, &noted);
+        for (field, callback) in fields.iter().zip(&callbacks) {
+            table.field(field).unwrap().set_callback(callback).unwrap();
+        }
+        // A callback of another signature is refused.
+        let err = table
+            .field("scale")
+            .unwrap()
+            .set_callback(&callbacks[0])
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "expected `int (*)(int, int)`, found `double (*)(double, double)`"
+        );
+    }
+    // The handles are gone; the table keeps the callbacks.
+    assert_eq!(dropped.load(Ordering::SeqCst), 0);
+    for (a, b) in [(3, -5), (12, 7)] {
+        let r = call(&drive, &[(&table).into(), a.into(), b.into()]);
+        let (a, b) = (f64::from(a), f64::from(b));
+        // mid((a, b), (b, -a)), as C builds them.
+        let (mx, my) = ((a + b) / 2.0, (b - a) / 2.0);
+        let expected = (10.0 * a + b) + a * 0.5 + 100.0 * 6.0 + 1000.0 * mx + 10000.0 * my;
+        assert_eq!(r.as_f64(), Some(expected));
+        assert_eq!(noted.load(Ordering::SeqCst), (a + b) as i64);
+    }
+    // Read back from memory, a callback is a function like any other.
+    // SAFETY: the field holds a callback of its declared type, which the table keeps alive.
+    let combine = unsafe { Function::from_pointer(&table.field("combine").unwrap()) }.unwrap();
+    assert_eq!(call(&combine, &[4.into(), 2.into()]).as_i64(), Some(42));
+    drop(combine);
+    drop(table);
+    assert_eq!(dropped.load(Ordering::SeqCst), fields.len());
+}
+
+#[test]
+fn callback_stored_in_a_c_global_and_handed_back() {
+    let lib = library();
+    let hook_type = CType::function_pointer(int_to_int());
+    let dropped = Arc::new(AtomicUsize::new(0));
+    {
+        let tracker = Tracker(Arc::clone(&dropped));
+        let hook = Callback::new(int_to_int(), move |args| {
+            let _ = &tracker;
+            int_result(int_arg(args, 0) * 7 - 1)
+        })
+        .unwrap();
+        // SAFETY: `int (*g_cb_hook)(int)` in the fixture.
+        let global = unsafe { lib.global("g_cb_hook", &hook_type) }.unwrap();
+        global.set_callback(&hook).unwrap();
+    }
+    // C may read its global at any time: the callback is kept for ever.
+    assert_eq!(dropped.load(Ordering::SeqCst), 0);
+    let call_hook = func(&lib, "cb_call_hook", &[int()], int());
+    assert_eq!(call(&call_hook, &[6.into()]).as_i64(), Some(41));
+    // The pointer C returns, as a `Function`: from a result, and from the global itself.
+    let get_hook = func(&lib, "cb_get_hook", &[], hook_type.clone());
+    let code = call(&get_hook, &[]).as_pointer().unwrap();
+    let code = std::ptr::NonNull::new(code as *mut c_void).unwrap();
+    // SAFETY: the callback stored above, which is never freed.
+    let f = unsafe { Function::from_address(code, int_to_int(), "hook") }.unwrap();
+    assert_eq!(call(&f, &[(-3).into()]).as_i64(), Some(-22));
+    // SAFETY: as above.
+    let global = unsafe { lib.global("g_cb_hook", &hook_type) }.unwrap();
+    // SAFETY: as above.
+    let f = unsafe { Function::from_pointer(&global) }.unwrap();
+    assert_eq!(call(&f, &[1.into()]).as_i64(), Some(6));
+}
+
+#[test]
+fn leaked_callback_lives_for_ever() {
+    let lib = library();
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let tracker = Tracker(Arc::clone(&dropped));
+    let code = Callback::new(int_to_int(), move |args| {
+        let _ = &tracker;
+        int_result(int_arg(args, 0) + 100)
+    })
+    .unwrap()
+    .leak();
+    let total = call(
+        &cb_sum(&lib),
+        &[
+            Value::Pointer(code.as_ptr() as usize).into(),
+            4.into(),
+            Arg::NULL,
+            Arg::NULL,
+        ],
+    );
+    assert_eq!(total.as_i64(), Some(406));
+    assert_eq!(dropped.load(Ordering::SeqCst), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Failures
+
+#[test]
+fn panic_returns_zero_to_c_and_comes_back_on_the_calling_thread() {
+    let lib = library();
+    let f = Callback::new(int_to_int(), |args| {
+        let i = int_arg(args, 0);
+        if i == 3 {
+            panic!("callback failed at {i}");
+        }
+        int_result(10 * i + 1)
+    })
+    .unwrap();
+    let sum = cb_sum(&lib);
+    let results = CData::new(&int().array(5).unwrap()).unwrap();
+    for i in 0..5 {
+        results.element(i).unwrap().set_value(-7).unwrap();
+    }
+    let done = CData::new(&int()).unwrap();
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        call(
+            &sum,
+            &[(&f).into(), 5.into(), (&results).into(), (&done).into()],
+        )
+    }));
+    let payload = outcome.expect_err("the callback's panic is re-raised");
+    assert_eq!(
+        payload.downcast_ref::<String>().map(String::as_str),
+        Some("callback failed at 3")
+    );
+    // C went on after the panicking call, which gave it 0.
+    let stored: Vec<i64> = (0..5)
+        .map(|i| {
+            results
+                .element(i)
+                .unwrap()
+                .value()
+                .unwrap()
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(stored, [1, 11, 21, 0, 41]);
+    assert_eq!(done.value().unwrap().as_i64(), Some(5));
+    // Nothing is left over for the next call.
+    let total = call(&sum, &[(&f).into(), 3.into(), Arg::NULL, Arg::NULL]);
+    assert_eq!(total.as_i64(), Some(33));
+}
+
+#[test]
+fn panic_payload_of_any_type_comes_back_as_it_was() {
+    let lib = library();
+    let f = Callback::new(int_to_int(), |_| std::panic::panic_any(0xdead_u32)).unwrap();
+    let payload = catch_unwind(AssertUnwindSafe(|| {
+        call(
+            &cb_sum(&lib),
+            &[(&f).into(), 2.into(), Arg::NULL, Arg::NULL],
+        )
+    }))
+    .expect_err("re-raised");
+    assert_eq!(payload.downcast_ref::<u32>(), Some(&0xdead));
+}
+
+#[test]
+fn panic_in_a_nested_callback_reaches_the_outermost_call() {
+    let lib = library();
+    let sum = cb_sum(&lib);
+    let inner = Callback::new(int_to_int(), |args| {
+        if int_arg(args, 0) == 1 {
+            panic!("inner");
+        }
+        int_result(1)
+    })
+    .unwrap();
+    let reached_after = Arc::new(AtomicBool::new(false));
+    let outer = {
+        let (sum, inner, after) = (sum.clone(), inner.clone(), Arc::clone(&reached_after));
+        Callback::new(int_to_int(), move |_| {
+            // The inner call re-raises the inner panic here, unwinding this closure.
+            let r = call(&sum, &[(&inner).into(), 2.into(), Arg::NULL, Arg::NULL]);
+            after.store(true, Ordering::SeqCst);
+            int_result(r.as_i64().unwrap())
+        })
+        .unwrap()
+    };
+    let payload = catch_unwind(AssertUnwindSafe(|| {
+        call(&sum, &[(&outer).into(), 1.into(), Arg::NULL, Arg::NULL])
+    }))
+    .expect_err("re-raised");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"inner"));
+    assert!(!reached_after.load(Ordering::SeqCst));
+}
+
+#[test]
+fn result_that_does_not_fit_is_an_error() {
+    let lib = library();
+    let uchar = t(Scalar::UChar);
+    let plus_100 = Callback::new(sig(&[int()], uchar.clone()), |args| {
+        int_result(int_arg(args, 0) + 100)
+    })
+    .unwrap();
+    let f = func(
+        &lib,
+        "cb_uchar",
+        &[plus_100.function_pointer_type(), int(), int().pointer()],
+        int(),
+    );
+    let seen = CData::new(&int()).unwrap();
+    // 200 fits, and C reads it unsigned.
+    let r = call(&f, &[(&plus_100).into(), 100.into(), (&seen).into()]);
+    assert_eq!(r.as_i64(), Some(200));
+    assert_eq!(seen.value().unwrap().as_i64(), Some(200));
+    // 300 does not: C gets 0, the call an error.
+    // SAFETY: `int cb_uchar(unsigned char (*)(int), int, int *)`.
+    let err = unsafe { f.call(&[(&plus_100).into(), 200.into(), (&seen).into()]) }.unwrap_err();
+    assert!(matches!(err, Error::CallbackResult { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "callback returned Int(300) (value 300 does not fit in `unsigned char`), which does not \
+         fit its result type `unsigned char`"
+    );
+    assert_eq!(seen.value().unwrap().as_i64(), Some(0));
+    // A result of the wrong kind.
+    let void = Callback::new(sig(&[int()], uchar), |_| CValue::Void).unwrap();
+    // SAFETY: as above.
+    let err = unsafe { f.call(&[(&void).into(), 1.into(), (&seen).into()]) }.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "callback returned Void, which does not fit its result type `unsigned char`"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// errno, and what is refused
+
+#[test]
+fn callback_sets_errno_for_its_c_caller() {
+    let lib = library();
+    let set = Callback::new(sig(&[int()], CType::void()), |args| {
+        ctypes_core::set_errno(int_arg(args, 0) as i32);
+        CValue::Void
+    })
+    .unwrap();
+    let f = func(
+        &lib,
+        "cb_errno",
+        &[set.function_pointer_type(), int()],
+        int(),
+    );
+    for errno in [libc_enoent(), 34, 1234] {
+        let r = call(&f, &[(&set).into(), errno.into()]);
+        assert_eq!(r.as_i64(), Some(i64::from(errno)));
+    }
+}
+
+fn libc_enoent() -> i32 {
+    std::io::Error::from(std::io::ErrorKind::NotFound)
+        .raw_os_error()
+        .unwrap_or(2)
+}
+
+#[test]
+fn variadic_callback_is_refused() {
+    let err =
+        Callback::new(Signature::variadic(vec![int()], int()), |_| int_result(0)).unwrap_err();
+    assert!(matches!(err, Error::Signature { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "cannot call `callback`: a callback cannot be variadic"
+    );
+}
+
+#[test]
+fn callback_of_another_signature_is_refused_as_an_argument() {
+    let lib = library();
+    let double = t(Scalar::Double);
+    let halve = Callback::new(sig(std::slice::from_ref(&double), double.clone()), |args| {
+        CValue::Value(Value::Double(args[0].as_f64().unwrap() / 2.0))
+    })
+    .unwrap();
+    // SAFETY: refused before anything is called.
+    let err = unsafe { cb_sum(&lib).call(&[(&halve).into(), 1.into(), Arg::NULL, Arg::NULL]) }
+        .unwrap_err();
+    assert!(matches!(err, Error::Argument { index: 0, .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "`cb_sum` argument 0: expected `int (*)(int)`, found a callback of type \
+         `double (*)(double)`"
+    );
+    // Nor for a parameter that is not a pointer.
+    let f = func(&lib, "cb_call_hook", &[int()], int());
+    // SAFETY: refused before anything is called.
+    let err = unsafe { f.call(&[(&halve).into()]) }.unwrap_err();
+    assert!(matches!(err, Error::Argument { index: 0, .. }), "{err:?}");
+}
+
+#[test]
+fn callback_that_drops_the_last_reference_to_itself() {
+    let lib = library();
+    let ty = vtable_type();
+    let drive = func(
+        &lib,
+        "cb_drive",
+        &[ty.pointer(), int(), int()],
+        t(Scalar::Double),
+    );
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let noted = Arc::new(AtomicI64::new(0));
+    let table = Rc::new(std::cell::RefCell::new(Some(CData::new(&ty).unwrap())));
+    let address = {
+        let callbacks = vtable_callbacks(&dropped, &noted);
+        let held = table.borrow();
+        let held = held.as_ref().unwrap();
+        for (i, field) in ["combine", "scale", "name", "mid"].iter().enumerate() {
+            held.field(field)
+                .unwrap()
+                .set_callback(&callbacks[i])
+                .unwrap();
+        }
+        // `note`, called last, drops the table: the only thing keeping the callbacks, itself
+        // included, alive.
+        let owner = Rc::clone(&table);
+        let tracker = Tracker(Arc::clone(&dropped));
+        let note = Callback::new_local(sig(&[int()], CType::void()), move |_| {
+            let _ = &tracker;
+            owner.borrow_mut().take();
+            CValue::Void
+        })
+        .unwrap();
+        held.field("note").unwrap().set_callback(&note).unwrap();
+        held.addressof().unwrap() as usize
+    };
+    // The table's memory must outlive the call: C reads it until `note` returns. Borrow it by
+    // address, as C code holding a pointer would.
+    let r = call(
+        &drive,
+        &[Value::Pointer(address).into(), 1.into(), 2.into()],
+    );
+    assert!(r.as_f64().is_some());
+    assert!(table.borrow().is_none());
+    assert_eq!(dropped.load(Ordering::SeqCst), 6);
+}
