@@ -1,6 +1,8 @@
 //! Call overhead, side by side in one run: a direct call through a Rust function pointer, a raw
 //! libffi call with a prepared CIF, and this crate's dynamic call, for `int add(int, int)`, a
-//! six-argument `long` sum, and `Point mid(Point, Point)` with `Point { double x, y; }`.
+//! six-argument `long` sum, and `Point mid(Point, Point)` with `Point { double x, y; }`; and
+//! callback overhead: C calling `int (*)(int, int)` 1000 times in a loop, through a native C
+//! function, a raw libffi closure, and this crate's `Callback`.
 //!
 //! Run: `cargo bench -p ctypes-tests --bench calls`
 
@@ -12,7 +14,9 @@ use std::process::Command;
 use std::ptr::{addr_of_mut, null_mut};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use ctypes_core::{Arg, CData, CType, Function, Library, Scalar, Signature, Value};
+use ctypes_core::{
+    Arg, CData, CType, CValue, Callback, Function, Library, Scalar, Signature, Value,
+};
 use libffi_sys as ffi;
 
 #[repr(C)]
@@ -234,5 +238,101 @@ fn bench_calls(c: &mut Criterion) {
     let _ = std::fs::remove_file(path);
 }
 
-criterion_group!(benches, bench_calls);
+/// The raw libffi closure handler for `int (*)(int, int)`: what a program using libffi directly
+/// would write.
+unsafe extern "C" fn raw_add(
+    _cif: *mut ffi::ffi_cif,
+    result: *mut c_void,
+    args: *mut *mut c_void,
+    _data: *mut c_void,
+) {
+    // SAFETY: libffi passes two pointers to ints and room for an ffi_arg.
+    unsafe {
+        let a = *(*args).cast::<i32>();
+        let b = *(*args.add(1)).cast::<i32>();
+        *result.cast::<i64>() = i64::from(a.wrapping_add(b));
+    }
+}
+
+const CALLBACKS_PER_ITERATION: i32 = 1000;
+
+fn bench_callbacks(c: &mut Criterion) {
+    let path = build_library();
+    // SAFETY: the benchmark's own library has no initialisers.
+    let lib = unsafe { Library::open(path.to_str().expect("utf-8 path")) }
+        .expect("load benchmark library");
+    let int = CType::scalar(Scalar::Int);
+    let binop = Signature::new(vec![int.clone(), int.clone()], int.clone());
+    let call_n = lib.symbol("call_n").expect("call_n");
+    // SAFETY: `long call_n(int (*)(int, int), int)`.
+    let call_n: extern "C" fn(*const c_void, i32) -> i64 = unsafe { std::mem::transmute(call_n) };
+    let native = lib
+        .symbol("native_add")
+        .expect("native_add")
+        .as_ptr()
+        .cast_const();
+
+    let mut raw_cif = RawCif::new(
+        vec![
+            addr_of_mut!(ffi::ffi_type_sint32),
+            addr_of_mut!(ffi::ffi_type_sint32),
+        ],
+        addr_of_mut!(ffi::ffi_type_sint32),
+    );
+    let mut raw_code: *mut c_void = null_mut();
+    // SAFETY: allocation has no preconditions; the closure and CIF live until the end of this
+    // function, after the last call.
+    let raw_closure =
+        unsafe { ffi::ffi_closure_alloc(size_of::<ffi::ffi_closure>(), &mut raw_code) };
+    // SAFETY: as above; `raw_add` reads two ints and writes an int result.
+    let status = unsafe {
+        ffi::ffi_prep_closure_loc(
+            raw_closure.cast(),
+            &mut raw_cif.cif,
+            Some(raw_add),
+            null_mut(),
+            raw_code,
+        )
+    };
+    assert_eq!(status, ffi::ffi_status_FFI_OK);
+
+    let ours = Callback::new(binop, |args| match (&args[0], &args[1]) {
+        (CValue::Value(Value::Int(a)), CValue::Value(Value::Int(b))) => {
+            CValue::Value(Value::Int(a + b))
+        }
+        _ => unreachable!("two ints"),
+    })
+    .expect("callback");
+
+    let expected: i64 = (0..CALLBACKS_PER_ITERATION as i64).map(|i| i + 1).sum();
+    for f in [
+        native,
+        raw_code.cast_const(),
+        ours.code().as_ptr().cast_const(),
+    ] {
+        assert_eq!(call_n(f, CALLBACKS_PER_ITERATION), expected);
+    }
+
+    let mut group = c.benchmark_group("callback_x1000");
+    group.bench_function("native_c", |b| {
+        b.iter(|| call_n(black_box(native), CALLBACKS_PER_ITERATION))
+    });
+    group.bench_function("raw_libffi_closure", |b| {
+        b.iter(|| call_n(black_box(raw_code.cast_const()), CALLBACKS_PER_ITERATION))
+    });
+    group.bench_function("ctypes_callback", |b| {
+        b.iter(|| {
+            call_n(
+                black_box(ours.code().as_ptr().cast_const()),
+                CALLBACKS_PER_ITERATION,
+            )
+        })
+    });
+    group.finish();
+    // SAFETY: no call can reach the closure any more.
+    unsafe { ffi::ffi_closure_free(raw_closure) };
+    let _ = std::fs::remove_file(path);
+}
+
+criterion_group!(benches, bench_calls, bench_callbacks);
 criterion_main!(benches);

@@ -15,7 +15,7 @@ pub(crate) use failure::CallGuard;
 pub use failure::{set_callback_failure_handler, CallbackFailure};
 
 use crate::error::{Error, Result};
-use crate::func::{CValue, Param};
+use crate::func::{CValue, Lane, Param};
 use crate::mem::{CData, Value};
 use crate::raw::{Cif, Closure};
 use crate::ty::{CType, Signature, TypeKind};
@@ -92,6 +92,11 @@ pub(crate) struct Inner {
     params: Vec<Param>,
     /// Bytes of the result type (0 for `void`).
     result_size: usize,
+    /// For signatures of plain scalars and pointers: each argument's lane, and the result's
+    /// (`None` for `void`).
+    lanes: Option<(Vec<Lane>, Option<Lane>)>,
+    /// With `lanes`: a value of each argument's kind, for the trampoline to fill in.
+    template: [CValue; trampoline::INLINE],
     body: Body,
 }
 
@@ -168,12 +173,21 @@ impl Callback {
         };
         let cif = Cif::new(signature.args(), signature.result(), None).map_err(refuse)?;
         let closure = Closure::allocate().map_err(refuse)?;
+        let lanes = lanes_of(&signature).filter(|(args, _)| args.len() <= trampoline::INLINE);
+        let mut template: [CValue; trampoline::INLINE] = Default::default();
+        if let Some((args, _)) = &lanes {
+            for (slot, lane) in template.iter_mut().zip(args) {
+                *slot = CValue::Value(lane.zero());
+            }
+        }
         let inner = Arc::new(Inner {
             closure,
             cif,
             signature,
             params,
             result_size,
+            lanes,
+            template,
             body,
         });
         let data = Arc::as_ptr(&inner).cast_mut().cast::<c_void>();
@@ -205,6 +219,24 @@ impl Callback {
         std::mem::forget(self);
         code
     }
+}
+
+/// The lanes of a signature of plain scalars and pointers, on a little-endian machine (where a
+/// result word's low bytes come first, as libffi reads them).
+fn lanes_of(signature: &Signature) -> Option<(Vec<Lane>, Option<Lane>)> {
+    if cfg!(target_endian = "big") {
+        return None;
+    }
+    let args = signature
+        .args()
+        .iter()
+        .map(Lane::of)
+        .collect::<Option<Vec<_>>>()?;
+    let result = match signature.result() {
+        r if r.is_void() => None,
+        r => Some(Lane::of(r)?),
+    };
+    Some((args, result))
 }
 
 impl fmt::Debug for Callback {

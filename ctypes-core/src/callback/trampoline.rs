@@ -2,7 +2,7 @@
 //! with nothing allowed to unwind back into C.
 
 use std::ffi::c_void;
-use std::mem::MaybeUninit;
+use std::mem::{ManuallyDrop, MaybeUninit};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
@@ -18,7 +18,7 @@ use crate::mem::{CData, Value};
 use crate::ty::{Scalar, ScalarClass};
 
 /// Arguments read on the stack; more go to the heap.
-const INLINE: usize = 8;
+pub(super) const INLINE: usize = 8;
 
 /// The libffi closure handler.
 ///
@@ -84,6 +84,33 @@ impl Inner {
             Body::Local { .. } => return Err(Error::CallbackThread),
         };
         let count = self.params.len();
+        if let Some((lanes, result_lane)) = &self.lanes {
+            if count <= INLINE {
+                // Start from values of the right kinds and write only their payloads: building
+                // each enum afresh and copying it costs more than the call itself.
+                // SAFETY: the template holds only `Void` and `Value`s, which own nothing, so a
+                // bitwise copy is an independent value (and dropping it would do nothing).
+                let mut values = ManuallyDrop::new(unsafe { std::ptr::read(&self.template) });
+                for (i, (lane, value)) in lanes.iter().zip(values.iter_mut()).enumerate() {
+                    if let CValue::Value(value) = value {
+                        // SAFETY: libffi passes `count` argument pointers, each to a value of
+                        // its parameter's type, which is the lane's.
+                        unsafe { lane.read_into(*args.add(i), value) };
+                    }
+                }
+                let returned = closure(&values[..count]);
+                if let (Some(lane), CValue::Value(value)) = (result_lane, &returned) {
+                    if let Some(word) = lane.encode(*value) {
+                        // SAFETY: `result` has room for at least one word (an `ffi_arg`).
+                        unsafe { result.cast::<u64>().write_unaligned(word) };
+                        return Ok(());
+                    }
+                }
+                // `void`, or a result to check and word an error for: the general path.
+                // SAFETY: as below.
+                return unsafe { self.write_result(returned, result) };
+            }
+        }
         let returned = if count <= INLINE {
             let mut values = Values::new();
             for (i, param) in self.params.iter().enumerate() {

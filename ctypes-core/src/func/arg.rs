@@ -86,9 +86,10 @@ impl<'a> From<&'a CStr> for Arg<'a> {
 }
 
 /// A C value as Rust holds it: what a call returns, and what a callback receives and returns.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub enum CValue {
     /// Nothing: `void`.
+    #[default]
     Void,
     /// A scalar or pointer.
     Value(Value),

@@ -10,6 +10,7 @@ use std::ptr::NonNull;
 use std::sync::Arc;
 
 pub use arg::{Arg, CValue};
+pub(crate) use lanes::Lane;
 use lanes::Lanes;
 use marshal::Frame;
 pub(crate) use marshal::{check_result, encode_scalar, Param};
