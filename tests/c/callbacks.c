@@ -153,3 +153,22 @@ int (*g_cb_hook)(int);
 int cb_call_hook(int x) { return g_cb_hook ? g_cb_hook(x) : -1; }
 int (*cb_get_hook(void))(int) { return g_cb_hook; }
 void cb_set_hook(int (*f)(int)) { g_cb_hook = f; }
+
+/* Every scalar type into and out of a callback: what it returned, and whether C, comparing in
+ * the type itself, got what the test expects. */
+#define SCALAR(NAME, T)                                                                        \
+    T cb_id_##NAME(T (*f)(T), T x) { return f(x); }                                            \
+    int cb_is_##NAME(T (*f)(T), T x, T expected) { return f(x) == expected; }
+SCALAR(char, char) SCALAR(schar, signed char) SCALAR(uchar, unsigned char)
+SCALAR(short, short) SCALAR(ushort, unsigned short) SCALAR(int, int)
+SCALAR(uint, unsigned int) SCALAR(long, long) SCALAR(ulong, unsigned long)
+SCALAR(llong, long long) SCALAR(ullong, unsigned long long) SCALAR(bool, _Bool)
+SCALAR(float, float) SCALAR(double, double) SCALAR(ldouble, long double)
+
+/* More arguments than registers, a record among them; C adds its own figure to the answer. */
+typedef long long (*many_fn)(int, long, short, double, float, unsigned char, long long, double,
+                             int, F2, char);
+long long cb_many(many_fn f) {
+    F2 v = { 0.5f, -1.5f };
+    return f(1, -2, 3, 4.5, -5.5f, 250, 1LL << 40, -8.25, 9, v, 'z') + 1000000;
+}
