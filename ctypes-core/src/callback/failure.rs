@@ -49,20 +49,29 @@ where
 
 /// Delivers a failure from inside a callback.
 pub(crate) fn report(failure: CallbackFailure) {
+    let mut failure = Some(failure);
     if DEPTH.with(Cell::get) > 0 {
-        PENDING.with(|pending| {
+        // Only the first failure of a call is kept: it is the one the call re-raises.
+        let kept = PENDING.try_with(|pending| {
             let mut pending = pending.borrow_mut();
             if pending.is_none() {
-                *pending = Some(failure);
+                *pending = failure.take();
                 WAITING.fetch_add(1, Ordering::Relaxed);
             }
         });
-        return;
+        if kept.is_ok() {
+            return;
+        }
     }
+    // No call to return to (or this thread is being torn down): the handler.
+    let Some(failure) = failure else { return };
     let handler = HANDLER.read().unwrap_or_else(|e| e.into_inner()).clone();
     match handler {
         Some(handler) => handler(failure),
-        None => eprintln!("ctypes: {}", describe(&failure)),
+        None => {
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "ctypes: {}", describe(&failure));
+        }
     }
 }
 
@@ -114,7 +123,7 @@ impl Drop for CallGuard {
 
 #[cold]
 fn take_pending() -> Result<(), Error> {
-    let Some(failure) = PENDING.with(|pending| pending.borrow_mut().take()) else {
+    let Ok(Some(failure)) = PENDING.try_with(|pending| pending.borrow_mut().take()) else {
         return Ok(());
     };
     WAITING.fetch_sub(1, Ordering::Relaxed);

@@ -122,8 +122,10 @@ thread_local! {
     static THIS_THREAD: ThreadId = thread::current().id();
 }
 
-fn this_thread() -> ThreadId {
-    THIS_THREAD.with(|id| *id)
+/// The calling thread, or `None` while its thread-locals are being destroyed (a thread that
+/// can no longer say who it is is treated as a stranger: nothing local runs or drops there).
+fn this_thread() -> Option<ThreadId> {
+    THIS_THREAD.try_with(|id| *id).ok()
 }
 
 impl Callback {
@@ -146,7 +148,7 @@ impl Callback {
         Callback::make(
             signature,
             Body::Local {
-                thread: this_thread(),
+                thread: thread::current().id(),
                 closure: ManuallyDrop::new(Box::new(closure)),
             },
         )
@@ -253,7 +255,7 @@ impl fmt::Debug for Callback {
 impl Drop for Body {
     fn drop(&mut self) {
         if let Body::Local { thread, closure } = self {
-            if *thread == this_thread() {
+            if Some(*thread) == this_thread() {
                 // SAFETY: dropped once, here, on the closure's own thread.
                 unsafe { ManuallyDrop::drop(closure) };
             }

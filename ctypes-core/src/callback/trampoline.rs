@@ -80,7 +80,7 @@ impl Inner {
     unsafe fn run(&self, result: *mut c_void, args: *mut *mut c_void) -> Result<()> {
         let closure: &dyn Fn(&[CValue]) -> CValue = match &self.body {
             Body::Shared(f) => f.as_ref(),
-            Body::Local { thread, closure } if *thread == this_thread() => closure.as_ref(),
+            Body::Local { thread, closure } if Some(*thread) == this_thread() => closure.as_ref(),
             Body::Local { .. } => return Err(Error::CallbackThread),
         };
         let count = self.params.len();
