@@ -2,7 +2,7 @@
 //! with nothing allowed to unwind back into C.
 
 use std::ffi::c_void;
-use std::mem::{ManuallyDrop, MaybeUninit};
+use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
@@ -88,17 +88,22 @@ impl Inner {
             if count <= INLINE {
                 // Start from values of the right kinds and write only their payloads: building
                 // each enum afresh and copying it costs more than the call itself.
-                // SAFETY: the template holds only `Void` and `Value`s, which own nothing, so a
-                // bitwise copy is an independent value (and dropping it would do nothing).
-                let mut values = ManuallyDrop::new(unsafe { std::ptr::read(&self.template) });
-                for (i, (lane, value)) in lanes.iter().zip(values.iter_mut()).enumerate() {
+                let mut values = [const { MaybeUninit::<CValue>::uninit() }; INLINE];
+                for (i, (lane, slot)) in lanes.iter().zip(&mut values).enumerate() {
+                    // SAFETY: the template holds only `Value`s, which own nothing, so a bitwise
+                    // copy is an independent value that needs no drop.
+                    let value = slot.write(unsafe { std::ptr::read(&self.template[i]) });
                     if let CValue::Value(value) = value {
                         // SAFETY: libffi passes `count` argument pointers, each to a value of
                         // its parameter's type, which is the lane's.
                         unsafe { lane.read_into(*args.add(i), value) };
                     }
                 }
-                let returned = closure(&values[..count]);
+                // SAFETY: the first `count` entries were initialised above (the lanes are as
+                // many as the parameters).
+                let values =
+                    unsafe { std::slice::from_raw_parts(values.as_ptr().cast::<CValue>(), count) };
+                let returned = closure(values);
                 if let (Some(lane), CValue::Value(value)) = (result_lane, &returned) {
                     if let Some(word) = lane.encode(*value) {
                         // SAFETY: `result` has room for at least one word (an `ffi_arg`).
