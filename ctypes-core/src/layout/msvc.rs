@@ -16,89 +16,88 @@
 //!   `MicrosoftRecordLayoutBuilder` models it, does the opposite in unions: a bit-field reserves
 //!   its whole unit and gives no alignment.
 
-use super::{capped, round_up, FieldShape, Placed, RecordShape};
+use super::{capped, max_u128, max_u64, round_up, Cursor, FieldShape, RecordShape, Unit};
 
-/// The storage unit that bit-fields are being packed into.
-struct Unit {
-    type_size: u64,
-    bits_left: u128,
+/// Places one field: where the record then stands, and the field's first bit.
+pub(super) const fn place(
+    record: &RecordShape,
+    cursor: Cursor,
+    field: &FieldShape,
+) -> (Cursor, u128) {
+    let type_bits = field.size as u128 * 8;
+    let member_align = capped(field.align, record.pack);
+    let member_align_bits = member_align as u128 * 8;
+    let mut align = cursor.align;
+    if record.is_union {
+        // GCC's `ms_struct` counts only the bytes a bit-field's bits touch, not its unit.
+        let bits = match field.bit_width {
+            Some(0) => 0,
+            Some(width) => width as u128,
+            None => type_bits,
+        };
+        if !matches!(field.bit_width, Some(0)) {
+            align = max_u64(align, member_align);
+        }
+        let next = Cursor {
+            end_bits: max_u128(cursor.end_bits, bits),
+            align,
+            ..cursor
+        };
+        return (next, 0);
+    }
+    // Where the open unit, if any, ends: the start of whatever comes after it.
+    let after_unit = match cursor.unit {
+        Some(open) => cursor.next_bits + open.bits_left,
+        None => cursor.next_bits,
+    };
+    let (position, next_bits, unit) = match field.bit_width {
+        None => {
+            align = max_u64(align, member_align);
+            let position = round_up(after_unit, member_align_bits);
+            (position, position + type_bits, None)
+        }
+        Some(0) => match cursor.unit {
+            Some(_) => {
+                align = max_u64(align, member_align);
+                let position = round_up(after_unit, member_align_bits);
+                (position, position, None)
+            }
+            None => (cursor.next_bits, cursor.next_bits, None),
+        },
+        Some(width) => {
+            let width = width as u128;
+            align = max_u64(align, member_align);
+            let (position, bits_left) = match cursor.unit {
+                Some(open) if open.type_size == field.size && open.bits_left >= width => {
+                    (cursor.next_bits, open.bits_left - width)
+                }
+                // The next unit of the same type follows this one directly.
+                Some(open) if open.type_size == field.size => {
+                    (cursor.next_bits + open.bits_left, type_bits - width)
+                }
+                _ => (round_up(after_unit, member_align_bits), type_bits - width),
+            };
+            let unit = Unit {
+                type_size: field.size,
+                bits_left,
+            };
+            (position, position + width, Some(unit))
+        }
+    };
+    let next = Cursor {
+        next_bits,
+        end_bits: max_u128(cursor.end_bits, next_bits),
+        align,
+        unit,
+    };
+    (next, position)
 }
 
-pub(super) fn place(record: &RecordShape, fields: &[FieldShape]) -> Placed {
-    let mut positions = Vec::with_capacity(fields.len());
-    let mut next: u128 = 0;
-    let mut end: u128 = 0;
-    let mut align: u64 = 1;
-    let mut unit: Option<Unit> = None;
-    for field in fields {
-        let type_bits = u128::from(field.size) * 8;
-        let member_align = capped(field.align, record.pack);
-        let member_align_bits = u128::from(member_align) * 8;
-        if record.is_union {
-            if field.bit_width != Some(0) {
-                align = align.max(member_align);
-            }
-            // GCC's `ms_struct` counts only the bytes a bit-field's bits touch, not its unit.
-            let bits = field.bit_width.map_or(type_bits, u128::from);
-            positions.push(0);
-            end = end.max(bits);
-            continue;
-        }
-        let position = match field.bit_width {
-            None => {
-                if let Some(open) = unit.take() {
-                    next += open.bits_left;
-                }
-                align = align.max(member_align);
-                let position = round_up(next, member_align_bits);
-                next = position + type_bits;
-                position
-            }
-            Some(0) => {
-                if let Some(open) = unit.take() {
-                    next += open.bits_left;
-                    align = align.max(member_align);
-                    next = round_up(next, member_align_bits);
-                }
-                next
-            }
-            Some(width) => {
-                let width = u128::from(width);
-                align = align.max(member_align);
-                let position = match unit.as_mut() {
-                    Some(open) if open.type_size == field.size && open.bits_left >= width => {
-                        open.bits_left -= width;
-                        next
-                    }
-                    Some(open) if open.type_size == field.size => {
-                        let position = next + open.bits_left;
-                        open.bits_left = type_bits - width;
-                        position
-                    }
-                    _ => {
-                        if let Some(open) = unit.take() {
-                            next += open.bits_left;
-                        }
-                        unit = Some(Unit {
-                            type_size: field.size,
-                            bits_left: type_bits - width,
-                        });
-                        round_up(next, member_align_bits)
-                    }
-                };
-                next = position + width;
-                position
-            }
-        };
-        positions.push(position);
-        end = end.max(next);
-    }
-    if let Some(open) = unit {
-        end = end.max(next + open.bits_left);
-    }
-    Placed {
-        positions,
-        end_bits: end,
-        align,
+/// The end of the record's storage once every field is placed: an open unit's unused bits
+/// count as the record's.
+pub(super) const fn end_bits(cursor: Cursor) -> u128 {
+    match cursor.unit {
+        Some(open) => max_u128(cursor.end_bits, cursor.next_bits + open.bits_left),
+        None => cursor.end_bits,
     }
 }

@@ -14,53 +14,52 @@
 //!   end: the same bit positions, read in the other direction. The same holds under the Microsoft
 //!   rules.
 
-use super::{capped, round_up, FieldShape, Placed, RecordShape};
+use super::{capped, max_u128, max_u64, round_up, Cursor, FieldShape, RecordShape};
 
-pub(super) fn place(record: &RecordShape, fields: &[FieldShape]) -> Placed {
-    let mut positions = Vec::with_capacity(fields.len());
-    let mut next: u128 = 0;
-    let mut end: u128 = 0;
-    let mut align: u64 = 1;
-    for field in fields {
-        let type_bits = u128::from(field.size) * 8;
-        let type_align_bits = u128::from(field.align) * 8;
-        let start = if record.is_union { 0 } else { next };
-        let (position, bits) = match field.bit_width {
-            None => {
-                let member_align = capped(field.align, record.pack);
-                align = align.max(member_align);
-                (round_up(start, u128::from(member_align) * 8), type_bits)
+/// Places one field: where the record then stands, and the field's first bit.
+pub(super) const fn place(
+    record: &RecordShape,
+    cursor: Cursor,
+    field: &FieldShape,
+) -> (Cursor, u128) {
+    let mut align = cursor.align;
+    let type_bits = field.size as u128 * 8;
+    let type_align_bits = field.align as u128 * 8;
+    let start = if record.is_union { 0 } else { cursor.next_bits };
+    let (position, bits) = match field.bit_width {
+        None => {
+            let member_align = capped(field.align, record.pack);
+            align = max_u64(align, member_align);
+            (round_up(start, member_align as u128 * 8), type_bits)
+        }
+        Some(0) => (round_up(start, type_align_bits), 0),
+        Some(width) => {
+            let width = width as u128;
+            if field.named {
+                align = max_u64(align, capped(field.align, record.pack));
             }
-            Some(0) => (round_up(start, type_align_bits), 0),
-            Some(width) => {
-                let width = u128::from(width);
-                if field.named {
-                    align = align.max(capped(field.align, record.pack));
-                }
-                let position = if record.pack.is_none()
-                    && spans_too_many_units(start, width, type_bits, type_align_bits)
-                {
-                    round_up(start, type_align_bits)
-                } else {
-                    start
-                };
-                (position, width)
-            }
-        };
-        positions.push(position);
-        end = end.max(position + bits);
-        next = position + bits;
-    }
-    Placed {
-        positions,
-        end_bits: end,
+            let position = if record.pack.is_none()
+                && spans_too_many_units(start, width, type_bits, type_align_bits)
+            {
+                round_up(start, type_align_bits)
+            } else {
+                start
+            };
+            (position, width)
+        }
+    };
+    let next = Cursor {
+        next_bits: position + bits,
+        end_bits: max_u128(cursor.end_bits, position + bits),
         align,
-    }
+        unit: None,
+    };
+    (next, position)
 }
 
 /// Whether `width` bits at `start` touch more units of `unit_align` bits than a whole object of
 /// the declared type (`type_bits`) does.
-fn spans_too_many_units(start: u128, width: u128, type_bits: u128, unit_align: u128) -> bool {
+const fn spans_too_many_units(start: u128, width: u128, type_bits: u128, unit_align: u128) -> bool {
     let units_touched = (start % unit_align + width).div_ceil(unit_align);
     units_touched > type_bits / unit_align
 }
