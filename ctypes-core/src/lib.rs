@@ -26,8 +26,10 @@ mod library;
 mod mem;
 mod raw;
 mod ty;
+mod typed;
 
 pub use callback::{set_callback_failure_handler, Callback, CallbackFailure, CallbackFn};
+pub use ctypes_macros::{c_enum, c_struct, c_union};
 pub use error::{Error, RecordProblem, Result};
 pub use find::find_library;
 pub use func::{errno, set_errno, Arg, CValue, ErrCheck, Function};
@@ -35,6 +37,10 @@ pub use layout::{ByteOrder, LayoutRules};
 pub use library::{Library, OpenFlags};
 pub use mem::*;
 pub use ty::*;
+pub use typed::{CPointee, CReturn, CTyped};
+
+#[doc(hidden)]
+pub mod __private;
 
 /// The README's examples, compiled and run as documentation tests.
 #[cfg(doctest)]

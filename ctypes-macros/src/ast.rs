@@ -1,0 +1,28 @@
+//! The parsed model of a declaration, keeping the original syntax for spans.
+
+use syn::{Attribute, Ident, Type, Visibility};
+
+/// Struct or union.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Struct,
+    Union,
+}
+
+impl Kind {
+    pub fn attribute(self) -> &'static str {
+        match self {
+            Kind::Struct => "c_struct",
+            Kind::Union => "c_union",
+        }
+    }
+}
+
+/// One field: its Rust declaration and its C name.
+pub struct Field {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub ident: Ident,
+    pub ty: Type,
+    pub c_name: String,
+}

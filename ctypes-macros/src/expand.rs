@@ -1,0 +1,382 @@
+//! Code generation.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
+use syn::{Expr, Fields, Item, LitStr};
+
+use crate::ast::{Field, Kind};
+use crate::attr::{self, RecordOptions};
+use crate::types;
+
+/// `#[c_struct]` / `#[c_union]`.
+pub fn record(kind: Kind, args: TokenStream, input: TokenStream) -> TokenStream {
+    let item: Item = match syn::parse2(input.clone()) {
+        Ok(item) => item,
+        Err(e) => return e.to_compile_error(),
+    };
+    match record_item(kind, args, item) {
+        Ok(tokens) => tokens,
+        // One mistake, one error: the item is still emitted as written (minus our field
+        // attributes), so its uses do not fail too.
+        Err(e) => {
+            let mut out = e.to_compile_error();
+            out.extend(strip_field_attributes(input));
+            out
+        }
+    }
+}
+
+fn record_item(kind: Kind, args: TokenStream, item: Item) -> syn::Result<TokenStream> {
+    let attribute = kind.attribute();
+    let (attrs, vis, ident, generics, fields) = match item {
+        Item::Struct(s) => (s.attrs, s.vis, s.ident, s.generics, s.fields),
+        Item::Union(u) if kind == Kind::Union => {
+            (u.attrs, u.vis, u.ident, u.generics, Fields::Named(u.fields))
+        }
+        Item::Enum(e) => {
+            return Err(syn::Error::new(
+                e.enum_token.span(),
+                format!(
+                "#[{attribute}] applies to a struct with named fields; for a C enum use #[c_enum]"
+            ),
+            ))
+        }
+        other => {
+            return Err(syn::Error::new(
+                other.span(),
+                format!("#[{attribute}] applies to a struct with named fields"),
+            ))
+        }
+    };
+    if !generics.params.is_empty() || generics.where_clause.is_some() {
+        return Err(syn::Error::new(
+            generics.span(),
+            "a C record cannot be generic: its layout must be known once",
+        ));
+    }
+    let named = match fields {
+        Fields::Named(named) => named,
+        Fields::Unnamed(f) => {
+            return Err(syn::Error::new(
+                f.span(),
+                "a C record needs named fields: C has no tuple structs",
+            ))
+        }
+        Fields::Unit => {
+            return Err(syn::Error::new(
+                ident.span(),
+                "a C record needs at least one named field",
+            ))
+        }
+    };
+    if named.named.is_empty() {
+        return Err(syn::Error::new(
+            named.span(),
+            "a C record needs at least one named field",
+        ));
+    }
+    let options = attr::record_options(args, attribute)?;
+    let mut parsed = Vec::new();
+    let mut errors: Option<syn::Error> = None;
+    let mut push_error = |e: syn::Error| match &mut errors {
+        Some(all) => all.combine(e),
+        None => errors = Some(e),
+    };
+    for field in named.named {
+        let mut field_attrs = field.attrs;
+        let field_ident = field.ident.expect("named fields have names");
+        match attr::field_options(&mut field_attrs) {
+            Ok(opts) => {
+                if let Err(e) = types::c_type(&field.ty) {
+                    push_error(e);
+                }
+                parsed.push(Field {
+                    attrs: field_attrs,
+                    vis: field.vis,
+                    c_name: opts.name.unwrap_or_else(|| field_ident.to_string()),
+                    ident: field_ident,
+                    ty: field.ty,
+                });
+            }
+            Err(e) => push_error(e),
+        }
+    }
+    if let Some(e) = errors {
+        return Err(e);
+    }
+    Ok(generate(kind, &attrs, &vis, &ident, &parsed, &options))
+}
+
+fn generate(
+    kind: Kind,
+    attrs: &[syn::Attribute],
+    vis: &syn::Visibility,
+    ident: &syn::Ident,
+    fields: &[Field],
+    options: &RecordOptions,
+) -> TokenStream {
+    let p = quote!(::ctypes_core::__private);
+    let repr = {
+        let mut hints = vec![quote!(C)];
+        if let Some((n, span)) = options.pack {
+            let n = proc_macro2::Literal::u64_unsuffixed(n);
+            hints.push(quote_spanned!(span=> packed(#n)));
+        }
+        if let Some((n, span)) = options.align {
+            let n = proc_macro2::Literal::u64_unsuffixed(n);
+            hints.push(quote_spanned!(span=> align(#n)));
+        }
+        quote!(#[repr(#(#hints),*)])
+    };
+    let keyword = match kind {
+        Kind::Struct => quote!(struct),
+        Kind::Union => quote!(union),
+    };
+    let record_kind = match kind {
+        Kind::Struct => quote!(#p::RecordKind::Struct),
+        Kind::Union => quote!(#p::RecordKind::Union),
+    };
+    let declarations = fields.iter().map(|f| {
+        let (attrs, vis, name, ty) = (&f.attrs, &f.vis, &f.ident, &f.ty);
+        quote!(#(#attrs)* #vis #name: #ty)
+    });
+    let tag = LitStr::new(&ident.to_string(), ident.span());
+    let builder_fields = fields.iter().map(|f| {
+        let c_name = LitStr::new(&f.c_name, f.ident.span());
+        let ty = types::c_type(&f.ty).expect("checked before generation");
+        quote!(.field(#c_name, #ty))
+    });
+    let rules = if options.ms_layout {
+        quote!(#p::LayoutRules::Msvc)
+    } else {
+        quote!(#p::LayoutRules::SysV)
+    };
+    let pack_builder = options.pack.map(|(n, _)| {
+        let n = proc_macro2::Literal::usize_unsuffixed(n as usize);
+        quote!(.pack(#n))
+    });
+    let align_builder = options.align.map(|(n, _)| {
+        let n = proc_macro2::Literal::usize_unsuffixed(n as usize);
+        quote!(.align(#n))
+    });
+    let assertions = layout_assertions(kind, ident, fields, options, &rules);
+    quote! {
+        #(#attrs)*
+        #repr
+        #vis #keyword #ident {
+            #(#declarations,)*
+        }
+
+        #assertions
+
+        // SAFETY: the assertions above prove at compile time that this type's size, alignment
+        // and field offsets are the ones the layout engine gives the C record below, whose
+        // fields have the C types of the Rust fields.
+        unsafe impl #p::CTyped for #ident {
+            fn c_type() -> #p::CType {
+                static DEFINED: #p::Once = #p::Once::new();
+                let declared = <Self as #p::CTyped>::c_type_declared();
+                DEFINED.call_once(|| {
+                    #p::define(
+                        &declared,
+                        #p::RecordBuilder::new(#record_kind, #tag)
+                            #(#builder_fields)*
+                            .rules(#rules)
+                            #pack_builder
+                            #align_builder,
+                    )
+                });
+                declared
+            }
+
+            fn c_type_declared() -> #p::CType {
+                static DECLARED: #p::OnceLock<#p::CType> = #p::OnceLock::new();
+                DECLARED.get_or_init(|| #p::declare(#record_kind, #tag)).clone()
+            }
+        }
+    }
+}
+
+/// `const` assertions that the layout engine, run at compile time on the fields' sizes and
+/// alignments, gives Rust's own size, alignment and offsets.
+fn layout_assertions(
+    kind: Kind,
+    ident: &syn::Ident,
+    fields: &[Field],
+    options: &RecordOptions,
+    rules: &TokenStream,
+) -> TokenStream {
+    let p = quote!(::ctypes_core::__private);
+    let is_union = kind == Kind::Union;
+    let pack = match options.pack {
+        Some((n, _)) => quote!(::core::option::Option::Some(#n)),
+        None => quote!(::core::option::Option::None),
+    };
+    let align = match options.align {
+        Some((n, _)) => quote!(::core::option::Option::Some(#n)),
+        None => quote!(::core::option::Option::None),
+    };
+    let count = fields.len();
+    let shapes = fields.iter().map(|f| {
+        let ty = &f.ty;
+        quote_spanned! {ty.span()=>
+            #p::FieldShape {
+                size: #p::size_of::<#ty>() as u64,
+                align: #p::align_of::<#ty>() as u64,
+                bit_width: ::core::option::Option::None,
+                named: true,
+            }
+        }
+    });
+    let name = ident.to_string();
+    let offsets = fields.iter().enumerate().map(|(i, f)| {
+        let field = &f.ident;
+        let message = LitStr::new(
+            &format!("`{name}.{field}`: Rust puts the field elsewhere than C would"),
+            Span::call_site(),
+        );
+        quote_spanned! {field.span()=>
+            ::core::assert!(LAYOUT.bit_positions[#i] == 8 * #p::offset_of!(#ident, #field) as u64, #message);
+        }
+    });
+    let size_message = LitStr::new(
+        &format!("`{name}`: Rust's size differs from C's"),
+        Span::call_site(),
+    );
+    let align_message = LitStr::new(
+        &format!("`{name}`: Rust's alignment differs from C's"),
+        Span::call_site(),
+    );
+    let ok_message = LitStr::new(
+        &format!("`{name}`: the record is too large"),
+        Span::call_site(),
+    );
+    quote! {
+        const _: () = {
+            const LAYOUT: #p::ConstLayout<#count> = #p::lay_out_array(
+                #p::RecordShape { is_union: #is_union, rules: #rules, pack: #pack, align: #align },
+                [#(#shapes),*],
+            );
+            ::core::assert!(LAYOUT.ok, #ok_message);
+            ::core::assert!(LAYOUT.size == #p::size_of::<#ident>() as u64, #size_message);
+            ::core::assert!(LAYOUT.align == #p::align_of::<#ident>() as u64, #align_message);
+            #(#offsets)*
+        };
+    }
+}
+
+/// The input with `#[c(...)]` field attributes removed, for error recovery.
+fn strip_field_attributes(input: TokenStream) -> TokenStream {
+    match syn::parse2::<Item>(input.clone()) {
+        Ok(Item::Struct(mut s)) => {
+            for field in s.fields.iter_mut() {
+                field.attrs.retain(|a| !a.path().is_ident("c"));
+            }
+            s.into_token_stream()
+        }
+        Ok(Item::Union(mut u)) => {
+            for field in u.fields.named.iter_mut() {
+                field.attrs.retain(|a| !a.path().is_ident("c"));
+            }
+            u.into_token_stream()
+        }
+        _ => input,
+    }
+}
+
+/// `#[c_enum]`.
+pub fn enumeration(args: TokenStream, input: TokenStream) -> TokenStream {
+    let item: syn::ItemEnum = match syn::parse2(input.clone()) {
+        Ok(item) => item,
+        Err(_) => {
+            return syn::Error::new(
+                Span::call_site(),
+                "#[c_enum] applies to an enum with unit variants",
+            )
+            .to_compile_error()
+        }
+    };
+    match enumeration_item(args, item) {
+        Ok(tokens) => tokens,
+        Err(e) => e.to_compile_error(),
+    }
+}
+
+fn enumeration_item(args: TokenStream, item: syn::ItemEnum) -> syn::Result<TokenStream> {
+    let p = quote!(::ctypes_core::__private);
+    let repr: syn::Type = if args.is_empty() {
+        syn::parse_quote!(::core::ffi::c_int)
+    } else {
+        syn::parse2(args)?
+    };
+    let repr_c_type = types::c_type(&repr)?;
+    if !item.generics.params.is_empty() {
+        return Err(syn::Error::new(
+            item.generics.span(),
+            "a C enum cannot be generic",
+        ));
+    }
+    let (attrs, vis, ident) = (&item.attrs, &item.vis, &item.ident);
+    let mut constants = Vec::new();
+    let mut arms = Vec::new();
+    let mut previous: Option<Expr> = None;
+    let mut errors: Option<syn::Error> = None;
+    for variant in &item.variants {
+        if !matches!(variant.fields, Fields::Unit) {
+            let e = syn::Error::new(
+                variant.fields.span(),
+                "a C enum's variants cannot carry data: C enumerators are plain integers",
+            );
+            match &mut errors {
+                Some(all) => all.combine(e),
+                None => errors = Some(e),
+            }
+            continue;
+        }
+        let name = &variant.ident;
+        let value: Expr = match (&variant.discriminant, &previous) {
+            (Some((_, expr)), _) => expr.clone(),
+            (None, Some(prev)) => syn::parse_quote!((#prev) + 1),
+            (None, None) => syn::parse_quote!(0),
+        };
+        let variant_attrs = &variant.attrs;
+        constants.push(quote! {
+            #(#variant_attrs)*
+            #[allow(non_upper_case_globals)]
+            pub const #name: #ident = #ident(#value);
+        });
+        let text = LitStr::new(&name.to_string(), name.span());
+        arms.push(quote!(if self.0 == #ident::#name.0 { return f.write_str(#text); }));
+        previous = Some(syn::parse_quote!(#ident::#name.0));
+    }
+    if let Some(e) = errors {
+        return Err(e);
+    }
+    let ident_text = ident.to_string();
+    let constants_iter = constants.iter();
+    Ok(quote! {
+        #(#attrs)*
+        #[repr(transparent)]
+        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        #vis struct #ident(pub #repr);
+
+        impl #ident {
+            #(#constants_iter)*
+        }
+
+        impl ::core::fmt::Debug for #ident {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                #(#arms)*
+                ::core::write!(f, "{}({})", #ident_text, self.0)
+            }
+        }
+
+        // SAFETY: a transparent wrapper of the integer type whose C type it reports.
+        unsafe impl #p::CTyped for #ident {
+            fn c_type() -> #p::CType {
+                #repr_c_type
+            }
+        }
+    })
+}

@@ -1,0 +1,8 @@
+use ctypes_core::c_struct;
+
+#[c_struct(endian = "big")]
+struct Wire {
+    port: u16,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use ctypes_core::c_struct;
+
+#[c_struct]
+struct Named {
+    name: &'static str,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use ctypes_core::c_struct;
+
+#[c_struct]
+enum Shape {
+    Circle,
+    Square,
+}
+
+fn main() {}
