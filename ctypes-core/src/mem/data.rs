@@ -161,6 +161,11 @@ impl CData {
         }
     }
 
+    /// Whether pointers stored in this object's memory keep other objects (or callbacks) alive.
+    pub(crate) fn keeps_anything_alive(&self) -> bool {
+        self.storage.keeps_anything()
+    }
+
     pub(crate) fn storage(&self) -> &Rc<Storage> {
         &self.storage
     }

@@ -187,6 +187,11 @@ impl Storage {
         };
     }
 
+    /// Whether any pointer stored in this block keeps something alive.
+    pub(crate) fn keeps_anything(&self) -> bool {
+        !self.keepalive.borrow().is_empty()
+    }
+
     /// What the pointer stored at `offset` keeps alive.
     pub(crate) fn kept(&self, offset: usize) -> Option<Target> {
         self.keepalive.borrow().get(&offset).cloned()
