@@ -172,3 +172,11 @@ long long cb_many(many_fn f) {
     F2 v = { 0.5f, -1.5f };
     return f(1, -2, 3, 4.5, -5.5f, 250, 1LL << 40, -8.25, 9, v, 'z') + 1000000;
 }
+
+/* A record holding a pointer, returned by a callback: C reads through the pointer after the
+ * callback has returned. */
+typedef struct { const char *p; } SP;
+size_t cb_strlen_of(SP (*f)(void)) {
+    SP s = f();
+    return strlen(s.p);
+}

@@ -1103,3 +1103,68 @@ fn callback_that_drops_the_last_reference_to_itself() {
     assert!(table.borrow().is_none());
     assert_eq!(dropped.load(Ordering::SeqCst), 6);
 }
+
+#[test]
+fn a_failure_belongs_to_its_own_call_not_to_a_nested_one() {
+    let lib = library();
+    let sum = cb_sum(&lib);
+    let abs = Library::this()
+        .function("abs", int_to_int())
+        .expect("abs is in libc");
+    let nested_result = Arc::new(Mutex::new(None));
+    let f = {
+        let nested_result = Arc::clone(&nested_result);
+        Callback::new(int_to_int(), move |args| {
+            if int_arg(args, 0) == 0 {
+                panic!("first");
+            }
+            // A nested call made after the first callback failed: it must succeed, leaving
+            // the failure to the call it belongs to.
+            // SAFETY: `int abs(int)`.
+            let r = unsafe { abs.call(&[(-5).into()]) };
+            *nested_result.lock().unwrap() = Some(r.map(|v| v.as_i64()).map_err(|e| e.to_string()));
+            int_result(1)
+        })
+        .unwrap()
+    };
+    let payload = catch_unwind(AssertUnwindSafe(|| {
+        call(&sum, &[(&f).into(), 2.into(), Arg::NULL, Arg::NULL])
+    }))
+    .expect_err("the outer call re-raises the first failure");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"first"));
+    assert_eq!(*nested_result.lock().unwrap(), Some(Ok(Some(5))));
+}
+
+#[test]
+fn a_record_returned_to_c_keeps_what_its_pointers_point_to() {
+    let lib = library();
+    let sp = CType::struct_builder("SP")
+        .field("p", CType::char_ptr())
+        .build()
+        .unwrap();
+    let f = {
+        let sp = sp.clone();
+        Callback::new(sig(&[], sp.clone()), move |_| {
+            let text = CData::string_buffer(b"twelve chars").unwrap();
+            let record = CData::new(&sp).unwrap();
+            // The closure's own objects go out of scope when it returns; C reads the string
+            // afterwards (valgrind checks that the memory is still there).
+            record
+                .field("p")
+                .unwrap()
+                .cast(&CType::void_ptr())
+                .unwrap()
+                .set_pointer(&text)
+                .unwrap();
+            CValue::Data(record)
+        })
+        .unwrap()
+    };
+    let strlen_of = func(
+        &lib,
+        "cb_strlen_of",
+        &[CType::function_pointer(sig(&[], sp))],
+        t(Scalar::SizeT),
+    );
+    assert_eq!(call(&strlen_of, &[(&f).into()]).as_u64(), Some(12));
+}

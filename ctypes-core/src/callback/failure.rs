@@ -34,8 +34,9 @@ static WAITING: AtomicUsize = AtomicUsize::new(0);
 thread_local! {
     /// Calls from Rust into C in progress on this thread.
     static DEPTH: Cell<u32> = const { Cell::new(0) };
-    /// The first failure of a callback on this thread during the current call.
-    static PENDING: RefCell<Option<CallbackFailure>> = const { RefCell::new(None) };
+    /// Failures of callbacks on this thread, each with the depth of the call it belongs to
+    /// (the innermost call in progress when the callback ran); at most one per depth, the first.
+    static PENDING: RefCell<Vec<(u32, CallbackFailure)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Sets what receives failures of callbacks that ran with no call from Rust in progress on
@@ -50,13 +51,16 @@ where
 /// Delivers a failure from inside a callback.
 pub(crate) fn report(failure: CallbackFailure) {
     let mut failure = Some(failure);
-    if DEPTH.with(Cell::get) > 0 {
+    let depth = DEPTH.with(Cell::get);
+    if depth > 0 {
         // Only the first failure of a call is kept: it is the one the call re-raises.
         let kept = PENDING.try_with(|pending| {
             let mut pending = pending.borrow_mut();
-            if pending.is_none() {
-                *pending = failure.take();
-                WAITING.fetch_add(1, Ordering::Relaxed);
+            if !pending.iter().any(|(d, _)| *d == depth) {
+                if let Some(failure) = failure.take() {
+                    pending.push((depth, failure));
+                    WAITING.fetch_add(1, Ordering::Relaxed);
+                }
             }
         });
         if kept.is_ok() {
@@ -103,14 +107,16 @@ impl CallGuard {
         CallGuard(())
     }
 
-    /// Ends the call: re-raises a callback's panic, or returns a callback's error.
+    /// Ends the call: re-raises the panic of a callback it led to, or returns that callback's
+    /// error. Failures belonging to an enclosing call stay for that call.
     #[inline]
     pub(crate) fn leave(self) -> Result<(), Error> {
+        let depth = DEPTH.with(Cell::get);
         drop(self);
         if WAITING.load(Ordering::Relaxed) == 0 {
             return Ok(());
         }
-        take_pending()
+        take_pending(depth)
     }
 }
 
@@ -122,8 +128,13 @@ impl Drop for CallGuard {
 }
 
 #[cold]
-fn take_pending() -> Result<(), Error> {
-    let Ok(Some(failure)) = PENDING.try_with(|pending| pending.borrow_mut().take()) else {
+fn take_pending(depth: u32) -> Result<(), Error> {
+    let taken = PENDING.try_with(|pending| {
+        let mut pending = pending.borrow_mut();
+        let at = pending.iter().position(|(d, _)| *d == depth)?;
+        Some(pending.remove(at).1)
+    });
+    let Ok(Some(failure)) = taken else {
         return Ok(());
     };
     WAITING.fetch_sub(1, Ordering::Relaxed);

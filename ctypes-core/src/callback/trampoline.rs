@@ -151,6 +151,11 @@ impl Inner {
         let bytes: [u8; 16] = match (ty.kind(), &returned) {
             (crate::ty::TypeKind::Void, _) => return Ok(()),
             (crate::ty::TypeKind::Record(_), CValue::Data(data)) if data.ty() == ty => {
+                if data.keeps_anything_alive() {
+                    // Its pointers now live in C's copy, beyond this object: keep what they
+                    // point to for ever rather than free it under C.
+                    std::mem::forget(data.clone());
+                }
                 let bytes = data.to_bytes();
                 // SAFETY: `result` has room for the record; `bytes` is exactly its size.
                 unsafe {
