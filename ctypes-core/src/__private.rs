@@ -6,8 +6,69 @@ pub use std::sync::{Once, OnceLock};
 pub use crate::layout::{
     lay_out_array, ByteOrder, ConstLayout, FieldShape, LayoutRules, RecordShape,
 };
-pub use crate::ty::{CType, RecordBuilder, RecordKind, Scalar};
+pub use crate::ty::{CType, RecordBuilder, RecordKind, Scalar, Signature};
+
+use std::ffi::c_void;
+use std::ptr::NonNull;
+
+use crate::error::{Error, Result};
+use crate::library::Library;
 pub use crate::typed::{CPointee, CReturn, CTyped};
+
+/// Opens the first of `names` that loads; the error lists every name tried.
+///
+/// # Safety
+/// As for [`Library::open`].
+pub unsafe fn open_first(names: &[&str]) -> Result<Library> {
+    let mut tried = Vec::new();
+    let mut message = String::from("no library name given");
+    for name in names {
+        // SAFETY: forwarded to the caller.
+        match unsafe { Library::open(name) } {
+            Ok(library) => return Ok(library),
+            Err(Error::Load {
+                tried: t,
+                message: m,
+                ..
+            }) => {
+                tried.extend(t);
+                message = m;
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    Err(Error::Load {
+        name: names.join(" | "),
+        tried,
+        message,
+    })
+}
+
+/// Resolves a required symbol, noting it in `missing` when absent.
+pub fn resolve(
+    library: &Library,
+    name: &'static str,
+    missing: &mut Vec<&'static str>,
+) -> Option<NonNull<c_void>> {
+    let found = library.symbol(name).ok();
+    if found.is_none() {
+        missing.push(name);
+    }
+    found
+}
+
+/// Resolves an optional symbol.
+pub fn resolve_optional(library: &Library, name: &str) -> Option<NonNull<c_void>> {
+    library.symbol(name).ok()
+}
+
+/// The error for the symbols a declaration needs and the library lacks.
+pub fn missing_symbols(library: &Library, missing: Vec<&'static str>) -> Error {
+    Error::MissingSymbols {
+        library: library.name().to_owned(),
+        symbols: missing.into_iter().map(str::to_owned).collect(),
+    }
+}
 
 /// Declares a record for a macro-generated type.
 pub fn declare(kind: RecordKind, tag: &str) -> CType {

@@ -103,6 +103,14 @@ pub enum Error {
         /// The loader's message for the last attempt.
         message: String,
     },
+    /// Symbols a library declaration needs that the library does not export.
+    #[error("`{library}` lacks {}: {}", if .symbols.len() == 1 { "a symbol" } else { "symbols" }, .symbols.join(", "))]
+    MissingSymbols {
+        /// The library searched.
+        library: String,
+        /// Every missing symbol.
+        symbols: Vec<String>,
+    },
     /// A symbol missing from a library.
     #[error("symbol `{symbol}` not found in `{library}`: {message}")]
     Symbol {

@@ -29,7 +29,7 @@ mod ty;
 mod typed;
 
 pub use callback::{set_callback_failure_handler, Callback, CallbackFailure, CallbackFn};
-pub use ctypes_macros::{c_enum, c_struct, c_union};
+pub use ctypes_macros::{c_enum, c_library, c_struct, c_union};
 pub use error::{Error, RecordProblem, Result};
 pub use find::find_library;
 pub use func::{errno, set_errno, Arg, CValue, ErrCheck, Function};

@@ -6,6 +6,7 @@
 mod ast;
 mod attr;
 mod expand;
+mod library;
 mod types;
 
 use proc_macro::TokenStream;
@@ -25,6 +26,27 @@ pub fn c_struct(args: TokenStream, input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn c_union(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::record(ast::Kind::Union, args.into(), input.into()).into()
+}
+
+/// Declares a shared library's functions and globals once: a struct whose `load()` opens the
+/// library and resolves every symbol (reporting all missing ones in one error), with one
+/// method per function calling through a plain function pointer, and one per global giving its
+/// address.
+///
+/// ```ignore
+/// c_library! {
+///     #[library("z", "libz.so.1")]
+///     pub struct Zlib {
+///         fn zlibVersion() -> *const c_char;
+///         fn crc32(crc: c_ulong, buf: *const u8, len: c_uint) -> c_ulong;
+///         #[optional] fn crc32_z(crc: c_ulong, buf: *const u8, len: usize) -> c_ulong;
+///         #[errno] fn gzopen(path: *const c_char, mode: *const c_char) -> *mut c_void;
+///     }
+/// }
+/// ```
+#[proc_macro]
+pub fn c_library(input: TokenStream) -> TokenStream {
+    library::expand(input.into()).into()
 }
 
 /// Declares a C enum as a `#[repr(transparent)]` newtype over its integer type (`c_int` unless
