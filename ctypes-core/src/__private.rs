@@ -13,7 +13,27 @@ use std::ptr::NonNull;
 
 use crate::error::{Error, Result};
 use crate::library::Library;
-pub use crate::typed::{CPointee, CReturn, CTyped};
+pub use crate::typed::{CConvert, CPointee, CResult, CReturn, CTyped};
+pub use crate::{CValue, Callback, TypedCallback};
+
+/// A typed callback whose closure panicked on the no-trampoline path: nothing can be returned
+/// to C in its place, so the process ends.
+pub fn abort_on_panic(name: &str) -> ! {
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "ctypes: a `{name}` callback panicked; aborting, since a panic must not unwind into C"
+    );
+    std::process::abort()
+}
+
+/// The argument a typed callback received, converted; a mismatch is a bug in the macros.
+pub fn argument<T: CConvert>(args: &[CValue], index: usize) -> T {
+    match args.get(index).and_then(T::from_c) {
+        Some(value) => value,
+        None => panic!("ctypes macro: callback argument {index} has the wrong kind"),
+    }
+}
 
 /// Opens the first of `names` that loads; the error lists every name tried.
 ///

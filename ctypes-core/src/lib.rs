@@ -28,8 +28,10 @@ mod raw;
 mod ty;
 mod typed;
 
-pub use callback::{set_callback_failure_handler, Callback, CallbackFailure, CallbackFn};
-pub use ctypes_macros::{c_enum, c_library, c_struct, c_union};
+pub use callback::{
+    set_callback_failure_handler, Callback, CallbackFailure, CallbackFn, TypedCallback,
+};
+pub use ctypes_macros::{c_enum, c_func, c_library, c_struct, c_union};
 pub use error::{Error, RecordProblem, Result};
 pub use find::find_library;
 pub use func::{errno, set_errno, Arg, CValue, ErrCheck, Function};
@@ -37,7 +39,7 @@ pub use layout::{ByteOrder, LayoutRules};
 pub use library::{Library, OpenFlags};
 pub use mem::*;
 pub use ty::*;
-pub use typed::{CPointee, CReturn, CTyped};
+pub use typed::{CConvert, CPointee, CResult, CReturn, CTyped};
 
 #[doc(hidden)]
 pub mod __private;

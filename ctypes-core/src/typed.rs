@@ -2,6 +2,8 @@
 
 use std::ffi::c_void;
 
+use crate::func::CValue;
+use crate::mem::Value;
 use crate::ty::{CType, Scalar, Signature};
 
 /// A Rust type laid out exactly as a C type, with that C type's runtime type object.
@@ -157,6 +159,119 @@ function_pointers!(A, B, C, D, E);
 function_pointers!(A, B, C, D, E, F);
 function_pointers!(A, B, C, D, E, F, G);
 function_pointers!(A, B, C, D, E, F, G, H);
+
+/// A [`CTyped`] value that crosses to and from a [`CValue`]: what typed callbacks (`c_func!`)
+/// receive and return.
+pub trait CConvert: CTyped {
+    /// The Rust value of a C value of this type, or `None` if `value` is of another kind.
+    fn from_c(value: &CValue) -> Option<Self>;
+    /// The C value of this Rust value.
+    fn into_c(self) -> CValue;
+}
+
+/// What a typed callback may return: a [`CConvert`] type, or `()` for `void`.
+pub trait CResult: CReturn {
+    /// The C value returned.
+    fn into_c_result(self) -> CValue;
+}
+
+impl CResult for () {
+    fn into_c_result(self) -> CValue {
+        CValue::Void
+    }
+}
+
+impl<T: CConvert> CResult for T {
+    fn into_c_result(self) -> CValue {
+        self.into_c()
+    }
+}
+
+macro_rules! convert_integers {
+    ($($t:ty => $variant:ident as $wide:ty),* $(,)?) => {
+        $(impl CConvert for $t {
+            fn from_c(value: &CValue) -> Option<Self> {
+                match value {
+                    CValue::Value(Value::Int(i)) => <$t>::try_from(*i).ok(),
+                    CValue::Value(Value::UInt(u)) => <$t>::try_from(*u).ok(),
+                    _ => None,
+                }
+            }
+            fn into_c(self) -> CValue {
+                CValue::Value(Value::$variant(self as $wide))
+            }
+        })*
+    };
+}
+
+convert_integers! {
+    i8 => Int as i64, i16 => Int as i64, i32 => Int as i64, i64 => Int as i64, isize => Int as i64,
+    u8 => UInt as u64, u16 => UInt as u64, u32 => UInt as u64, u64 => UInt as u64, usize => UInt as u64,
+}
+
+impl CConvert for f32 {
+    fn from_c(value: &CValue) -> Option<Self> {
+        match value {
+            CValue::Value(Value::Float(x)) => Some(*x),
+            _ => None,
+        }
+    }
+    fn into_c(self) -> CValue {
+        CValue::Value(Value::Float(self))
+    }
+}
+
+impl CConvert for f64 {
+    fn from_c(value: &CValue) -> Option<Self> {
+        match value {
+            CValue::Value(Value::Double(x)) => Some(*x),
+            _ => None,
+        }
+    }
+    fn into_c(self) -> CValue {
+        CValue::Value(Value::Double(self))
+    }
+}
+
+impl CConvert for bool {
+    fn from_c(value: &CValue) -> Option<Self> {
+        match value {
+            CValue::Value(Value::Bool(b)) => Some(*b),
+            _ => None,
+        }
+    }
+    fn into_c(self) -> CValue {
+        CValue::Value(Value::Bool(self))
+    }
+}
+
+impl<T: CPointee> CConvert for *mut T {
+    fn from_c(value: &CValue) -> Option<Self> {
+        match value {
+            CValue::Value(Value::Pointer(p)) => {
+                Some(std::ptr::with_exposed_provenance_mut::<u8>(*p).cast())
+            }
+            _ => None,
+        }
+    }
+    fn into_c(self) -> CValue {
+        CValue::Value(Value::Pointer(self.cast::<u8>().expose_provenance()))
+    }
+}
+
+impl<T: CPointee> CConvert for *const T {
+    fn from_c(value: &CValue) -> Option<Self> {
+        match value {
+            CValue::Value(Value::Pointer(p)) => {
+                Some(std::ptr::with_exposed_provenance::<u8>(*p).cast())
+            }
+            _ => None,
+        }
+    }
+    fn into_c(self) -> CValue {
+        CValue::Value(Value::Pointer(self.cast::<u8>().expose_provenance()))
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,7 @@
 mod ast;
 mod attr;
 mod expand;
+mod func;
 mod library;
 mod types;
 
@@ -47,6 +48,18 @@ pub fn c_union(args: TokenStream, input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn c_library(input: TokenStream) -> TokenStream {
     library::expand(input.into()).into()
+}
+
+/// Declares C function-pointer types from Rust signatures:
+/// `pub type Compare = fn(*const c_void, *const c_void) -> c_int;` becomes a
+/// `#[repr(transparent)]` wrapper of `unsafe extern "C" fn(...)` with its runtime `signature()`,
+/// a typed `call`, and `callback(closure)` making a C function of that type from a Rust closure.
+/// `...` declares a variadic type; `#[errno]` makes `call` return `errno` too; a parameter marked
+/// `#[user_data]` (the `void *` an API hands back) adds `for_closure`/`user_data`, which need no
+/// trampoline at all.
+#[proc_macro]
+pub fn c_func(input: TokenStream) -> TokenStream {
+    func::expand(input.into()).into()
 }
 
 /// Declares a C enum as a `#[repr(transparent)]` newtype over its integer type (`c_int` unless

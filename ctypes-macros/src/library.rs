@@ -403,8 +403,9 @@ fn emit(
         #(#attrs)*
         #[doc = ""]
         #[doc = #struct_doc]
-        // Fields and methods keep the C names.
-        #[allow(non_snake_case)]
+        // Fields and methods keep the C names; a function the program never calls leaves its
+        // field unread.
+        #[allow(non_snake_case, dead_code)]
         #vis struct #ident {
             library: ::ctypes_core::Library,
             #(#fields,)*

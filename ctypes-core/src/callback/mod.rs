@@ -241,6 +241,46 @@ fn lanes_of(signature: &Signature) -> Option<(Vec<Lane>, Option<Lane>)> {
     Some((args, result))
 }
 
+/// A [`Callback`] together with its typed function pointer (a `c_func!` type), which stays
+/// valid while this value lives.
+pub struct TypedCallback<T: Copy> {
+    callback: Callback,
+    function: T,
+}
+
+impl<T: Copy> TypedCallback<T> {
+    /// Pairs a callback with its code address as the typed function pointer `function`.
+    ///
+    /// # Safety
+    /// `function` must be `callback`'s code address, as a function pointer type whose C
+    /// signature is the callback's.
+    pub unsafe fn new(callback: Callback, function: T) -> TypedCallback<T> {
+        TypedCallback { callback, function }
+    }
+
+    /// The typed function pointer, valid while this value lives.
+    pub fn get(&self) -> T {
+        self.function
+    }
+
+    /// The runtime callback.
+    pub fn callback(&self) -> &Callback {
+        &self.callback
+    }
+
+    /// Gives the function pointer to C for ever.
+    pub fn leak(self) -> T {
+        self.callback.leak();
+        self.function
+    }
+}
+
+impl<T: Copy> fmt::Debug for TypedCallback<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TypedCallback({:?})", self.callback)
+    }
+}
+
 impl fmt::Debug for Callback {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
