@@ -6,7 +6,12 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// The fixture's sources, relative to the crate root.
-const SOURCES: &[&str] = &["c/fixture.c", "c/records.c", "c/callbacks.c"];
+const SOURCES: &[&str] = &[
+    "c/fixture.c",
+    "c/records.c",
+    "c/callbacks.c",
+    "c/soundness.c",
+];
 
 fn main() {
     let root = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));

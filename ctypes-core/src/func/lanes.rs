@@ -12,7 +12,7 @@ use std::mem::MaybeUninit;
 use super::arg::{Arg, CValue};
 use crate::callback::CallGuard;
 use crate::error::Result;
-use crate::mem::{CData, Value};
+use crate::mem::{CData, Pins, Value};
 use crate::raw::Cif;
 use crate::ty::{CType, Scalar, ScalarClass, Signature, TypeKind};
 
@@ -214,6 +214,10 @@ impl Lanes {
         let mut words = [MaybeUninit::<u64>::uninit(); MAX_LANES];
         let mut pointers = [MaybeUninit::<*mut c_void>::uninit(); MAX_LANES];
         let base = words.as_mut_ptr();
+        // The memory of each record argument and of `into`: a callback the call runs must not
+        // move it. Touched only when there are such objects; never allocates (at most
+        // `MAX_LANES + 1` pins fit inline).
+        let mut pins = Pins::<_, { MAX_LANES + 1 }>::new();
         for (i, (slot, arg)) in self.args.iter().zip(args).enumerate() {
             let pointer = match (slot, arg) {
                 (Slot::Word(lane), Arg::Value(value)) => {
@@ -224,7 +228,11 @@ impl Lanes {
                     unsafe { at.write(MaybeUninit::new(word)) };
                     at.cast()
                 }
-                (Slot::Record(ty), Arg::Data(data)) if data.ty() == ty => data.addressof().ok()?,
+                (Slot::Record(ty), Arg::Data(data)) if data.ty() == ty => {
+                    let at = data.addressof().ok()?;
+                    pins.pin(&**data.storage());
+                    at
+                }
                 _ => return None,
             };
             pointers[i].write(pointer);
@@ -232,7 +240,11 @@ impl Lanes {
         let mut word_result = [0u64; 2];
         let mut record = None;
         let result_at: *mut c_void = match (&self.result, into) {
-            (Some(Slot::Record(_)), Some(data)) => data.addressof().ok()?,
+            (Some(Slot::Record(_)), Some(data)) => {
+                let at = data.addressof().ok()?;
+                pins.pin(&**data.storage());
+                at
+            }
             (Some(Slot::Record(ty)), None) => {
                 let data = CData::new(ty).ok()?;
                 let at = data.addressof().ok()?;
@@ -245,10 +257,12 @@ impl Lanes {
         // argument of its lane's type in its low bytes (little-endian only, see `of`) or to an
         // object of the parameter's record type, borrowed for the call; the result lands in a
         // word pair (room for any lane's result, widened) or in an object of the result type,
-        // which libffi fills with exactly its size.
+        // which libffi fills with exactly its size. Those objects are pinned in `pins` until
+        // the call returns, so a callback cannot move them meanwhile.
         let call = CallGuard::enter();
         // SAFETY: see above.
         unsafe { cif.call(code, result_at, pointers.as_mut_ptr().cast()) };
+        drop(pins);
         if let Err(failure) = call.leave() {
             return Some(Err(failure));
         }

@@ -6,6 +6,7 @@
 
 use std::ffi::{c_void, CString};
 use std::mem::MaybeUninit;
+use std::rc::Rc;
 
 use super::arg::{Arg, CValue};
 use crate::callback::CallGuard;
@@ -13,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::func::{errno, set_errno};
 use crate::layout::ByteOrder;
 use crate::mem::codec::{self, Leaf, Overflow};
-use crate::mem::{CData, Value};
+use crate::mem::{CData, Pins, Storage, Value};
 use crate::raw::Cif;
 use crate::ty::{CType, Scalar, ScalarClass, TypeKind};
 
@@ -150,6 +151,10 @@ pub(crate) struct Frame<'a> {
     pointers: Buf<*mut c_void, INLINE>,
     /// C strings made for the call.
     temps: Vec<CString>,
+    /// The memory of every object whose address the call is given (by-value records, pointers
+    /// made from objects, the object the result is written into): a callback the call runs
+    /// must not move or free it.
+    pins: Pins<Rc<Storage>, { INLINE + 1 }>,
     _args: std::marker::PhantomData<&'a ()>,
 }
 
@@ -160,6 +165,7 @@ impl<'a> Frame<'a> {
             slots: Buf::new(capacity),
             pointers: Buf::new(capacity),
             temps: Vec::new(),
+            pins: Pins::new(),
             _args: std::marker::PhantomData,
         }
     }
@@ -199,6 +205,7 @@ impl<'a> Frame<'a> {
             Param::Record(ty) => match arg {
                 Arg::Data(d) if d.ty() == ty => {
                     pointer = d.addressof().map_err(|e| found(&e.to_string()))?;
+                    self.pins.pin(Rc::clone(d.storage()));
                 }
                 _ => return Err(found("")),
             },
@@ -222,14 +229,19 @@ impl<'a> Frame<'a> {
             Arg::Typed(ty, Value::Pointer(p)) if ty.pointee().is_some() => Ok(*p),
             Arg::Data(d) => match d.ty().kind() {
                 TypeKind::Pointer(t) if compatible(t) => match d.value() {
-                    Ok(Value::Pointer(p)) => Ok(p),
+                    Ok(Value::Pointer(p)) => {
+                        // Held, not only pinned: a callback may unset the pointer, which would
+                        // otherwise free what it was made from.
+                        if let Some(target) = d.pointer_target() {
+                            self.pins.pin(target);
+                        }
+                        Ok(p)
+                    }
                     Ok(_) => unreachable!("a pointer reads as Value::Pointer"),
                     Err(e) => Err(e),
                 },
-                TypeKind::Array { element, .. } if compatible(element) => {
-                    d.addressof().map(|p| p as usize)
-                }
-                _ if compatible(d.ty()) => d.addressof().map(|p| p as usize),
+                TypeKind::Array { element, .. } if compatible(element) => self.address_of(d),
+                _ if compatible(d.ty()) => self.address_of(d),
                 _ => return None,
             },
             Arg::Str(s) if chars => self.c_string(s.as_bytes()),
@@ -242,6 +254,13 @@ impl<'a> Frame<'a> {
             },
             _ => return None,
         })
+    }
+
+    /// `&d`, its memory pinned for the call.
+    fn address_of(&mut self, d: &CData) -> Result<usize> {
+        let address = d.addressof()?;
+        self.pins.pin(Rc::clone(d.storage()));
+        Ok(address as usize)
     }
 
     fn c_string(&mut self, bytes: &[u8]) -> Result<usize> {
@@ -282,7 +301,10 @@ impl<'a> Frame<'a> {
         // records are written straight into their new object.
         let mut small = [EMPTY; 2];
         let large = match (into, result.size()) {
-            (Some(data), _) => Some(data.clone()),
+            (Some(data), _) => {
+                self.pins.pin(Rc::clone(data.storage()));
+                Some(data.clone())
+            }
             (None, Ok(size)) if size > size_of_val(&small) => Some(CData::new(result)?),
             _ => None,
         };
@@ -296,11 +318,13 @@ impl<'a> Frame<'a> {
         // SAFETY: the caller's promises cover the function and its arguments; `pointers` holds
         // one pointer per argument, to a slot encoded for its parameter or to an object of the
         // parameter's record type, all alive until this returns; `result_at` has room for the
-        // result, aligned to 16.
+        // result, aligned to 16. Every object whose address was taken is pinned in `self.pins`
+        // until the call returns, so a callback cannot move or free it meanwhile.
         let call = CallGuard::enter();
         // SAFETY: see above.
         unsafe { cif.call(code, result_at, pointers.as_mut_ptr().cast()) };
         let errno_after = errno();
+        self.pins.release();
         call.leave()?;
         self.temps.clear();
         let returned = match (result.kind(), large) {

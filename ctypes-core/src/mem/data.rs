@@ -319,7 +319,14 @@ impl CData {
         for step in path::parse(path)? {
             view = match step {
                 Step::Field(name) => view.field(name)?,
-                Step::Index(i) if view.ty.pointee().is_some() => view.index(i as isize)?,
+                Step::Index(i) if view.ty.pointee().is_some() => {
+                    let index = isize::try_from(i).map_err(|_| Error::IndexOutOfBounds {
+                        ty: view.ty.to_string(),
+                        index: i,
+                        len: isize::MAX as usize,
+                    })?;
+                    view.index(index)?
+                }
                 Step::Index(i) => view.element(i)?,
             };
         }
@@ -412,7 +419,10 @@ impl CData {
     /// [`CData::new`] (or a copy of one), not a view into another object, can be resized.
     ///
     /// The memory may move: addresses taken before are stale afterwards (pointers made from the
-    /// object then refuse to dereference rather than dangle).
+    /// object then refuse to dereference rather than dangle). For that reason an object whose
+    /// address a call in progress was given — an argument, a pointer argument made from it, the
+    /// object a result is written into — cannot be resized until the call returns (from a
+    /// callback that call runs, say): that is an error.
     pub fn resize(&self, new_size: usize) -> Result<()> {
         // A view at offset 0 (a first field, a cast) shares the memory but does not own it.
         if !self.is_root || !self.storage.is_owned() {

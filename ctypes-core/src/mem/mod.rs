@@ -11,5 +11,6 @@ mod value;
 
 pub use data::CData;
 pub use ops::{memmove, memset};
+pub(crate) use storage::{Pins, Storage};
 pub use string::{string_at, wstring_at};
 pub use value::{LongDouble, Value};

@@ -7,6 +7,7 @@
 //! followed. Other addresses are followed only through the `unsafe` methods.
 
 use std::ffi::c_void;
+use std::rc::Rc;
 
 use super::data::CData;
 use super::storage::{Storage, Target};
@@ -48,15 +49,17 @@ impl CData {
         }
         let pointer = CData::new(&CType::void_ptr())?;
         pointer.set_value(Value::Pointer(address as usize + offset))?;
-        pointer
-            .storage()
-            .keep(0, Some(Target::Memory(self.storage().clone())));
+        pointer.keep_memory(self.storage());
         Ok(pointer)
     }
 
     /// Makes this pointer point at `target` (whose type must be the pointer's target type, or
     /// anything for `void *`), keeping `target` alive as long as this memory. A scalar (or array
     /// of scalars) stored in a record of non-native byte order cannot be pointed at, as in GCC.
+    ///
+    /// In memory this crate does not own (a library's global, an object made with
+    /// [`CData::from_address`]), `target` is kept alive for ever — deliberately leaked — since
+    /// C may follow the pointer there at any time, long after this view is gone.
     pub fn set_pointer(&self, target: &CData) -> Result<()> {
         let pointee = self.pointee_type()?;
         if !pointee.is_void() && pointee != target.ty() {
@@ -79,20 +82,34 @@ impl CData {
         }
         let address = target.addressof()?;
         self.set_value(Value::Pointer(address as usize))?;
-        self.storage().keep(
-            self.offset(),
-            Some(Target::Memory(target.storage().clone())),
-        );
+        self.keep_memory(target.storage());
         Ok(())
+    }
+
+    /// Records that the pointer this object is keeps `target` alive: as long as this memory
+    /// when this crate owns it; for ever when it does not, whose lifetime nothing here knows
+    /// (the same rule as [`CData::keep_alive`]).
+    fn keep_memory(&self, target: &Rc<Storage>) {
+        if !self.storage().is_owned() {
+            std::mem::forget(Rc::clone(target));
+        }
+        // Recorded in foreign memory too, so that this view can follow the pointer.
+        self.storage()
+            .keep(self.offset(), Some(Target::Memory(Rc::clone(target))));
+    }
+
+    /// The memory a pointer object was made to point into ([`CData::set_pointer`],
+    /// [`CData::byref`]), which a call passing the pointer must keep in place.
+    pub(crate) fn pointer_target(&self) -> Option<Rc<Storage>> {
+        match self.storage().kept(self.offset())? {
+            Target::Memory(storage) => Some(storage),
+            Target::Other(_) => None,
+        }
     }
 
     /// Keeps `object` alive as long as the memory holding this pointer (owned memory), or runs
     /// `otherwise` (memory owned elsewhere, whose lifetime is unknown).
-    pub(crate) fn keep_alive(
-        &self,
-        object: std::rc::Rc<dyn std::any::Any>,
-        otherwise: impl FnOnce(),
-    ) {
+    pub(crate) fn keep_alive(&self, object: Rc<dyn std::any::Any>, otherwise: impl FnOnce()) {
         if self.storage().is_owned() {
             self.storage()
                 .keep(self.offset(), Some(Target::Other(object)));
@@ -196,7 +213,7 @@ fn holds_scalars(ty: &CType) -> bool {
     }
 }
 
-fn view_in(storage: &std::rc::Rc<Storage>, ty: &CType, offset: usize) -> CData {
+fn view_in(storage: &Rc<Storage>, ty: &CType, offset: usize) -> CData {
     let order = ty
         .as_record()
         .and_then(|r| r.definition())

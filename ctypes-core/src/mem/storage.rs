@@ -5,6 +5,8 @@ use std::alloc::{self, Layout};
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::mem::MaybeUninit;
+use std::ops::Deref;
 use std::ptr::NonNull;
 use std::rc::Rc;
 
@@ -21,6 +23,9 @@ pub(crate) struct Storage {
     kind: StorageKind,
     /// What pointers stored in this block keep alive, by the offset of the pointer.
     keepalive: RefCell<HashMap<usize, Target>>,
+    /// How many calls in progress were handed an address inside this block (see [`Pins`]);
+    /// while any are, the block may not move.
+    pins: Cell<usize>,
 }
 
 enum StorageKind {
@@ -53,6 +58,7 @@ impl Storage {
             len: Cell::new(len),
             kind: StorageKind::Owned { align },
             keepalive: RefCell::new(HashMap::new()),
+            pins: Cell::new(0),
         }))
     }
 
@@ -71,6 +77,7 @@ impl Storage {
             len: Cell::new(len),
             kind: StorageKind::Foreign { _owner: owner },
             keepalive: RefCell::new(HashMap::new()),
+            pins: Cell::new(0),
         })
     }
 
@@ -150,7 +157,9 @@ impl Storage {
         Ok(())
     }
 
-    /// Grows an owned block to `new_len` bytes, zeroing the new bytes. The block may move.
+    /// Grows an owned block to `new_len` bytes, zeroing the new bytes. The block may move, so
+    /// this is refused while a call in progress holds an address inside it (a callback running
+    /// during the call may try).
     pub(crate) fn grow(&self, new_len: usize) -> Result<()> {
         let StorageKind::Owned { align } = self.kind else {
             return Err(Error::TypeMismatch {
@@ -158,6 +167,14 @@ impl Storage {
                 found: "foreign memory".to_owned(),
             });
         };
+        if self.pins.get() > 0 {
+            return Err(Error::TypeMismatch {
+                expected: "an object that no call in progress uses".to_owned(),
+                found: "an object passed to a call that has not returned \
+                        (cannot resize an object while a call uses it)"
+                    .to_owned(),
+            });
+        }
         let old_len = self.len();
         if new_len <= old_len {
             return Ok(());
@@ -180,11 +197,16 @@ impl Storage {
 
     /// Records what the pointer stored at `offset` keeps alive (`None`: nothing).
     pub(crate) fn keep(&self, offset: usize, target: Option<Target>) {
-        let mut map = self.keepalive.borrow_mut();
-        match target {
-            Some(t) => map.insert(offset, t),
-            None => map.remove(&offset),
+        let old = {
+            let mut map = self.keepalive.borrow_mut();
+            match target {
+                Some(t) => map.insert(offset, t),
+                None => map.remove(&offset),
+            }
         };
+        // Dropped once the map is no longer borrowed: dropping the old target can run any
+        // destructor (a callback's closure), which may store into this very memory.
+        drop(old);
     }
 
     /// Whether any pointer stored in this block keeps something alive.
@@ -200,10 +222,95 @@ impl Storage {
 
 impl Drop for Storage {
     fn drop(&mut self) {
+        // What this block keeps alive is released with a work list rather than by recursion, so
+        // that a long chain of pointers (a linked list of a million nodes) cannot overflow the
+        // stack: a block that nothing else holds gives up its own targets to the list first.
+        let kept = self.keepalive.get_mut();
+        if !kept.is_empty() {
+            let mut work: Vec<Target> = kept.drain().map(|(_, target)| target).collect();
+            while let Some(target) = work.pop() {
+                if let Target::Memory(storage) = target {
+                    if let Ok(mut storage) = Rc::try_unwrap(storage) {
+                        work.extend(storage.keepalive.get_mut().drain().map(|(_, t)| t));
+                        // Dropped here with nothing left to keep: no recursion.
+                        drop(storage);
+                    }
+                }
+                // Anything else (another holder's `Rc`, a callback) is dropped here.
+            }
+        }
         if let StorageKind::Owned { align } = self.kind {
             let layout = block_layout(self.len(), align).expect("layout was valid when allocated");
             // SAFETY: the block was allocated (or last reallocated) with exactly this layout.
             unsafe { alloc::dealloc(self.base.get().as_ptr(), layout) };
+        }
+    }
+}
+
+/// The blocks a call in progress was handed addresses in, each pinned (refusing to
+/// [grow](Storage::grow), which could move it) until this is dropped or
+/// [released](Pins::release).
+///
+/// The first `N` pins live inline, so pinning allocates nothing in the common case; `P` is a
+/// borrowed `&Storage` where the caller's borrow keeps the block alive, or an `Rc<Storage>`
+/// where the pin itself must (the target of a pointer object, which a callback could unset).
+pub(crate) struct Pins<P: Deref<Target = Storage>, const N: usize> {
+    inline: [MaybeUninit<P>; N],
+    /// How many entries of `inline` are initialised, from the start.
+    len: usize,
+    spill: Vec<P>,
+}
+
+impl<P: Deref<Target = Storage>, const N: usize> Pins<P, N> {
+    /// No pins.
+    #[inline(always)]
+    pub(crate) fn new() -> Self {
+        Pins {
+            inline: [const { MaybeUninit::uninit() }; N],
+            len: 0,
+            spill: Vec::new(),
+        }
+    }
+
+    /// Pins `storage` until this is dropped or released.
+    #[inline]
+    pub(crate) fn pin(&mut self, storage: P) {
+        storage.pins.set(storage.pins.get() + 1);
+        if self.len < N {
+            self.inline[self.len].write(storage);
+            self.len += 1;
+        } else {
+            self.spill.push(storage);
+        }
+    }
+
+    /// Unpins everything pinned so far.
+    #[inline]
+    pub(crate) fn release(&mut self) {
+        let len = std::mem::replace(&mut self.len, 0);
+        for entry in &self.inline[..len] {
+            // SAFETY: `pin` initialised the first `len` entries.
+            let storage = unsafe { entry.assume_init_ref() };
+            storage.pins.set(storage.pins.get() - 1);
+        }
+        for storage in &self.spill {
+            storage.pins.set(storage.pins.get() - 1);
+        }
+        // Every count is settled before anything is dropped: dropping the last `Rc` of a block
+        // can run destructors.
+        for entry in &mut self.inline[..len] {
+            // SAFETY: initialised by `pin`; `len` was reset above, so each is dropped once.
+            unsafe { entry.assume_init_drop() };
+        }
+        self.spill.clear();
+    }
+}
+
+impl<P: Deref<Target = Storage>, const N: usize> Drop for Pins<P, N> {
+    #[inline]
+    fn drop(&mut self) {
+        if self.len > 0 || !self.spill.is_empty() {
+            self.release();
         }
     }
 }
