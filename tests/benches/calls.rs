@@ -15,7 +15,7 @@ use std::ptr::{addr_of_mut, null_mut};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use ctypes_core::{
-    Arg, CData, CType, CValue, Callback, Function, Library, Scalar, Signature, Value,
+    c_library, Arg, CData, CType, CValue, Callback, Function, Library, Scalar, Signature, Value,
 };
 use libffi_sys as ffi;
 
@@ -24,6 +24,15 @@ use libffi_sys as ffi;
 struct Point {
     x: f64,
     y: f64,
+}
+
+c_library! {
+    /// The benchmark's C functions on the typed path: plain function pointers, no libffi.
+    #[library("ctypes_calls_bench")]
+    struct Bench {
+        fn add(a: i32, b: i32) -> i32;
+        fn sum6(a: i64, b: i64, c: i64, d: i64, e: i64, f: i64) -> i64;
+    }
 }
 
 /// Compiles the benchmark's C functions into a shared library and returns its path.
@@ -101,6 +110,9 @@ fn bench_calls(c: &mut Criterion) {
     // SAFETY: the benchmark's own library has no initialisers.
     let lib = unsafe { Library::open(path.to_str().expect("utf-8 path")) }
         .expect("load benchmark library");
+    // SAFETY: as above; the declarations match calls_bench.c.
+    let typed =
+        unsafe { Bench::load_from(&[path.to_str().expect("utf-8 path")]) }.expect("load typed");
     let int = CType::scalar(Scalar::Int);
     let long = CType::scalar(Scalar::Long);
     let double = CType::scalar(Scalar::Double);
@@ -158,6 +170,10 @@ fn bench_calls(c: &mut Criterion) {
             out as i32
         })
     });
+    group.bench_function("ctypes_typed", |b| {
+        // SAFETY: `int add(int, int)`.
+        b.iter(|| unsafe { black_box(&typed).add(black_box(2), black_box(3)) })
+    });
     group.bench_function("ctypes_dynamic", |b| {
         b.iter(|| {
             let args = [
@@ -171,6 +187,10 @@ fn bench_calls(c: &mut Criterion) {
     group.finish();
 
     let mut group = c.benchmark_group("sum6");
+    group.bench_function("ctypes_typed", |b| {
+        // SAFETY: `long sum6(long × 6)`.
+        b.iter(|| unsafe { black_box(&typed).sum6(black_box(1), 2, 3, 4, 5, black_box(6)) })
+    });
     group.bench_function("direct", |b| {
         b.iter(|| black_box(sum6_direct)(black_box(1), 2, 3, 4, 5, black_box(6)))
     });
