@@ -10,6 +10,7 @@ const SOURCES: &[&str] = &[
     "c/fixture.c",
     "c/records.c",
     "c/callbacks.c",
+    "c/shapes.c",
     "c/soundness.c",
 ];
 

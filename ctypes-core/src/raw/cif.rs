@@ -28,7 +28,7 @@ impl Cif {
     /// `...`. Returns a reason when libffi refuses or lays a record out differently from C.
     pub(crate) fn new(args: &[CType], result: &CType, fixed: Option<usize>) -> Result<Cif, String> {
         let arg_types: Vec<FfiType> = args.iter().map(FfiType::of).collect::<Result<_, _>>()?;
-        let result_type = FfiType::of(result)?;
+        let result_type = FfiType::of_result(result)?;
         let mut arg_pointers: Vec<*mut ffi_type> = arg_types.iter().map(FfiType::as_ptr).collect();
         let mut cif = MaybeUninit::<ffi_cif>::zeroed();
         let nargs = u32::try_from(args.len()).map_err(|_| "too many arguments".to_owned())?;

@@ -48,6 +48,21 @@ impl FfiType {
         }
     }
 
+    /// The description of `ty` as a function result: as [`FfiType::of`], but refusing the
+    /// records that C returns where libffi does not look for a record.
+    pub(crate) fn of_result(ty: &CType) -> Result<FfiType, String> {
+        let described = FfiType::of(ty)?;
+        if let Some(def) = ty.as_record().and_then(|r| r.definition()) {
+            if returned_in_x87(def) {
+                return Err(format!(
+                    "`{ty}` cannot be returned by value: it holds a long double, so C returns it \
+                     in the x87 register st0, where libffi does not look for a record"
+                ));
+            }
+        }
+        Ok(described)
+    }
+
     /// The description of `ty` as a member of a struct description.
     fn element(ty: &CType) -> Result<FfiType, String> {
         match ty.kind() {
@@ -73,7 +88,7 @@ impl FfiType {
             .as_mut()
             .expect("only struct descriptions are given a layout");
         owned.ty.size = size;
-        owned.ty.alignment = u16::try_from(align).expect("alignment checked to be at most 8");
+        owned.ty.alignment = u16::try_from(align).expect("alignment checked to be at most 16");
         self
     }
 
@@ -102,16 +117,34 @@ impl FfiType {
         }
     }
 
-    /// A struct or union: member by member when libffi's natural layout of the members is the
-    /// record's layout; otherwise (unions, bit-fields, packing, extra alignment, or such a
-    /// record nested inside), as the platform ABI classifies the whole record.
+    /// A struct or union: by size and alignment alone when the platform ABI passes it in
+    /// memory; member by member when libffi's natural layout of the members is the record's
+    /// layout; otherwise (unions, bit-fields, packing, extra alignment, or such a record nested
+    /// inside), as the platform ABI classifies the whole record.
     fn record(ty: &CType, def: &RecordDef) -> Result<FfiType, String> {
+        #[cfg(all(target_arch = "x86_64", unix))]
+        if def.size() > 16 {
+            return in_memory(ty, def);
+        }
         if !is_natural(def) {
             return classified(ty, def);
         }
         let mut children = Vec::new();
         for field in def.fields() {
+            if field.size() == 0 {
+                continue;
+            }
             let (element, count) = innermost(field.ty());
+            let total = count
+                .checked_add(children.len())
+                .filter(|&n| n <= MAX_ELEMENTS)
+                .ok_or_else(|| {
+                    format!(
+                        "`{ty}` cannot be passed by value: it has more than {MAX_ELEMENTS} \
+                         scalar members, too many to describe to libffi one by one"
+                    )
+                })?;
+            children.reserve(total - children.len());
             for _ in 0..count {
                 children.push(FfiType::element(&element)?);
             }
@@ -120,29 +153,58 @@ impl FfiType {
     }
 }
 
+/// The most elements a record is described with member by member.
+const MAX_ELEMENTS: usize = 1 << 16;
+
+/// Whether C returns a record in the x87 registers (or, where this is not known, may): on x86-64
+/// System V, a record of at most 16 bytes holding a `long double` (one that is exactly a `long
+/// double`, the x87 class, is returned in st0; libffi returns every record in RAX:RDX, XMM
+/// registers or memory). Elsewhere, any record holding a `long double`.
+fn returned_in_x87(def: &RecordDef) -> bool {
+    if cfg!(all(target_arch = "x86_64", unix)) && def.size() > 16 {
+        return false;
+    }
+    holds_long_double(def)
+}
+
+fn holds_long_double(def: &RecordDef) -> bool {
+    def.fields().iter().any(|field| {
+        let (element, _) = innermost(field.ty());
+        match element.kind() {
+            TypeKind::Scalar(s) => *s == Scalar::LongDouble,
+            TypeKind::Record(r) => r.definition().is_some_and(holds_long_double),
+            _ => false,
+        }
+    })
+}
+
 /// The element type of a (possibly multi-dimensional) array and the total element count; the
-/// type itself and 1 for anything else.
+/// type itself and 1 for anything else. A count that overflows (possible only for an array of
+/// zero size) saturates at `usize::MAX`.
 fn innermost(ty: &CType) -> (CType, usize) {
     let mut ty = ty.clone();
-    let mut count = 1;
+    let mut count: usize = 1;
     while let Some((element, len)) = ty.as_array().map(|(e, n)| (e.clone(), n)) {
-        count *= len;
+        count = count.saturating_mul(len);
         ty = element;
     }
     (ty, count)
 }
 
-/// Whether libffi, laying out the record's members (arrays expanded) by their natural
+/// Whether libffi, laying out the record's members (arrays expanded, members of size zero
+/// left out, as the C compiler leaves them out when it classifies a record) by their natural
 /// alignment, gets the record's own offsets, size and alignment.
 fn is_natural(def: &RecordDef) -> bool {
-    if def.fields().is_empty() {
-        return false;
-    }
     let mut end: usize = 0;
-    let mut max_align: usize = 1;
+    let mut max_align: usize = 0;
     for field in def.fields() {
         if field.is_bit_field() {
             return false;
+        }
+        if field.size() == 0 {
+            // No data; the record is natural only if its alignment plays no part, which the
+            // offsets of later members and the final size and alignment check.
+            continue;
         }
         let (element, count) = innermost(field.ty());
         if let Some(inner) = element.as_record().and_then(|r| r.definition()) {
@@ -157,10 +219,14 @@ fn is_natural(def: &RecordDef) -> bool {
         if at != field.offset() {
             return false;
         }
-        end = at + size * count;
+        let Some(next) = size.checked_mul(count).and_then(|n| at.checked_add(n)) else {
+            return false;
+        };
+        end = next;
         max_align = max_align.max(align);
     }
-    end.next_multiple_of(max_align) == def.size() && max_align == def.align()
+    // No member with data: libffi cannot describe an empty record.
+    max_align != 0 && end.next_multiple_of(max_align) == def.size() && max_align == def.align()
 }
 
 fn inner_kind_is_union(ty: &CType) -> bool {
@@ -194,10 +260,36 @@ enum Class {
     Sse,
 }
 
-/// A description of a record that libffi classifies exactly as the x86-64 psABI classifies the
-/// C record: one element list per eightbyte, integers where any integer data lies, floats or
-/// doubles where only floating data lies. Records over 16 bytes go in memory, so only their
-/// size and alignment matter.
+/// A description of a record over 16 bytes, which the x86-64 psABI always passes and returns
+/// in memory (its only exception, a record of vector types, has no equivalent here): libffi
+/// then needs only the record's size and alignment, so the description carries those, and a
+/// few integer elements that make libffi classify the record as memory too, whatever its
+/// members, however many.
+#[cfg(all(target_arch = "x86_64", unix))]
+fn in_memory(ty: &CType, def: &RecordDef) -> Result<FfiType, String> {
+    let (size, align) = (def.size(), def.align());
+    debug_assert!(size > 16);
+    // A natural record's alignment, at most 16, is what libffi computes from its members
+    // anyway, and has always been given to libffi.
+    if align > 8 && !is_natural(def) {
+        return Err(format!(
+            "`{ty}` cannot be passed by value: its alignment exceeds 8, and libffi aligns such a \
+             value differently from C"
+        ));
+    }
+    let chunk = align.min(8);
+    let described = FfiType::structure(
+        (0..16 / chunk)
+            .map(|_| FfiType::fixed(integer_of_size(chunk)))
+            .collect(),
+    );
+    Ok(described.with_layout(size, align))
+}
+
+/// A description of a record of at most 16 bytes that libffi classifies exactly as the x86-64
+/// psABI classifies the C record: one element list per eightbyte, integers where any integer
+/// data lies (bit-fields included, named or not, as GCC classifies them), floats or doubles
+/// where only floating data lies.
 ///
 /// The description carries the record's own size and alignment, which libffi then keeps
 /// instead of computing them from the elements (as CPython's ctypes does for packed records):
@@ -207,13 +299,12 @@ enum Class {
 fn classified(ty: &CType, def: &RecordDef) -> Result<FfiType, String> {
     let size = def.size();
     let align = def.align();
+    debug_assert!(size <= 16);
     let cannot = |why: &str| format!("`{ty}` cannot be passed by value: {why}");
     // The leaves first: what they hold (a long double, an unaligned member) is the more
     // specific reason.
     let mut leaves = Vec::new();
-    if size <= 16 {
-        collect_leaves(def, 0, &mut leaves).map_err(|why| cannot(&why))?;
-    }
+    collect_leaves(def, 0, &mut leaves).map_err(|why| cannot(&why))?;
     if align > 8 {
         return Err(cannot(
             "its alignment exceeds 8, and libffi aligns such a value differently from C",
@@ -221,12 +312,6 @@ fn classified(ty: &CType, def: &RecordDef) -> Result<FfiType, String> {
     }
     if size == 0 {
         return Err(cannot("it is empty"));
-    }
-    if size > 16 {
-        let chunk = integer_of_size(align);
-        let described =
-            FfiType::structure((0..size / align).map(|_| FfiType::fixed(chunk)).collect());
-        return Ok(described.with_layout(size, align));
     }
     let mut classes = [Class::None; 2];
     for (start, len, class) in leaves {
@@ -333,6 +418,11 @@ fn collect_type(
         }
         TypeKind::Array { element, len } => {
             let size = element.size().map_err(|e| e.to_string())?;
+            if size == 0 {
+                // No data, however long (the record is at most 16 bytes, so any other array
+                // has at most 16 elements).
+                return Ok(());
+            }
             for i in 0..*len {
                 collect_type(element, offset + i * size, out)?;
             }

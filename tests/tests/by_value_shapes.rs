@@ -1,0 +1,484 @@
+//! Records by value whose shape is unusual (`c/shapes.c`): a record that is exactly a `long
+//! double`, members of size zero however long, records far over 16 bytes, unnamed bit-fields.
+//! Each either calls C exactly as C calls it, checked against values computed on the C side,
+//! or is refused when the function or callback is made.
+
+mod fixture;
+
+use std::time::{Duration, Instant};
+
+use ctypes_core::{Arg, CData, CType, CValue, Callback, Function, Library, Scalar, Signature};
+use fixture::{library, sig, t};
+
+/// Calls `f` with `args`, which must succeed.
+fn call(f: &Function, args: &[Arg<'_>]) -> CValue {
+    // SAFETY: every signature in these tests is the C declaration of the fixture function.
+    unsafe { f.call(args) }.unwrap_or_else(|e| panic!("calling `{}`: {e}", f.name()))
+}
+
+fn func(lib: &Library, name: &str, args: &[CType], result: CType) -> Function {
+    lib.function(name, sig(args, result))
+        .unwrap_or_else(|e| panic!("making `{name}`: {e}"))
+}
+
+/// The error message of making `name` with this signature, which must fail.
+fn refusal(lib: &Library, name: &str, signature: Signature) -> String {
+    match lib.function(name, signature) {
+        Ok(_) => panic!("`{name}` was accepted"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn structure(tag: &str, fields: &[(&str, CType)]) -> CType {
+    fields
+        .iter()
+        .fold(CType::struct_builder(tag), |b, (name, ty)| {
+            b.field(name, ty.clone())
+        })
+        .build()
+        .expect("struct definition")
+}
+
+fn int() -> CType {
+    t(Scalar::Int)
+}
+
+fn long() -> CType {
+    t(Scalar::Long)
+}
+
+fn double() -> CType {
+    t(Scalar::Double)
+}
+
+fn float() -> CType {
+    t(Scalar::Float)
+}
+
+// ---------------------------------------------------------------------------------------------
+// A record that is exactly a long double
+
+fn ld1() -> CType {
+    structure("LD1", &[("x", t(Scalar::LongDouble))])
+}
+
+fn ld1n(ld1: &CType) -> CType {
+    structure("LD1N", &[("in", ld1.clone())])
+}
+
+#[test]
+fn long_double_record_results_are_refused() {
+    let lib = library();
+    let ld1 = ld1();
+    assert_eq!(
+        refusal(&lib, "ld1_make", sig(&[double()], ld1.clone())),
+        "cannot call `ld1_make`: `struct LD1` cannot be returned by value: it holds a long \
+         double, so C returns it in the x87 register st0, where libffi does not look for a record"
+    );
+    assert_eq!(
+        refusal(&lib, "ld1n_make", sig(&[double()], ld1n(&ld1))),
+        "cannot call `ld1n_make`: `struct LD1N` cannot be returned by value: it holds a long \
+         double, so C returns it in the x87 register st0, where libffi does not look for a record"
+    );
+    let Err(err) = Callback::new(sig(&[], ld1.clone()), |_| CValue::Void) else {
+        panic!("a callback returning `struct LD1` was accepted");
+    };
+    assert_eq!(
+        err.to_string(),
+        "cannot call `callback`: `struct LD1` cannot be returned by value: it holds a long \
+         double, so C returns it in the x87 register st0, where libffi does not look for a record"
+    );
+}
+
+#[test]
+fn long_double_records_are_passed_in_memory() {
+    let lib = library();
+    let ld1 = ld1();
+    let ld1n = ld1n(&ld1);
+    let take = func(&lib, "ld1_take", std::slice::from_ref(&ld1), double());
+    let s = CData::new(&ld1).unwrap();
+    s.set("x", 3.25f64).unwrap();
+    assert_eq!(call(&take, &[(&s).into()]).as_f64(), Some(6.5));
+
+    let mixed = func(
+        &lib,
+        "ld1_mixed",
+        &[int(), ld1.clone(), double(), ld1n.clone(), long()],
+        double(),
+    );
+    let n = CData::new(&ld1n).unwrap();
+    n.set("in.x", 4.0f64).unwrap();
+    s.set("x", 2.0f64).unwrap();
+    let got = call(
+        &mixed,
+        &[
+            1.into(),
+            (&s).into(),
+            3.0f64.into(),
+            (&n).into(),
+            5i64.into(),
+        ],
+    );
+    assert_eq!(got.as_f64(), Some(1.0 + 20.0 + 300.0 + 4000.0 + 50000.0));
+}
+
+#[test]
+fn callbacks_take_long_double_records() {
+    let lib = library();
+    let ld1 = ld1();
+    let cb = Callback::new(sig(std::slice::from_ref(&ld1), double()), |args| {
+        let s = args[0].clone().into_data().expect("a record");
+        let x = s.get("x").unwrap().as_f64().unwrap();
+        CValue::Value((x * 3.0).into())
+    })
+    .unwrap();
+    let f = func(
+        &lib,
+        "ld1_call",
+        &[cb.function_pointer_type(), double()],
+        double(),
+    );
+    assert_eq!(call(&f, &[(&cb).into(), 2.5f64.into()]).as_f64(), Some(8.5));
+}
+
+#[test]
+fn long_double_records_over_16_bytes_go_both_ways_in_memory() {
+    let lib = library();
+    let ldi = structure("LDI", &[("x", t(Scalar::LongDouble)), ("i", int())]);
+    let make = func(&lib, "ldi_make", &[double(), int()], ldi.clone());
+    let out = call(&make, &[1.5f64.into(), 41.into()])
+        .into_data()
+        .expect("a record");
+    assert_eq!(out.get("x").unwrap().as_f64(), Some(6.0));
+    assert_eq!(out.get("i").unwrap().as_i64(), Some(42));
+    let sum = func(&lib, "ldi_sum", std::slice::from_ref(&ldi), double());
+    assert_eq!(call(&sum, &[(&out).into()]).as_f64(), Some(48.0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Members of size zero
+
+fn empty() -> CType {
+    CType::struct_builder("empty").build().unwrap()
+}
+
+/// Makes `name` (`T name(int)` in C), calls it with `x` and returns the result's `x`, then passes
+/// a record with `x` set to `y` to `take` (`int take(T)`) and returns what C computed.
+fn round_trip(ty: &CType, make: &str, take: &str, x: i32, y: i32) -> (i64, i64) {
+    let lib = library();
+    let made = func(&lib, make, &[int()], ty.clone());
+    let out = call(&made, &[x.into()]).into_data().expect("a record");
+    let taken = func(&lib, take, std::slice::from_ref(ty), int());
+    let s = CData::new(ty).unwrap();
+    s.set("x", y).unwrap();
+    let got = call(&taken, &[(&s).into()]).as_i64().unwrap();
+    (out.get("x").unwrap().as_i64().unwrap(), got)
+}
+
+#[test]
+fn a_huge_array_of_empty_records_is_left_out() {
+    let e = empty().array(1 << 40).unwrap();
+    let z1 = structure("Z1", &[("e", e), ("x", int())]);
+    assert_eq!(z1.size().unwrap(), 4);
+    let start = Instant::now();
+    assert_eq!(round_trip(&z1, "z1_make", "z1_take", 5, 7), (12, 21));
+    assert!(start.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn a_huge_array_of_size_zero_is_left_out() {
+    // `int z[1 << 40][1 << 40][0]` in C.
+    let z = int()
+        .array(0)
+        .unwrap()
+        .array(1 << 40)
+        .unwrap()
+        .array(1 << 40)
+        .unwrap();
+    let z2 = structure("Z2", &[("z", z), ("x", int())]);
+    assert_eq!(z2.size().unwrap(), 4);
+    assert_eq!(round_trip(&z2, "z2_make", "z2_take", 5, 7), (3, 35));
+}
+
+#[test]
+fn an_aligned_member_of_size_zero_pads_the_record() {
+    let lib = library();
+    // `struct { char c; int z[0]; }`: four bytes, aligned to 4, one eightbyte of class INTEGER.
+    let z3 = structure(
+        "Z3",
+        &[("c", t(Scalar::Char)), ("z", int().array(0).unwrap())],
+    );
+    assert_eq!((z3.size().unwrap(), z3.align().unwrap()), (4, 4));
+    let make = func(&lib, "z3_make", &[t(Scalar::Char)], z3.clone());
+    let out = call(&make, &[Arg::Typed(t(Scalar::Char), 9i8.into())])
+        .into_data()
+        .expect("a record");
+    assert_eq!(out.get("c").unwrap().as_i64(), Some(10));
+    let take = func(&lib, "z3_take", &[z3.clone(), int()], int());
+    let s = CData::new(&z3).unwrap();
+    s.set("c", 3i8).unwrap();
+    assert_eq!(call(&take, &[(&s).into(), 4.into()]).as_i64(), Some(304));
+}
+
+#[test]
+fn empty_members_between_floats_leave_them_in_sse_registers() {
+    let lib = library();
+    let e = empty().array(3).unwrap();
+    let z4 = structure("Z4", &[("f", float()), ("e", e), ("g", float())]);
+    let make = func(&lib, "z4_make", &[float()], z4.clone());
+    let out = call(&make, &[1.5f32.into()]).into_data().expect("a record");
+    assert_eq!(out.get("f").unwrap().as_f64(), Some(1.5));
+    assert_eq!(out.get("g").unwrap().as_f64(), Some(3.0));
+    let take = func(&lib, "z4_take", &[z4.clone(), double()], double());
+    assert_eq!(
+        call(&take, &[(&out).into(), 2.0f64.into()]).as_f64(),
+        Some(1.5 + 30.0 + 200.0)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records far over 16 bytes
+
+#[test]
+fn a_64_kib_record_goes_both_ways() {
+    let lib = library();
+    let big = structure(
+        "BIG",
+        &[
+            ("head", int()),
+            ("c", t(Scalar::UChar).array(1 << 16).unwrap()),
+            ("tail", int()),
+        ],
+    );
+    assert_eq!(big.size().unwrap(), 65544);
+    let make = func(&lib, "big_make", &[int()], big.clone());
+    let out = call(&make, &[3.into()]).into_data().expect("a record");
+    assert_eq!(out.get("head").unwrap().as_i64(), Some(3));
+    assert_eq!(out.get("tail").unwrap().as_i64(), Some(-3));
+    assert_eq!(
+        out.get("c[1000]").unwrap().as_i64(),
+        Some((7003 % 256) as i64)
+    );
+    let sum = func(&lib, "big_sum", &[int(), big.clone(), double()], long());
+    let expected: i64 = (0..1 << 16)
+        .map(|i: i64| ((i * 7 + 3) % 256) * (i % 13))
+        .sum::<i64>()
+        + 3000
+        - 300_000
+        + 10 * 9
+        + 2;
+    assert_eq!(
+        call(&sum, &[9.into(), (&out).into(), 2.5f64.into()]).as_i64(),
+        Some(expected)
+    );
+}
+
+#[test]
+fn a_record_of_a_gigabyte_is_described_at_once() {
+    // Described by its size and alignment alone: making the function neither loops over nor
+    // allocates for each of its bytes. (Passing it would overflow any thread's stack.)
+    let lib = library();
+    let huge = structure(
+        "HUGE",
+        &[("c", t(Scalar::Char).array(1 << 30).unwrap()), ("x", int())],
+    );
+    let start = Instant::now();
+    func(&lib, "big_sum", &[int(), huge.clone(), double()], long());
+    func(&lib, "big_make", &[int()], huge);
+    assert!(start.elapsed() < Duration::from_secs(10));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unnamed bit-fields: GCC counts them as integer data, so the eightbyte holding one is of class
+// INTEGER even when only a float lies there too.
+
+#[test]
+fn float_and_unnamed_bit_field_is_one_integer_eightbyte() {
+    let lib = library();
+    let bfu8 = CType::struct_builder("BFU8")
+        .field("f", float())
+        .unnamed_bit_field(t(Scalar::UInt), 8)
+        .build()
+        .unwrap();
+    let make = func(&lib, "bfu8_make", &[float()], bfu8.clone());
+    let out = call(&make, &[2.5f32.into()]).into_data().expect("a record");
+    assert_eq!(out.get("f").unwrap().as_f64(), Some(3.5));
+    let take = func(&lib, "bfu8_take", &[bfu8.clone(), double()], double());
+    assert_eq!(
+        call(&take, &[(&out).into(), 4.0f64.into()]).as_f64(),
+        Some(403.5)
+    );
+}
+
+fn bfu16() -> CType {
+    CType::struct_builder("BFU16")
+        .field("f", float())
+        .unnamed_bit_field(t(Scalar::UInt), 16)
+        .field("g", float())
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn unnamed_bit_field_makes_its_eightbyte_integer() {
+    let lib = library();
+    let bfu16 = bfu16();
+    assert_eq!(bfu16.size().unwrap(), 12);
+    let make = func(&lib, "bfu16_make", &[float()], bfu16.clone());
+    let out = call(&make, &[1.25f32.into()])
+        .into_data()
+        .expect("a record");
+    assert_eq!(out.get("f").unwrap().as_f64(), Some(1.25));
+    assert_eq!(out.get("g").unwrap().as_f64(), Some(2.5));
+    let take = func(&lib, "bfu16_take", &[bfu16.clone(), double()], double());
+    assert_eq!(
+        call(&take, &[(&out).into(), 3.0f64.into()]).as_f64(),
+        Some(1.25 + 25.0 + 300.0)
+    );
+
+    // One integer and one SSE register: with five integer registers taken it still fits, with
+    // six it goes to the stack.
+    let s = CData::new(&bfu16).unwrap();
+    s.set("f", 1.0f32).unwrap();
+    s.set("g", 2.0f32).unwrap();
+    let spill5 = func(
+        &lib,
+        "bfu16_spill5",
+        &[
+            long(),
+            long(),
+            long(),
+            long(),
+            long(),
+            bfu16.clone(),
+            long(),
+        ],
+        double(),
+    );
+    let args5: Vec<Arg<'_>> = (1..=5i64)
+        .map(Arg::from)
+        .chain([(&s).into(), 7i64.into()])
+        .collect();
+    assert_eq!(
+        call(&spill5, &args5).as_f64(),
+        Some(15.0 + 10.0 + 200.0 + 7000.0)
+    );
+    let spill6 = func(
+        &lib,
+        "bfu16_spill6",
+        &[
+            long(),
+            long(),
+            long(),
+            long(),
+            long(),
+            long(),
+            bfu16.clone(),
+            long(),
+        ],
+        double(),
+    );
+    let args6: Vec<Arg<'_>> = (1..=6i64)
+        .map(Arg::from)
+        .chain([(&s).into(), 7i64.into()])
+        .collect();
+    assert_eq!(
+        call(&spill6, &args6).as_f64(),
+        Some(21.0 + 10.0 + 200.0 + 7000.0)
+    );
+}
+
+#[test]
+fn an_eightbyte_holding_only_an_unnamed_bit_field_takes_an_integer_register() {
+    let lib = library();
+    let bdu = CType::struct_builder("BDU")
+        .field("d", double())
+        .unnamed_bit_field(t(Scalar::UInt), 8)
+        .build()
+        .unwrap();
+    assert_eq!(bdu.size().unwrap(), 16);
+    let make = func(&lib, "bdu_make", &[double()], bdu.clone());
+    let out = call(&make, &[1.5f64.into()]).into_data().expect("a record");
+    assert_eq!(out.get("d").unwrap().as_f64(), Some(4.5));
+    // `k` follows in the second integer register, after the bit-field's eightbyte.
+    let take = func(&lib, "bdu_take", &[bdu.clone(), long()], double());
+    assert_eq!(
+        call(&take, &[(&out).into(), 6i64.into()]).as_f64(),
+        Some(604.5)
+    );
+}
+
+#[test]
+fn callbacks_classify_unnamed_bit_fields_as_c_does() {
+    // C makes a record through one callback and passes it to another: libffi's closures read
+    // and write the registers C uses.
+    let lib = library();
+    let bfu16 = bfu16();
+    let ty = bfu16.clone();
+    let make = Callback::new(sig(&[float()], bfu16.clone()), move |args| {
+        let v = args[0].as_f64().unwrap();
+        let s = CData::new(&ty).unwrap();
+        s.set("f", (v + 1.0) as f32).unwrap();
+        s.set("g", (v * 4.0) as f32).unwrap();
+        CValue::Data(s)
+    })
+    .unwrap();
+    let take = Callback::new(sig(&[bfu16.clone(), double()], double()), |args| {
+        let s = args[0].clone().into_data().expect("a record");
+        let f = s.get("f").unwrap().as_f64().unwrap();
+        let g = s.get("g").unwrap().as_f64().unwrap();
+        let k = args[1].as_f64().unwrap();
+        CValue::Value((f + 10.0 * g + 100.0 * k).into())
+    })
+    .unwrap();
+    let f = func(
+        &lib,
+        "bfu16_cb",
+        &[
+            make.function_pointer_type(),
+            take.function_pointer_type(),
+            float(),
+        ],
+        double(),
+    );
+    // make(2) = {3, 8}; take = 3 + 80 + 300; plus g = 8.
+    assert_eq!(
+        call(&f, &[(&make).into(), (&take).into(), 2.0f32.into()]).as_f64(),
+        Some(391.0)
+    );
+
+    let bdu = CType::struct_builder("BDU")
+        .field("d", double())
+        .unnamed_bit_field(t(Scalar::UInt), 8)
+        .build()
+        .unwrap();
+    let ty = bdu.clone();
+    let make = Callback::new(sig(&[double()], bdu.clone()), move |args| {
+        let s = CData::new(&ty).unwrap();
+        s.set("d", args[0].as_f64().unwrap() * 2.0).unwrap();
+        CValue::Data(s)
+    })
+    .unwrap();
+    let take = Callback::new(sig(&[bdu.clone(), long()], double()), |args| {
+        let s = args[0].clone().into_data().expect("a record");
+        let d = s.get("d").unwrap().as_f64().unwrap();
+        let k = args[1].as_i64().unwrap() as f64;
+        CValue::Value((d + 100.0 * k).into())
+    })
+    .unwrap();
+    let f = func(
+        &lib,
+        "bdu_cb",
+        &[
+            make.function_pointer_type(),
+            take.function_pointer_type(),
+            double(),
+        ],
+        double(),
+    );
+    // make(1.5) = {3}; take = 3 + 500; plus d = 3.
+    assert_eq!(
+        call(&f, &[(&make).into(), (&take).into(), 1.5f64.into()]).as_f64(),
+        Some(506.0)
+    );
+}
