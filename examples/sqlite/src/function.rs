@@ -198,20 +198,23 @@ where
 
 fn set_result<T: ToSql>(api: &Sqlite3, context: *mut sqlite3_context, result: &T) -> Result<()> {
     let value = result.to_sql()?;
-    // SAFETY (all arms): the call's context; text and blob pointers are valid for `len` bytes
-    // and SQLITE_TRANSIENT makes sqlite copy them before returning. An empty blob's pointer is
-    // dangling but non-null, and sqlite reads none of its zero bytes.
+    let len = match value {
+        ValueRef::Text(t) => length("text", t.len())?,
+        ValueRef::Blob(b) => length("blob", b.len())?,
+        _ => 0,
+    };
+    // SAFETY: in every arm, the call's context; text and blob pointers are valid for `len`
+    // bytes and SQLITE_TRANSIENT makes sqlite copy them before returning. An empty blob's
+    // pointer is dangling but non-null, and sqlite reads none of its zero bytes.
     unsafe {
         match value {
             ValueRef::Null => api.sqlite3_result_null(context),
             ValueRef::Integer(i) => api.sqlite3_result_int64(context, i),
             ValueRef::Real(r) => api.sqlite3_result_double(context, r),
             ValueRef::Text(t) => {
-                let len = length("text", t.len())?;
                 api.sqlite3_result_text(context, t.as_ptr().cast(), len, ffi::SQLITE_TRANSIENT)
             }
             ValueRef::Blob(b) => {
-                let len = length("blob", b.len())?;
                 api.sqlite3_result_blob(context, b.as_ptr().cast(), len, ffi::SQLITE_TRANSIENT)
             }
         }

@@ -73,25 +73,26 @@ impl<'c> Statement<'c> {
             message: format!("parameter index {index} out of range"),
         })?;
         let (api, raw) = (self.api(), self.raw());
-        // SAFETY (all arms): a live, reset statement (see the type's documentation); text and
-        // blob pointers are valid for `len` bytes during the call, and SQLITE_TRANSIENT makes
-        // sqlite copy them before it returns.
-        let rc = match value {
-            ValueRef::Null => unsafe { api.sqlite3_bind_null(raw, index) },
-            ValueRef::Integer(i) => unsafe { api.sqlite3_bind_int64(raw, index, i) },
-            ValueRef::Real(r) => unsafe { api.sqlite3_bind_double(raw, index, r) },
-            ValueRef::Text(t) => {
-                let len = length("text", t.len())?;
-                unsafe {
+        let len = match value {
+            ValueRef::Text(t) => length("text", t.len())?,
+            ValueRef::Blob(b) => length("blob", b.len())?,
+            _ => 0,
+        };
+        // SAFETY: in every arm, a live statement, reset (see the type's documentation); text
+        // and blob pointers are valid for `len` bytes during the call, and SQLITE_TRANSIENT
+        // makes sqlite copy them before it returns.
+        let rc = unsafe {
+            match value {
+                ValueRef::Null => api.sqlite3_bind_null(raw, index),
+                ValueRef::Integer(i) => api.sqlite3_bind_int64(raw, index, i),
+                ValueRef::Real(r) => api.sqlite3_bind_double(raw, index, r),
+                ValueRef::Text(t) => {
                     api.sqlite3_bind_text(raw, index, t.as_ptr().cast(), len, ffi::SQLITE_TRANSIENT)
                 }
-            }
-            // A NULL pointer would bind NULL, and an empty slice's pointer is dangling: an
-            // empty blob is a zero-length zeroblob.
-            ValueRef::Blob([]) => unsafe { api.sqlite3_bind_zeroblob(raw, index, 0) },
-            ValueRef::Blob(b) => {
-                let len = length("blob", b.len())?;
-                unsafe {
+                // A NULL pointer would bind NULL, and an empty slice's pointer is dangling: an
+                // empty blob is a zero-length zeroblob.
+                ValueRef::Blob([]) => api.sqlite3_bind_zeroblob(raw, index, 0),
+                ValueRef::Blob(b) => {
                     api.sqlite3_bind_blob(raw, index, b.as_ptr().cast(), len, ffi::SQLITE_TRANSIENT)
                 }
             }
