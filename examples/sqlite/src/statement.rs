@@ -16,17 +16,23 @@ use crate::value::{FromSql, ToSql, ValueRef};
 #[derive(Debug)]
 pub struct Statement<'c> {
     conn: &'c Connection,
+    // The connection's, kept here to save a load on every call.
+    api: &'static Sqlite3,
     raw: NonNull<sqlite3_stmt>,
 }
 
 impl<'c> Statement<'c> {
     /// Takes ownership of a statement `conn` prepared.
     pub(crate) fn new(conn: &'c Connection, raw: NonNull<sqlite3_stmt>) -> Statement<'c> {
-        Statement { conn, raw }
+        Statement {
+            conn,
+            api: conn.api(),
+            raw,
+        }
     }
 
     fn api(&self) -> &'static Sqlite3 {
-        self.conn.api()
+        self.api
     }
 
     fn raw(&self) -> *mut sqlite3_stmt {
