@@ -12,7 +12,7 @@ use std::mem::MaybeUninit;
 use super::arg::{Arg, CValue};
 use crate::callback::CallGuard;
 use crate::error::Result;
-use crate::mem::{CData, Pins, Value};
+use crate::mem::{CData, Value};
 use crate::raw::Cif;
 use crate::ty::{CType, Scalar, ScalarClass, Signature, TypeKind};
 
@@ -214,10 +214,8 @@ impl Lanes {
         let mut words = [MaybeUninit::<u64>::uninit(); MAX_LANES];
         let mut pointers = [MaybeUninit::<*mut c_void>::uninit(); MAX_LANES];
         let base = words.as_mut_ptr();
-        // The memory of each record argument and of `into`: a callback the call runs must not
-        // move it. Touched only when there are such objects; never allocates (at most
-        // `MAX_LANES + 1` pins fit inline).
-        let mut pins = Pins::<_, { MAX_LANES + 1 }>::new();
+        // Whether any argument is a record, passed by address.
+        let mut records = false;
         for (i, (slot, arg)) in self.args.iter().zip(args).enumerate() {
             let pointer = match (slot, arg) {
                 (Slot::Word(lane), Arg::Value(value)) => {
@@ -229,9 +227,8 @@ impl Lanes {
                     at.cast()
                 }
                 (Slot::Record(ty), Arg::Data(data)) if data.ty() == ty => {
-                    let at = data.addressof().ok()?;
-                    pins.pin(&**data.storage());
-                    at
+                    records = true;
+                    data.addressof().ok()?
                 }
                 _ => return None,
             };
@@ -239,11 +236,11 @@ impl Lanes {
         }
         let mut word_result = [0u64; 2];
         let mut record = None;
+        let mut written_into = None;
         let result_at: *mut c_void = match (&self.result, into) {
             (Some(Slot::Record(_)), Some(data)) => {
-                let at = data.addressof().ok()?;
-                pins.pin(&**data.storage());
-                at
+                written_into = Some(data);
+                data.addressof().ok()?
             }
             (Some(Slot::Record(ty)), None) => {
                 let data = CData::new(ty).ok()?;
@@ -257,12 +254,28 @@ impl Lanes {
         // argument of its lane's type in its low bytes (little-endian only, see `of`) or to an
         // object of the parameter's record type, borrowed for the call; the result lands in a
         // word pair (room for any lane's result, widened) or in an object of the result type,
-        // which libffi fills with exactly its size. Those objects are pinned in `pins` until
-        // the call returns, so a callback cannot move them meanwhile.
+        // which libffi fills with exactly its size. Those objects are pinned until the call
+        // returns, so a callback cannot move them meanwhile.
+        //
+        // The pins are bare counts, set here, where nothing can fail before they are cleared
+        // right after the call (a callback's failure is raised only by `leave`): no guard to
+        // build or drop on this path, and nothing at all for calls without objects. (Were a
+        // pin ever left set, the object could not be resized again: safe, if unhelpful.)
+        if records {
+            pin_records(args, true);
+        }
+        if let Some(data) = written_into {
+            data.storage().pin(true);
+        }
         let call = CallGuard::enter();
         // SAFETY: see above.
         unsafe { cif.call(code, result_at, pointers.as_mut_ptr().cast()) };
-        drop(pins);
+        if records {
+            pin_records(args, false);
+        }
+        if let Some(data) = written_into {
+            data.storage().pin(false);
+        }
         if let Err(failure) = call.leave() {
             return Some(Err(failure));
         }
@@ -272,5 +285,16 @@ impl Lanes {
             // `void`, or a record written into `into`.
             _ => CValue::Void,
         }))
+    }
+}
+
+/// Pins (or unpins) the memory of the record arguments, which on the short path are all the
+/// objects among `args`.
+#[inline]
+fn pin_records(args: &[Arg<'_>], pin: bool) {
+    for arg in args {
+        if let Arg::Data(data) = arg {
+            data.storage().pin(pin);
+        }
     }
 }

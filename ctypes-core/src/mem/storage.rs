@@ -195,6 +195,15 @@ impl Storage {
         Ok(())
     }
 
+    /// Pins the block (refusing to [grow](Storage::grow)) for a call that was handed an
+    /// address inside it, or (`false`) releases one such pin. Prefer [`Pins`], which releases
+    /// its pins when dropped.
+    #[inline]
+    pub(crate) fn pin(&self, pin: bool) {
+        let pins = self.pins.get();
+        self.pins.set(if pin { pins + 1 } else { pins - 1 });
+    }
+
     /// Records what the pointer stored at `offset` keeps alive (`None`: nothing).
     pub(crate) fn keep(&self, offset: usize, target: Option<Target>) {
         let old = {
@@ -275,7 +284,7 @@ impl<P: Deref<Target = Storage>, const N: usize> Pins<P, N> {
     /// Pins `storage` until this is dropped or released.
     #[inline]
     pub(crate) fn pin(&mut self, storage: P) {
-        storage.pins.set(storage.pins.get() + 1);
+        storage.pin(true);
         if self.len < N {
             self.inline[self.len].write(storage);
             self.len += 1;
@@ -290,11 +299,10 @@ impl<P: Deref<Target = Storage>, const N: usize> Pins<P, N> {
         let len = std::mem::replace(&mut self.len, 0);
         for entry in &self.inline[..len] {
             // SAFETY: `pin` initialised the first `len` entries.
-            let storage = unsafe { entry.assume_init_ref() };
-            storage.pins.set(storage.pins.get() - 1);
+            unsafe { entry.assume_init_ref() }.pin(false);
         }
         for storage in &self.spill {
-            storage.pins.set(storage.pins.get() - 1);
+            storage.pin(false);
         }
         // Every count is settled before anything is dropped: dropping the last `Rc` of a block
         // can run destructors.
