@@ -31,7 +31,7 @@ mod typed;
 pub use callback::{
     set_callback_failure_handler, Callback, CallbackFailure, CallbackFn, TypedCallback,
 };
-pub use ctypes_macros::{c_enum, c_func, c_library, c_struct, c_union};
+pub use ctypes_macros::{c_enum, c_func, c_library, c_opaque, c_struct, c_union};
 pub use error::{Error, RecordProblem, Result};
 pub use find::find_library;
 pub use func::{errno, set_errno, Arg, CValue, ErrCheck, Function};

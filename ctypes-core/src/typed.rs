@@ -141,6 +141,20 @@ macro_rules! function_pointers {
             }
         }
 
+        // SAFETY: as above; `unsafe` only says calling it has preconditions.
+        unsafe impl<R: CReturn, $($arg: CTyped),*> CTyped for unsafe extern "C" fn($($arg),*) -> R {
+            fn c_type() -> CType {
+                CType::function_pointer(Signature::new(vec![$($arg::c_type()),*], R::return_type()))
+            }
+        }
+
+        // SAFETY: as above, with `None` as NULL.
+        unsafe impl<R: CReturn, $($arg: CTyped),*> CTyped for Option<unsafe extern "C" fn($($arg),*) -> R> {
+            fn c_type() -> CType {
+                CType::function_pointer(Signature::new(vec![$($arg::c_type()),*], R::return_type()))
+            }
+        }
+
         // SAFETY: `Option` of a function pointer has the same layout, with `None` as NULL.
         unsafe impl<R: CReturn, $($arg: CTyped),*> CTyped for Option<extern "C" fn($($arg),*) -> R> {
             fn c_type() -> CType {

@@ -380,3 +380,47 @@ fn enumeration_item(args: TokenStream, item: syn::ItemEnum) -> syn::Result<Token
         }
     })
 }
+
+/// `#[c_opaque]`.
+pub fn opaque(args: TokenStream, input: TokenStream) -> TokenStream {
+    let p = quote!(::ctypes_core::__private);
+    if !args.is_empty() {
+        return syn::Error::new(args.span(), "#[c_opaque] takes no options").to_compile_error();
+    }
+    let item: syn::ItemStruct = match syn::parse2(input) {
+        Ok(item) => item,
+        Err(_) => {
+            return syn::Error::new(
+                Span::call_site(),
+                "#[c_opaque] applies to a unit struct: `struct name;`",
+            )
+            .to_compile_error()
+        }
+    };
+    if !matches!(item.fields, Fields::Unit) || !item.generics.params.is_empty() {
+        return syn::Error::new(
+            item.span(),
+            "#[c_opaque] applies to a unit struct: `struct name;`",
+        )
+        .to_compile_error();
+    }
+    let (attrs, vis, ident) = (&item.attrs, &item.vis, &item.ident);
+    let tag = LitStr::new(&ident.to_string(), ident.span());
+    quote! {
+        #(#attrs)*
+        #[repr(C)]
+        #vis struct #ident {
+            _opaque: [u8; 0],
+            // Neither `Send`, `Sync` nor `Unpin`: C owns it.
+            _marker: ::core::marker::PhantomData<(*mut u8, ::core::marker::PhantomPinned)>,
+        }
+
+        impl #p::CPointee for #ident {
+            fn pointee_type() -> #p::CType {
+                // Records compare by identity: declare the struct once.
+                static DECLARED: #p::OnceLock<#p::CType> = #p::OnceLock::new();
+                DECLARED.get_or_init(|| #p::declare(#p::RecordKind::Struct, #tag)).clone()
+            }
+        }
+    }
+}

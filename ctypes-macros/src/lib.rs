@@ -62,6 +62,14 @@ pub fn c_func(input: TokenStream) -> TokenStream {
     func::expand(input.into()).into()
 }
 
+/// Declares an opaque C type (`typedef struct sqlite3 sqlite3;`): a type Rust never builds,
+/// moves or shares, only points to. Written on a unit struct: `#[c_opaque] pub struct sqlite3;`.
+/// Pointers to it map to `struct sqlite3 *`.
+#[proc_macro_attribute]
+pub fn c_opaque(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::opaque(args.into(), input.into()).into()
+}
+
 /// Declares a C enum as a `#[repr(transparent)]` newtype over its integer type (`c_int` unless
 /// given, as in `#[c_enum(u8)]`), with one associated constant per variant, so that any value C
 /// stores is a valid Rust value; `Debug` shows the constant's name when there is one.

@@ -266,3 +266,25 @@ fn macro_types_serve_as_callback_and_pointer_types() {
     assert_eq!(ty.to_string(), "struct NV *");
     assert_eq!(ty.pointee().unwrap(), &NV::c_type());
 }
+
+/// `typedef struct handle handle;`
+#[ctypes_core::c_opaque]
+pub struct Handle;
+
+#[test]
+fn opaque_types_are_only_pointed_to() {
+    let ty = <*mut Handle>::c_type();
+    assert_eq!(ty.to_string(), "struct Handle *");
+    // Declared once, and never defined: its size is not known.
+    assert_eq!(
+        ty.pointee().unwrap(),
+        <*const Handle>::c_type().pointee().unwrap()
+    );
+    assert!(!ty.pointee().unwrap().is_complete());
+    assert_eq!(std::mem::size_of::<Handle>(), 0);
+    // Through the trait, `c_int` is the Rust `i32`: `int32_t`, the same layout as `int`.
+    assert_eq!(
+        <unsafe extern "C" fn(*mut Handle) -> c_int>::c_type().to_string(),
+        "int32_t (*)(struct Handle *)"
+    );
+}

@@ -2,49 +2,24 @@
 //! the first time a connection is opened.
 
 use std::ffi::{c_char, c_int, c_void, CStr};
-use std::marker::{PhantomData, PhantomPinned};
 use std::sync::OnceLock;
 
-use ctypes_core::{c_library, CPointee, CType};
+use ctypes_core::{c_library, c_opaque};
 
 use crate::error::{Error, Result};
 
-/// Opaque C types: only ever behind a pointer, never built, moved or shared by Rust.
-macro_rules! opaque {
-    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {
-        $(
-            $(#[$doc])*
-            #[repr(C)]
-            #[allow(non_camel_case_types)]
-            pub struct $name {
-                _opaque: [u8; 0],
-                // Neither Send, Sync nor Unpin: C owns it.
-                _marker: PhantomData<(*mut u8, PhantomPinned)>,
-            }
-
-            impl CPointee for $name {
-                fn pointee_type() -> CType {
-                    // Records compare by identity: declare the struct once.
-                    static DECLARED: OnceLock<CType> = OnceLock::new();
-                    DECLARED
-                        .get_or_init(|| CType::declare_struct(stringify!($name)))
-                        .clone()
-                }
-            }
-        )*
-    };
-}
-
-opaque! {
-    /// `sqlite3`, a database connection.
-    sqlite3,
-    /// `sqlite3_stmt`, a prepared statement.
-    sqlite3_stmt,
-    /// `sqlite3_context`, the context of a user-defined function's call.
-    sqlite3_context,
-    /// `sqlite3_value`, a dynamically typed value (a function's argument).
-    sqlite3_value,
-}
+/// `sqlite3`, a database connection.
+#[c_opaque]
+pub struct sqlite3;
+/// `sqlite3_stmt`, a prepared statement.
+#[c_opaque]
+pub struct sqlite3_stmt;
+/// `sqlite3_context`, the context of a user-defined function's call.
+#[c_opaque]
+pub struct sqlite3_context;
+/// `sqlite3_value`, a dynamically typed value (a function's argument).
+#[c_opaque]
+pub struct sqlite3_value;
 
 /// `int (*)(void *, int, char **, char **)`: `sqlite3_exec`'s row callback.
 pub type ExecCallback =
