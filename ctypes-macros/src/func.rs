@@ -104,6 +104,12 @@ fn one(item: ItemType) -> syn::Result<TokenStream> {
                 "a variadic C function needs at least one fixed argument before `...`",
             ));
         }
+        if errno {
+            return Err(syn::Error::new(
+                v.dots.span(),
+                "`#[errno]` cannot wrap a variadic function type (it has no typed `call`); call it and read `ctypes_core::errno()` right after",
+            ));
+        }
     }
     let result = match &bare.output {
         ReturnType::Default => None,

@@ -223,6 +223,12 @@ fn function(f: syn::ForeignItemFn) -> syn::Result<Function> {
                 "a variadic C function needs at least one fixed argument before `...`",
             ));
         }
+        if errno {
+            return Err(syn::Error::new(
+                variadic.dots.span(),
+                "`#[errno]` cannot wrap a variadic function (it is handed out as a pointer); call it and read `ctypes_core::errno()` right after",
+            ));
+        }
     }
     let result = match sig.output {
         ReturnType::Default => None,
