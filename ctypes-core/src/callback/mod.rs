@@ -162,13 +162,7 @@ impl Callback {
         if signature.is_variadic() {
             return Err(refuse("a callback cannot be variadic".to_owned()));
         }
-        let params = signature
-            .args()
-            .iter()
-            .map(Param::of)
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(refuse)?;
-        crate::func::check_result(signature.result()).map_err(refuse)?;
+        let params = crate::func::params_of(&signature).map_err(refuse)?;
         let result_size = match signature.result() {
             r if r.is_void() => 0,
             r => r.size()?,
@@ -229,16 +223,7 @@ fn lanes_of(signature: &Signature) -> Option<(Vec<Lane>, Option<Lane>)> {
     if cfg!(target_endian = "big") {
         return None;
     }
-    let args = signature
-        .args()
-        .iter()
-        .map(Lane::of)
-        .collect::<Option<Vec<_>>>()?;
-    let result = match signature.result() {
-        r if r.is_void() => None,
-        r => Some(Lane::of(r)?),
-    };
-    Some((args, result))
+    crate::func::each_type(signature, Lane::of)
 }
 
 /// A [`Callback`] together with its typed function pointer (a `c_func!` type), which stays

@@ -164,6 +164,24 @@ impl Slot {
     }
 }
 
+/// `each` applied to every argument type and to the result type (`None` for `void`), or
+/// `None` if it refuses one.
+pub(crate) fn each_type<T>(
+    signature: &Signature,
+    each: impl Fn(&CType) -> Option<T>,
+) -> Option<(Vec<T>, Option<T>)> {
+    let args = signature
+        .args()
+        .iter()
+        .map(&each)
+        .collect::<Option<Vec<_>>>()?;
+    let result = match signature.result() {
+        r if r.is_void() => None,
+        r => Some(each(r)?),
+    };
+    Some((args, result))
+}
+
 /// The lanes of a whole signature.
 #[derive(Debug)]
 pub(crate) struct Lanes {
@@ -181,15 +199,7 @@ impl Lanes {
         {
             return None;
         }
-        let args = signature
-            .args()
-            .iter()
-            .map(Slot::of)
-            .collect::<Option<Vec<_>>>()?;
-        let result = match signature.result() {
-            r if r.is_void() => None,
-            r => Some(Slot::of(r)?),
-        };
+        let (args, result) = each_type(signature, Slot::of)?;
         Some(Lanes { args, result })
     }
 

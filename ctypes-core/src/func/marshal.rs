@@ -16,7 +16,7 @@ use crate::layout::ByteOrder;
 use crate::mem::codec::{self, Leaf, Overflow};
 use crate::mem::{CData, Pins, Storage, Value};
 use crate::raw::Cif;
-use crate::ty::{CType, Scalar, ScalarClass, TypeKind};
+use crate::ty::{CType, Scalar, ScalarClass, Signature, TypeKind};
 
 /// How one parameter is passed.
 #[derive(Clone, Debug)]
@@ -44,8 +44,14 @@ impl Param {
     }
 }
 
+/// How each argument of `signature` is passed, after checking that its result type can be one.
+pub(crate) fn params_of(signature: &Signature) -> std::result::Result<Vec<Param>, String> {
+    check_result(signature.result())?;
+    signature.args().iter().map(Param::of).collect()
+}
+
 /// Whether `ty` can be a result type.
-pub(crate) fn check_result(ty: &CType) -> std::result::Result<(), String> {
+fn check_result(ty: &CType) -> std::result::Result<(), String> {
     match ty.kind() {
         TypeKind::Void | TypeKind::Scalar(_) | TypeKind::Pointer(_) => Ok(()),
         TypeKind::Record(r) if r.is_defined() => Ok(()),

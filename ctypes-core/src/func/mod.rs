@@ -10,10 +10,10 @@ use std::ptr::NonNull;
 use std::sync::Arc;
 
 pub use arg::{Arg, CValue};
-pub(crate) use lanes::Lane;
 use lanes::Lanes;
+pub(crate) use lanes::{each_type, Lane};
 use marshal::Frame;
-pub(crate) use marshal::{check_result, encode_scalar, Param};
+pub(crate) use marshal::{encode_scalar, params_of, Param};
 
 use crate::error::{Error, Result};
 use crate::library::{Library, Loaded};
@@ -125,13 +125,7 @@ impl Function {
             function: name.to_owned(),
             reason,
         };
-        let params = signature
-            .args()
-            .iter()
-            .map(Param::of)
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(refuse)?;
-        marshal::check_result(signature.result()).map_err(refuse)?;
+        let params = marshal::params_of(&signature).map_err(refuse)?;
         let cif = if signature.is_variadic() {
             // Checked now, so that only the variadic part can fail at call time.
             Cif::new(
