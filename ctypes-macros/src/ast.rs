@@ -25,4 +25,13 @@ pub struct Field {
     pub ident: Ident,
     pub ty: Type,
     pub c_name: String,
+    /// `#[c(bits = N)]`: the width and the span of `N`.
+    pub bits: Option<(u32, proc_macro2::Span)>,
+}
+
+impl Field {
+    /// An unnamed C bit-field (padding): a bit-field whose Rust name starts with `_`.
+    pub fn unnamed(&self) -> bool {
+        self.bits.is_some() && self.ident.to_string().starts_with('_')
+    }
 }

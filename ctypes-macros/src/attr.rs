@@ -1,4 +1,5 @@
-//! Options: `#[c_struct(pack = 1, align = 8, layout = "ms")]` and `#[c(name = "...")]`.
+//! Options: `#[c_struct(pack = 1, align = 8, layout = "ms", endian = "big")]` and
+//! `#[c(name = "...", bits = N)]`.
 
 use proc_macro2::{Span, TokenStream};
 use syn::parse::Parser;
@@ -10,6 +11,17 @@ pub struct RecordOptions {
     pub pack: Option<(u64, Span)>,
     pub align: Option<(u64, Span)>,
     pub ms_layout: bool,
+    /// `endian = "big"` (true) or `"little"` (false), when given.
+    pub endian: Option<bool>,
+}
+
+impl RecordOptions {
+    /// Whether the record's byte order differs from the one of the machine compiling the
+    /// macro (the target's, but for cross-compiling between byte orders).
+    pub fn non_native(&self) -> bool {
+        self.endian
+            .is_some_and(|big| big != cfg!(target_endian = "big"))
+    }
 }
 
 pub fn record_options(args: TokenStream, attribute: &str) -> syn::Result<RecordOptions> {
@@ -50,21 +62,16 @@ pub fn record_options(args: TokenStream, attribute: &str) -> syn::Result<RecordO
             }
             endian_seen = true;
             let value: LitStr = meta.value()?.parse()?;
-            let native = if cfg!(target_endian = "big") {
-                "big"
-            } else {
-                "little"
-            };
-            match value.value().as_str() {
-                v if v == native => {}
-                "big" | "little" => {
+            options.endian = Some(match value.value().as_str() {
+                "big" => true,
+                "little" => false,
+                _ => {
                     return Err(syn::Error::new(
                         value.span(),
-                        "a record in non-native byte order needs byte-swapping accessors, which this macro does not generate yet; build it with `RecordBuilder::byte_order`",
+                        "expected `endian = \"big\"` or `endian = \"little\"`",
                     ))
                 }
-                _ => return Err(syn::Error::new(value.span(), "expected `endian = \"big\"` or `endian = \"little\"`")),
-            }
+            });
         } else {
             let name = meta
                 .path
@@ -101,6 +108,8 @@ fn power_of_two(lit: &LitInt, name: &str) -> syn::Result<(u64, Span)> {
 #[derive(Default)]
 pub struct FieldOptions {
     pub name: Option<String>,
+    /// `bits = N`, with the span of `N`.
+    pub bits: Option<(u32, Span)>,
 }
 
 pub fn field_options(attrs: &mut Vec<Attribute>) -> syn::Result<FieldOptions> {
@@ -122,11 +131,14 @@ pub fn field_options(attrs: &mut Vec<Attribute>) -> syn::Result<FieldOptions> {
                 options.name = Some(value.value());
                 Ok(())
             } else if meta.path.is_ident("bits") {
-                Err(meta.error(
-                    "bit-fields need accessors, which this macro does not generate yet; build the record with `RecordBuilder::bit_field`",
-                ))
+                if options.bits.is_some() {
+                    return Err(meta.error("duplicate option `bits`"));
+                }
+                let value: LitInt = meta.value()?.parse()?;
+                options.bits = Some((value.base10_parse()?, value.span()));
+                Ok(())
             } else {
-                Err(meta.error("unknown field option; expected `name`"))
+                Err(meta.error("unknown field option; expected `name` or `bits`"))
             }
         });
         if let Err(e) = parsed {

@@ -90,6 +90,10 @@ fn record_item(kind: Kind, args: TokenStream, item: Item) -> syn::Result<TokenSt
             Ok(opts) => {
                 if let Err(e) = types::c_type(&field.ty) {
                     push_error(e);
+                } else if let Some(bits) = opts.bits {
+                    if let Err(e) = check_bit_field(&field_ident, &field.ty, bits) {
+                        push_error(e);
+                    }
                 }
                 parsed.push(Field {
                     attrs: field_attrs,
@@ -97,6 +101,7 @@ fn record_item(kind: Kind, args: TokenStream, item: Item) -> syn::Result<TokenSt
                     c_name: opts.name.unwrap_or_else(|| field_ident.to_string()),
                     ident: field_ident,
                     ty: field.ty,
+                    bits: opts.bits,
                 });
             }
             Err(e) => push_error(e),
@@ -108,6 +113,34 @@ fn record_item(kind: Kind, args: TokenStream, item: Item) -> syn::Result<TokenSt
     Ok(generate(kind, &attrs, &vis, &ident, &parsed, &options))
 }
 
+/// A bit-field's width against its name and type.
+fn check_bit_field(
+    ident: &syn::Ident,
+    ty: &syn::Type,
+    (width, span): (u32, Span),
+) -> syn::Result<()> {
+    let known = types::bit_field_type(ty)?;
+    if width == 0 && !ident.to_string().starts_with('_') {
+        return Err(syn::Error::new(
+            span,
+            "a named bit-field cannot have width 0; only an unnamed one can (a field whose name starts with `_`)",
+        ));
+    }
+    if let types::BitFieldType::Integer(Some(max)) = known {
+        if width > max {
+            let ty = ty.to_token_stream().to_string();
+            return Err(syn::Error::new(
+                span,
+                format!(
+                    "`bits = {width}` is wider than `{ty}`, which has {max} bit{}",
+                    if max == 1 { "" } else { "s" }
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn generate(
     kind: Kind,
     attrs: &[syn::Attribute],
@@ -116,6 +149,9 @@ fn generate(
     fields: &[Field],
     options: &RecordOptions,
 ) -> TokenStream {
+    if fields.iter().any(|f| f.bits.is_some()) || options.non_native() {
+        return generate_bytes(kind, attrs, vis, ident, fields, options);
+    }
     let p = quote!(::ctypes_core::__private);
     let repr = {
         let mut hints = vec![quote!(C)];
@@ -133,34 +169,12 @@ fn generate(
         Kind::Struct => quote!(struct),
         Kind::Union => quote!(union),
     };
-    let record_kind = match kind {
-        Kind::Struct => quote!(#p::RecordKind::Struct),
-        Kind::Union => quote!(#p::RecordKind::Union),
-    };
     let declarations = fields.iter().map(|f| {
         let (attrs, vis, name, ty) = (&f.attrs, &f.vis, &f.ident, &f.ty);
         quote!(#(#attrs)* #vis #name: #ty)
     });
-    let tag = LitStr::new(&ident.to_string(), ident.span());
-    let builder_fields = fields.iter().map(|f| {
-        let c_name = LitStr::new(&f.c_name, f.ident.span());
-        let ty = types::c_type(&f.ty).expect("checked before generation");
-        quote!(.field(#c_name, #ty))
-    });
-    let rules = if options.ms_layout {
-        quote!(#p::LayoutRules::Msvc)
-    } else {
-        quote!(#p::LayoutRules::SysV)
-    };
-    let pack_builder = options.pack.map(|(n, _)| {
-        let n = proc_macro2::Literal::usize_unsuffixed(n as usize);
-        quote!(.pack(#n))
-    });
-    let align_builder = options.align.map(|(n, _)| {
-        let n = proc_macro2::Literal::usize_unsuffixed(n as usize);
-        quote!(.align(#n))
-    });
-    let assertions = layout_assertions(kind, ident, fields, options, &rules);
+    let assertions = layout_assertions(kind, ident, fields, options);
+    let ctyped = ctyped_impl(kind, ident, fields, options);
     quote! {
         #(#attrs)*
         #repr
@@ -170,6 +184,65 @@ fn generate(
 
         #assertions
 
+        #ctyped
+
+        impl #p::Swap for #ident {
+            fn swap(self) -> Self {
+                self
+            }
+        }
+    }
+}
+
+fn rules(options: &RecordOptions) -> TokenStream {
+    let p = quote!(::ctypes_core::__private);
+    if options.ms_layout {
+        quote!(#p::LayoutRules::Msvc)
+    } else {
+        quote!(#p::LayoutRules::SysV)
+    }
+}
+
+/// The `CTyped` impl: the runtime type object, built by the layout engine from the C names
+/// and types; and `Swap`, which keeps a record as it is (it has its own byte order).
+fn ctyped_impl(
+    kind: Kind,
+    ident: &syn::Ident,
+    fields: &[Field],
+    options: &RecordOptions,
+) -> TokenStream {
+    let p = quote!(::ctypes_core::__private);
+    let record_kind = match kind {
+        Kind::Struct => quote!(#p::RecordKind::Struct),
+        Kind::Union => quote!(#p::RecordKind::Union),
+    };
+    let tag = LitStr::new(&ident.to_string(), ident.span());
+    let builder_fields = fields.iter().map(|f| {
+        let c_name = LitStr::new(&f.c_name, f.ident.span());
+        let ty = types::c_type(&f.ty).expect("checked before generation");
+        match f.bits {
+            Some((width, _)) if f.unnamed() => quote!(.unnamed_bit_field(#ty, #width)),
+            Some((width, _)) => quote!(.bit_field(#c_name, #ty, #width)),
+            None => quote!(.field(#c_name, #ty)),
+        }
+    });
+    let rules = rules(options);
+    let pack_builder = options.pack.map(|(n, _)| {
+        let n = proc_macro2::Literal::usize_unsuffixed(n as usize);
+        quote!(.pack(#n))
+    });
+    let align_builder = options.align.map(|(n, _)| {
+        let n = proc_macro2::Literal::usize_unsuffixed(n as usize);
+        quote!(.align(#n))
+    });
+    let order_builder = options.endian.map(|big| {
+        if big {
+            quote!(.byte_order(#p::ByteOrder::Big))
+        } else {
+            quote!(.byte_order(#p::ByteOrder::Little))
+        }
+    });
+    quote! {
         // SAFETY: the assertions above prove at compile time that this type's size, alignment
         // and field offsets are the ones the layout engine gives the C record below, whose
         // fields have the C types of the Rust fields.
@@ -184,7 +257,8 @@ fn generate(
                             #(#builder_fields)*
                             .rules(#rules)
                             #pack_builder
-                            #align_builder,
+                            #align_builder
+                            #order_builder,
                     )
                 });
                 declared
@@ -198,17 +272,15 @@ fn generate(
     }
 }
 
-/// `const` assertions that the layout engine, run at compile time on the fields' sizes and
-/// alignments, gives Rust's own size, alignment and offsets.
-fn layout_assertions(
+/// The engine's `RecordShape` and `FieldShape`s for a record.
+fn shapes(
     kind: Kind,
-    ident: &syn::Ident,
     fields: &[Field],
     options: &RecordOptions,
-    rules: &TokenStream,
-) -> TokenStream {
+) -> (TokenStream, Vec<TokenStream>) {
     let p = quote!(::ctypes_core::__private);
     let is_union = kind == Kind::Union;
+    let rules = rules(options);
     let pack = match options.pack {
         Some((n, _)) => quote!(::core::option::Option::Some(#n)),
         None => quote!(::core::option::Option::None),
@@ -217,18 +289,212 @@ fn layout_assertions(
         Some((n, _)) => quote!(::core::option::Option::Some(#n)),
         None => quote!(::core::option::Option::None),
     };
+    let record =
+        quote!(#p::RecordShape { is_union: #is_union, rules: #rules, pack: #pack, align: #align });
+    let shapes = fields
+        .iter()
+        .map(|f| {
+            let ty = &f.ty;
+            let bit_width = match f.bits {
+                Some((w, _)) => quote!(::core::option::Option::Some(#w)),
+                None => quote!(::core::option::Option::None),
+            };
+            let named = !f.unnamed();
+            quote_spanned! {ty.span()=>
+                #p::FieldShape {
+                    size: #p::size_of::<#ty>() as u64,
+                    align: #p::align_of::<#ty>() as u64,
+                    bit_width: #bit_width,
+                    named: #named,
+                }
+            }
+        })
+        .collect();
+    (record, shapes)
+}
+
+/// A record with bit-fields or in non-native byte order: a `repr(C)` struct of the record's
+/// bytes, of the engine's size and alignment, with a getter and a setter per named field.
+fn generate_bytes(
+    kind: Kind,
+    attrs: &[syn::Attribute],
+    vis: &syn::Visibility,
+    ident: &syn::Ident,
+    fields: &[Field],
+    options: &RecordOptions,
+) -> TokenStream {
+    let p = quote!(::ctypes_core::__private);
+    let layout = quote::format_ident!("__CTYPES_LAYOUT_{}", ident.to_string().to_uppercase());
     let count = fields.len();
-    let shapes = fields.iter().map(|f| {
-        let ty = &f.ty;
-        quote_spanned! {ty.span()=>
-            #p::FieldShape {
-                size: #p::size_of::<#ty>() as u64,
-                align: #p::align_of::<#ty>() as u64,
-                bit_width: ::core::option::Option::None,
-                named: true,
+    let (record, shapes) = shapes(kind, fields, options);
+    let big = match options.endian {
+        Some(true) => quote!(true),
+        Some(false) => quote!(false),
+        None => quote!(::core::cfg!(target_endian = "big")),
+    };
+    let name = ident.to_string();
+    let mut accessors = Vec::new();
+    let mut checks = Vec::new();
+    for (i, f) in fields.iter().enumerate() {
+        if f.unnamed() {
+            continue;
+        }
+        let (field_attrs, field_vis, getter, ty) = (&f.attrs, &f.vis, &f.ident, &f.ty);
+        let setter = quote::format_ident!("set_{}", f.ident.to_string().trim_start_matches("r#"));
+        let c_name = &f.c_name;
+        match f.bits {
+            Some((width, span)) => {
+                let get_doc = format!("Reads the bit-field `{c_name}` ({width} bits).");
+                let set_doc = format!(
+                    "Writes the bit-field `{c_name}`: its low {width} bits, as C stores them."
+                );
+                let message = LitStr::new(
+                    &format!("`{name}.{getter}`: the bit-field is wider than its type"),
+                    Span::call_site(),
+                );
+                checks.push(quote_spanned! {span=>
+                    ::core::assert!(#width <= <#ty as #p::BitField>::BITS, #message);
+                });
+                accessors.push(quote_spanned! {ty.span()=>
+                    #(#field_attrs)*
+                    #[doc = #get_doc]
+                    #[must_use]
+                    #[inline]
+                    #field_vis fn #getter(&self) -> #ty {
+                        <#ty as #p::BitField>::from_bits(
+                            #p::bits_get(&self.bytes, #layout.bit_positions[#i], #width, #big),
+                            #width,
+                        )
+                    }
+
+                    #[doc = #set_doc]
+                    #[inline]
+                    #field_vis fn #setter(&mut self, value: #ty) {
+                        #p::bits_set(
+                            &mut self.bytes,
+                            #layout.bit_positions[#i],
+                            #width,
+                            #big,
+                            <#ty as #p::BitField>::to_bits(value),
+                        );
+                    }
+                });
+            }
+            None => {
+                let get_doc = format!("Reads the field `{c_name}`.");
+                let set_doc = format!("Writes the field `{c_name}`.");
+                checks.push(quote_spanned! {ty.span()=>
+                    #p::zeroable::<#ty>();
+                });
+                accessors.push(quote_spanned! {ty.span()=>
+                    #(#field_attrs)*
+                    #[doc = #get_doc]
+                    #[must_use]
+                    #[inline]
+                    #field_vis fn #getter(&self) -> #ty {
+                        // SAFETY: the bytes hold a valid value of the field's type: they start
+                        // zeroed (valid, as `Zeroable` proves), and change only through the
+                        // setters, which store values of that type, or through C.
+                        let value = unsafe {
+                            #p::read_field::<#ty>(&self.bytes, (#layout.bit_positions[#i] / 8) as usize)
+                        };
+                        #p::in_order(value, #big)
+                    }
+
+                    #[doc = #set_doc]
+                    #[inline]
+                    #field_vis fn #setter(&mut self, value: #ty) {
+                        #p::write_field::<#ty>(
+                            &mut self.bytes,
+                            (#layout.bit_positions[#i] / 8) as usize,
+                            #p::in_order(value, #big),
+                        );
+                    }
+                });
             }
         }
-    });
+    }
+    let size_message = LitStr::new(
+        &format!("`{name}`: Rust's size differs from C's"),
+        Span::call_site(),
+    );
+    let align_message = LitStr::new(
+        &format!("`{name}`: Rust's alignment differs from C's"),
+        Span::call_site(),
+    );
+    let ok_message = LitStr::new(
+        &format!("`{name}`: the record is too large"),
+        Span::call_site(),
+    );
+    let ctyped = ctyped_impl(kind, ident, fields, options);
+    let doc = LitStr::new(
+        &format!(
+            "The layout `{name}` is checked against: the engine's answer for its C declaration."
+        ),
+        Span::call_site(),
+    );
+    quote! {
+        #[doc = #doc]
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        const #layout: #p::ConstLayout<#count> = #p::lay_out_array(#record, [#(#shapes),*]);
+
+        #(#attrs)*
+        #[repr(C)]
+        #vis struct #ident {
+            _align: [<#p::AlignAs<{ #layout.align as usize }> as #p::Alignment>::Zst; 0],
+            bytes: [u8; #layout.size as usize],
+        }
+
+        const _: () = {
+            ::core::assert!(#layout.ok, #ok_message);
+            ::core::assert!(#layout.size == #p::size_of::<#ident>() as u64, #size_message);
+            ::core::assert!(#layout.align == #p::align_of::<#ident>() as u64, #align_message);
+            #(#checks)*
+        };
+
+        impl #ident {
+            #(#accessors)*
+
+            /// The record's bytes, as C stores them.
+            #[must_use]
+            #[inline]
+            #vis fn as_bytes(&self) -> &[u8; #layout.size as usize] {
+                &self.bytes
+            }
+        }
+
+        impl ::core::default::Default for #ident {
+            /// All bytes zero.
+            fn default() -> Self {
+                Self { _align: [], bytes: [0; #layout.size as usize] }
+            }
+        }
+
+        // SAFETY: bytes, all zero valid for every field (checked above).
+        unsafe impl #p::Zeroable for #ident {}
+
+        impl #p::Swap for #ident {
+            fn swap(self) -> Self {
+                self
+            }
+        }
+
+        #ctyped
+    }
+}
+
+/// `const` assertions that the layout engine, run at compile time on the fields' sizes and
+/// alignments, gives Rust's own size, alignment and offsets.
+fn layout_assertions(
+    kind: Kind,
+    ident: &syn::Ident,
+    fields: &[Field],
+    options: &RecordOptions,
+) -> TokenStream {
+    let p = quote!(::ctypes_core::__private);
+    let count = fields.len();
+    let (record, shapes) = shapes(kind, fields, options);
     let name = ident.to_string();
     let offsets = fields.iter().enumerate().map(|(i, f)| {
         let field = &f.ident;
@@ -255,7 +521,7 @@ fn layout_assertions(
     quote! {
         const _: () = {
             const LAYOUT: #p::ConstLayout<#count> = #p::lay_out_array(
-                #p::RecordShape { is_union: #is_union, rules: #rules, pack: #pack, align: #align },
+                #record,
                 [#(#shapes),*],
             );
             ::core::assert!(LAYOUT.ok, #ok_message);
@@ -376,6 +642,15 @@ fn enumeration_item(args: TokenStream, item: syn::ItemEnum) -> syn::Result<Token
         unsafe impl #p::CTyped for #ident {
             fn c_type() -> #p::CType {
                 #repr_c_type
+            }
+        }
+
+        // SAFETY: a transparent wrapper of an integer, for which zero is valid.
+        unsafe impl #p::Zeroable for #ident {}
+
+        impl #p::Swap for #ident {
+            fn swap(self) -> Self {
+                #ident(#p::Swap::swap(self.0))
             }
         }
     })

@@ -16,8 +16,19 @@ use proc_macro::TokenStream;
 /// `ctypes_core::CTyped`), and compile-time assertions that Rust's layout and the layout engine's
 /// agree in size, alignment and every field offset.
 ///
-/// Options: `pack = N`, `align = N`, `layout = "sysv" | "ms"`. Field option: `#[c(name = "...")]`
-/// for a C name that differs from the Rust one.
+/// Options: `pack = N`, `align = N`, `layout = "sysv" | "ms"`, `endian = "big" | "little"`.
+/// Field options: `#[c(name = "...")]` for a C name that differs from the Rust one, and
+/// `#[c(bits = N)]` for a bit-field of an integer or `bool` type; a bit-field whose name starts
+/// with `_` is an unnamed C bit-field (padding; only it may have width 0).
+///
+/// A record with a bit-field or in non-native byte order is a `repr(C)` struct of its bytes, of
+/// the engine's size and alignment, that starts zeroed (`Default`), with `name()` and
+/// `set_name(value)` for each named field: bit-fields are read sign-extended (signed types) or
+/// as `bit != 0` (`bool`), and written as C does, keeping the low `N` bits; scalars of a
+/// non-native record are byte-swapped, arrays element by element (the getter returns the whole
+/// array), while pointers and nested records are kept as they are (a record has its own byte
+/// order). Plain fields of such a record must be valid when zeroed (`Zeroable`); `as_bytes()`
+/// gives the bytes as C stores them.
 #[proc_macro_attribute]
 pub fn c_struct(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::record(ast::Kind::Struct, args.into(), input.into()).into()

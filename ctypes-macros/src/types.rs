@@ -108,3 +108,47 @@ pub fn c_type(ty: &Type) -> syn::Result<TokenStream> {
         _ => Err(syn::Error::new(ty.span(), "not a C type")),
     }
 }
+
+/// What the macro can tell, from its name, of a bit-field's type.
+pub enum BitFieldType {
+    /// An integer type or `bool` whose width is known here (or depends on the target: `None`).
+    Integer(Option<u32>),
+    /// A type the compiler will judge (a `#[c_enum]`, an alias, a record...).
+    Unknown,
+}
+
+/// Checks that `ty` may be a bit-field, as far as its syntax tells.
+pub fn bit_field_type(ty: &Type) -> syn::Result<BitFieldType> {
+    let refuse = |what: &str| {
+        Err(syn::Error::new_spanned(
+            ty,
+            format!("{what} cannot be a bit-field; a bit-field (`#[c(bits = N)]`) has an integer type or `bool`"),
+        ))
+    };
+    match ty {
+        Type::Path(path) if path.qself.is_none() => {
+            let last = path.path.segments.last().expect("a path has a segment");
+            if !last.arguments.is_empty() {
+                return refuse(&format!("`{}<...>`", last.ident));
+            }
+            let width = match last.ident.to_string().as_str() {
+                "f32" | "f64" | "c_float" | "c_double" => return refuse("a floating type"),
+                "bool" => Some(1),
+                "i8" | "u8" | "c_char" | "c_schar" | "c_uchar" => Some(8),
+                "i16" | "u16" | "c_short" | "c_ushort" => Some(16),
+                "i32" | "u32" | "c_int" | "c_uint" => Some(32),
+                "i64" | "u64" | "c_longlong" | "c_ulonglong" => Some(64),
+                "isize" | "usize" | "c_long" | "c_ulong" | "size_t" | "ssize_t" | "ptrdiff_t"
+                | "intptr_t" | "uintptr_t" | "time_t" | "wchar_t" => None,
+                _ => return Ok(BitFieldType::Unknown),
+            };
+            Ok(BitFieldType::Integer(width))
+        }
+        Type::Paren(inner) => bit_field_type(&inner.elem),
+        Type::Group(inner) => bit_field_type(&inner.elem),
+        Type::Array(_) => refuse("an array"),
+        Type::Ptr(_) => refuse("a pointer"),
+        Type::BareFn(_) => refuse("a function pointer"),
+        _ => refuse("this type"),
+    }
+}

@@ -2,10 +2,10 @@
 //! (checked at compile time), their runtime type objects equal the ones built by hand, and values
 //! written through the Rust type are what C and `CData` read.
 
-use std::ffi::{c_char, c_double, c_float, c_int, c_long, c_short, c_uchar};
+use std::ffi::{c_char, c_double, c_float, c_int, c_long, c_short, c_uchar, c_uint};
 
 use ctypes_core::{
-    c_enum, c_struct, c_union, CData, CType, CTyped, Library, Scalar, Signature, Value,
+    c_enum, c_struct, c_union, ByteOrder, CData, CType, CTyped, Library, Scalar, Signature, Value,
 };
 
 #[c_struct]
@@ -287,4 +287,202 @@ fn opaque_types_are_only_pointed_to() {
         <unsafe extern "C" fn(*mut Handle) -> c_int>::c_type().to_string(),
         "int32_t (*)(struct Handle *)"
     );
+}
+
+/// `typedef struct { unsigned a : 3, b : 5, c : 8; int d : 16; } BF4;`
+#[c_struct]
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct BF4 {
+    #[c(bits = 3)]
+    a: c_uint,
+    #[c(bits = 5)]
+    b: c_uint,
+    #[c(bits = 8)]
+    c: c_uint,
+    #[c(bits = 16)]
+    d: c_int,
+}
+
+/// Bit-fields next to plain fields, unnamed padding, a zero-width bit-field, a bit-field wider
+/// than 32 bits straddling bytes, all packed.
+#[c_struct(pack = 1)]
+#[derive(Clone, Copy)]
+struct Flags {
+    tag: u8,
+    #[c(bits = 1)]
+    on: bool,
+    #[c(bits = 3)]
+    _pad: u8,
+    #[c(bits = 0)]
+    _end: c_uint,
+    #[c(bits = 1)]
+    low: c_uint,
+    #[c(bits = 62)]
+    wide: i64,
+    level: u16,
+}
+
+/// A network header: every scalar big-endian, bit-fields allocated from the most significant bit.
+#[c_struct(endian = "big")]
+#[derive(Clone, Copy)]
+struct Header {
+    magic: u32,
+    port: u16,
+    #[c(bits = 4)]
+    version: u8,
+    #[c(bits = 4)]
+    ihl: u8,
+    words: [u16; 2],
+    ratio: f32,
+    negative: i16,
+}
+
+#[test]
+fn bit_field_records_equal_the_ones_built_by_hand() {
+    let uint = || scalar(Scalar::UInt);
+    let bf4 = CType::struct_builder("BF4")
+        .bit_field("a", uint(), 3)
+        .bit_field("b", uint(), 5)
+        .bit_field("c", uint(), 8)
+        .bit_field("d", scalar(Scalar::Int), 16)
+        .build()
+        .unwrap();
+    assert_eq!(BF4::c_type().definition(), bf4.definition());
+    assert_eq!(std::mem::size_of::<BF4>(), 4);
+    assert_eq!(std::mem::align_of::<BF4>(), 4);
+
+    let flags = CType::struct_builder("Flags")
+        .field("tag", scalar(Scalar::UInt8))
+        .bit_field("on", scalar(Scalar::Bool), 1)
+        .unnamed_bit_field(scalar(Scalar::UInt8), 3)
+        .unnamed_bit_field(uint(), 0)
+        .bit_field("low", uint(), 1)
+        .bit_field("wide", scalar(Scalar::Int64), 62)
+        .field("level", scalar(Scalar::UInt16))
+        .pack(1)
+        .build()
+        .unwrap();
+    assert_eq!(Flags::c_type().definition(), flags.definition());
+    assert_eq!(std::mem::size_of::<Flags>(), flags.size().unwrap());
+
+    let header = CType::struct_builder("Header")
+        .field("magic", scalar(Scalar::UInt32))
+        .field("port", scalar(Scalar::UInt16))
+        .bit_field("version", scalar(Scalar::UInt8), 4)
+        .bit_field("ihl", scalar(Scalar::UInt8), 4)
+        .field("words", scalar(Scalar::UInt16).array(2).unwrap())
+        .field("ratio", scalar(Scalar::Float))
+        .field("negative", scalar(Scalar::Int16))
+        .byte_order(ByteOrder::Big)
+        .build()
+        .unwrap();
+    assert_eq!(Header::c_type().definition(), header.definition());
+}
+
+/// The bytes of a macro-declared value, as a `CData` of its runtime type.
+fn as_c_data<T: CTyped>(value: T) -> CData {
+    let data = CData::new(&T::c_type()).unwrap();
+    let address = data.addressof().unwrap().cast::<T>();
+    // SAFETY: `data` is a live, aligned object of `T`'s size.
+    unsafe { address.write(value) };
+    data
+}
+
+#[test]
+fn bit_fields_written_through_setters_read_back_through_c_data() {
+    let mut v = BF4::default();
+    v.set_a(5);
+    v.set_b(17);
+    v.set_c(200);
+    v.set_d(-1234);
+    assert_eq!((v.a(), v.b(), v.c(), v.d()), (5, 17, 200, -1234));
+    let data = as_c_data(v);
+    assert_eq!(data.get("a").unwrap(), Value::UInt(5));
+    assert_eq!(data.get("b").unwrap(), Value::UInt(17));
+    assert_eq!(data.get("c").unwrap(), Value::UInt(200));
+    assert_eq!(data.get("d").unwrap(), Value::Int(-1234));
+    // C stores the low bits: 9 in 3 bits is 1; -1 in 16 bits reads back -1, 0x8000 as -32768.
+    v.set_a(9);
+    assert_eq!(v.a(), 1);
+    v.set_d(0x8000_u32 as c_int);
+    assert_eq!(v.d(), -32768);
+    assert_eq!((v.b(), v.c()), (17, 200));
+
+    let mut f = Flags::default();
+    f.set_tag(0xA5);
+    f.set_on(true);
+    f.set_low(1);
+    f.set_wide(-(1 << 60) + 12345);
+    f.set_level(0xBEEF);
+    let data = as_c_data(f);
+    assert_eq!(data.get("tag").unwrap(), Value::UInt(0xA5));
+    assert_eq!(data.get("on").unwrap(), Value::Bool(true));
+    assert_eq!(data.get("low").unwrap(), Value::UInt(1));
+    assert_eq!(data.get("wide").unwrap(), Value::Int(-(1 << 60) + 12345));
+    assert_eq!(data.get("level").unwrap(), Value::UInt(0xBEEF));
+    // And back: what `CData` writes, the getters read.
+    data.set("wide", (1_i64 << 61) - 1).unwrap();
+    data.set("on", false).unwrap();
+    // SAFETY: `data` holds a `Flags` (its runtime type).
+    let back = unsafe { data.addressof().unwrap().cast::<Flags>().read() };
+    assert_eq!(back.wide(), (1 << 61) - 1);
+    assert!(!back.on());
+    assert_eq!((back.tag(), back.low(), back.level()), (0xA5, 1, 0xBEEF));
+}
+
+#[test]
+fn bit_field_records_cross_to_c() {
+    let lib = fixture();
+    let mut v = BF4::default();
+    v.set_a(3);
+    v.set_b(30);
+    v.set_c(250);
+    v.set_d(-300);
+    let sum = lib.symbol("BF4_sum").unwrap();
+    // SAFETY: `double BF4_sum(BF4)`, and `BF4` has the C layout (checked at compile time).
+    let sum: extern "C" fn(BF4) -> f64 = unsafe { std::mem::transmute(sum) };
+    assert_eq!(sum(v), leaves_sum(&[3.0, 30.0, 250.0, -300.0]));
+    let bump = lib.symbol("BF4_bump").unwrap();
+    // SAFETY: `BF4 BF4_bump(BF4)`.
+    let bump: extern "C" fn(BF4) -> BF4 = unsafe { std::mem::transmute(bump) };
+    let bumped = bump(v);
+    // C wraps each field in its width: 3 + 1, (30 + 2) mod 32, (250 + 3) mod 256, -300 + 4.
+    assert_eq!(
+        (bumped.a(), bumped.b(), bumped.c(), bumped.d()),
+        (4, 0, 253, -296)
+    );
+}
+
+#[test]
+fn big_endian_records_hold_network_byte_order() {
+    let mut h = Header::default();
+    h.set_magic(0xCAFE_BABE);
+    h.set_port(8080);
+    h.set_version(4);
+    h.set_ihl(5);
+    h.set_words([0x0102, 0x0304]);
+    h.set_ratio(1.5);
+    h.set_negative(-2);
+    let mut expected = Vec::new();
+    expected.extend(0xCAFE_BABE_u32.to_be_bytes());
+    expected.extend(8080_u16.to_be_bytes());
+    expected.push(0x45);
+    expected.push(0); // padding before the array of `uint16_t`
+    expected.extend([1, 2, 3, 4]);
+    expected.extend(1.5_f32.to_be_bytes());
+    expected.extend((-2_i16).to_be_bytes());
+    expected.extend([0, 0]); // tail padding
+    assert_eq!(h.as_bytes().as_slice(), expected.as_slice());
+    assert_eq!(
+        (h.magic(), h.port(), h.version(), h.ihl(), h.words()),
+        (0xCAFE_BABE, 8080, 4, 5, [0x0102, 0x0304])
+    );
+    assert_eq!((h.ratio(), h.negative()), (1.5, -2));
+
+    let data = as_c_data(h);
+    assert_eq!(data.get("magic").unwrap(), Value::UInt(0xCAFE_BABE));
+    assert_eq!(data.get("version").unwrap(), Value::UInt(4));
+    assert_eq!(data.get("ihl").unwrap(), Value::UInt(5));
+    assert_eq!(data.get("words[1]").unwrap(), Value::UInt(0x0304));
+    assert_eq!(data.get("negative").unwrap(), Value::Int(-2));
 }
