@@ -107,6 +107,16 @@ fn record_item(kind: Kind, args: TokenStream, item: Item) -> syn::Result<TokenSt
             Err(e) => push_error(e),
         }
     }
+    if parsed.iter().any(|f| f.bits.is_some()) || options.non_native() {
+        for field in parsed.iter().filter(|f| f.bits.is_none()) {
+            if let Some(float) = floating(&field.ty) {
+                push_error(syn::Error::new(
+                    float.span(),
+                    "a record with bit-fields or in non-native byte order is kept as bytes, which C's calling convention passes in integer registers; a floating member would then reach C in the wrong registers, so such a record cannot hold one (build it with `RecordBuilder` instead)",
+                ));
+            }
+        }
+    }
     if let Some(e) = errors {
         return Err(e);
     }
@@ -697,5 +707,23 @@ pub fn opaque(args: TokenStream, input: TokenStream) -> TokenStream {
                 DECLARED.get_or_init(|| #p::declare(#p::RecordKind::Struct, #tag)).clone()
             }
         }
+    }
+}
+
+/// The floating type inside `ty` (itself, or an array's element), by name.
+fn floating(ty: &syn::Type) -> Option<&syn::Type> {
+    match ty {
+        syn::Type::Array(array) => floating(&array.elem),
+        syn::Type::Paren(inner) => floating(&inner.elem),
+        syn::Type::Group(inner) => floating(&inner.elem),
+        syn::Type::Path(path) => {
+            let last = path.path.segments.last()?;
+            matches!(
+                last.ident.to_string().as_str(),
+                "f32" | "f64" | "c_float" | "c_double"
+            )
+            .then_some(ty)
+        }
+        _ => None,
     }
 }

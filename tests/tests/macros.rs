@@ -333,7 +333,7 @@ struct Header {
     #[c(bits = 4)]
     ihl: u8,
     words: [u16; 2],
-    ratio: f32,
+    length: u32,
     negative: i16,
 }
 
@@ -371,7 +371,7 @@ fn bit_field_records_equal_the_ones_built_by_hand() {
         .bit_field("version", scalar(Scalar::UInt8), 4)
         .bit_field("ihl", scalar(Scalar::UInt8), 4)
         .field("words", scalar(Scalar::UInt16).array(2).unwrap())
-        .field("ratio", scalar(Scalar::Float))
+        .field("length", scalar(Scalar::UInt32))
         .field("negative", scalar(Scalar::Int16))
         .byte_order(ByteOrder::Big)
         .build()
@@ -461,7 +461,7 @@ fn big_endian_records_hold_network_byte_order() {
     h.set_version(4);
     h.set_ihl(5);
     h.set_words([0x0102, 0x0304]);
-    h.set_ratio(1.5);
+    h.set_length(0x0A0B_0C0D);
     h.set_negative(-2);
     let mut expected = Vec::new();
     expected.extend(0xCAFE_BABE_u32.to_be_bytes());
@@ -469,7 +469,7 @@ fn big_endian_records_hold_network_byte_order() {
     expected.push(0x45);
     expected.push(0); // padding before the array of `uint16_t`
     expected.extend([1, 2, 3, 4]);
-    expected.extend(1.5_f32.to_be_bytes());
+    expected.extend(0x0A0B_0C0D_u32.to_be_bytes());
     expected.extend((-2_i16).to_be_bytes());
     expected.extend([0, 0]); // tail padding
     assert_eq!(h.as_bytes().as_slice(), expected.as_slice());
@@ -477,7 +477,7 @@ fn big_endian_records_hold_network_byte_order() {
         (h.magic(), h.port(), h.version(), h.ihl(), h.words()),
         (0xCAFE_BABE, 8080, 4, 5, [0x0102, 0x0304])
     );
-    assert_eq!((h.ratio(), h.negative()), (1.5, -2));
+    assert_eq!((h.length(), h.negative()), (0x0A0B_0C0D, -2));
 
     let data = as_c_data(h);
     assert_eq!(data.get("magic").unwrap(), Value::UInt(0xCAFE_BABE));

@@ -9,7 +9,7 @@ pub enum Mode {
     On,
 }
 
-/// `struct { int sign : 2; unsigned : 0; unsigned flag : 1; Mode mode : 2; bool b : 1; float f; }`
+/// `struct { int sign : 2; unsigned : 0; unsigned flag : 1; Mode mode : 2; bool b : 1; short s; }`
 #[c_struct]
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Mixed {
@@ -23,7 +23,7 @@ pub struct Mixed {
     pub mode: u8,
     #[c(bits = 1)]
     pub b: bool,
-    pub f: f32,
+    pub s: i16,
 }
 
 #[c_union(layout = "ms")]
@@ -39,8 +39,8 @@ fn main() {
     m.set_flag_bit(1);
     m.set_mode(Mode::On.0);
     m.set_b(true);
-    m.set_f(2.5);
-    assert_eq!((m.sign(), m.flag_bit(), m.mode(), m.b(), m.f()), (-1, 1, 1, true, 2.5));
+    m.set_s(-300);
+    assert_eq!((m.sign(), m.flag_bit(), m.mode(), m.b(), m.s()), (-1, 1, 1, true, -300));
     assert_eq!(Mixed::c_type().size().unwrap(), core::mem::size_of::<Mixed>());
     let mut w = Word::default();
     w.set_whole(0xFFFF);
