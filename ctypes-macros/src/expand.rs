@@ -424,18 +424,7 @@ fn generate_bytes(
             }
         }
     }
-    let size_message = LitStr::new(
-        &format!("`{name}`: Rust's size differs from C's"),
-        Span::call_site(),
-    );
-    let align_message = LitStr::new(
-        &format!("`{name}`: Rust's alignment differs from C's"),
-        Span::call_site(),
-    );
-    let ok_message = LitStr::new(
-        &format!("`{name}`: the record is too large"),
-        Span::call_site(),
-    );
+    let (size_message, align_message, ok_message) = layout_messages(&name);
     let ctyped = ctyped_impl(kind, ident, fields, options);
     let doc = LitStr::new(
         &format!(
@@ -516,18 +505,7 @@ fn layout_assertions(
             ::core::assert!(LAYOUT.bit_positions[#i] == 8 * #p::offset_of!(#ident, #field) as u64, #message);
         }
     });
-    let size_message = LitStr::new(
-        &format!("`{name}`: Rust's size differs from C's"),
-        Span::call_site(),
-    );
-    let align_message = LitStr::new(
-        &format!("`{name}`: Rust's alignment differs from C's"),
-        Span::call_site(),
-    );
-    let ok_message = LitStr::new(
-        &format!("`{name}`: the record is too large"),
-        Span::call_site(),
-    );
+    let (size_message, align_message, ok_message) = layout_messages(&name);
     quote! {
         const _: () = {
             const LAYOUT: #p::ConstLayout<#count> = #p::lay_out_array(
@@ -726,4 +704,14 @@ fn floating(ty: &syn::Type) -> Option<&syn::Type> {
         }
         _ => None,
     }
+}
+
+/// The messages of a record's compile-time layout assertions.
+fn layout_messages(name: &str) -> (LitStr, LitStr, LitStr) {
+    let message = |text: String| LitStr::new(&text, Span::call_site());
+    (
+        message(format!("`{name}`: Rust's size differs from C's")),
+        message(format!("`{name}`: Rust's alignment differs from C's")),
+        message(format!("`{name}`: the record is too large")),
+    )
 }
