@@ -411,3 +411,27 @@ alignments! {
     16777216 A16777216 33554432 A33554432 67108864 A67108864 134217728 A134217728
     268435456 A268435456 536870912 A536870912
 }
+
+/// A record's value read out of a memory object of its runtime type (`None` for anything else).
+pub fn record_from_c<T: CTyped>(value: &CValue) -> Option<T> {
+    let CValue::Data(data) = value else {
+        return None;
+    };
+    if !data.ty().same_object(&T::c_type()) || data.size() != size_of::<T>() {
+        return None;
+    }
+    let address = data.addressof().ok()?;
+    // SAFETY: the object holds `size_of::<T>()` initialised bytes of `T`'s C type, which
+    // `CTyped` promises is `T`'s layout; C must have stored valid values in it, as for any
+    // record C hands to Rust.
+    Some(unsafe { address.cast::<T>().read_unaligned() })
+}
+
+/// A record's value as a new memory object of its runtime type.
+pub fn record_into_c<T: CTyped>(value: T) -> CValue {
+    let data = crate::CData::new(&T::c_type()).expect("a Rust record's C type is complete");
+    let address = data.addressof().expect("a whole object has an address");
+    // SAFETY: the object has `T`'s size (its C type's, by `CTyped`) and is aligned for it.
+    unsafe { address.cast::<T>().write(value) };
+    CValue::Data(data)
+}

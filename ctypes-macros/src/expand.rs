@@ -120,7 +120,26 @@ fn record_item(kind: Kind, args: TokenStream, item: Item) -> syn::Result<TokenSt
     if let Some(e) = errors {
         return Err(e);
     }
-    Ok(generate(kind, &attrs, &vis, &ident, &parsed, &options))
+    let mut out = generate(kind, &attrs, &vis, &ident, &parsed, &options);
+    out.extend(convert_impl(&ident));
+    Ok(out)
+}
+
+/// `CConvert`: the record by value to and from a memory object of its runtime type, so that
+/// typed callbacks (`c_func!`) can take and return it.
+fn convert_impl(ident: &syn::Ident) -> TokenStream {
+    let p = quote!(::ctypes_core::__private);
+    quote! {
+        impl #p::CConvert for #ident {
+            fn from_c(value: &#p::CValue) -> ::core::option::Option<Self> {
+                #p::record_from_c::<Self>(value)
+            }
+
+            fn into_c(self) -> #p::CValue {
+                #p::record_into_c(self)
+            }
+        }
+    }
 }
 
 /// A bit-field's width against its name and type.

@@ -156,10 +156,16 @@ impl Inner {
                     // point to for ever rather than free it under C.
                     std::mem::forget(data.clone());
                 }
-                let bytes = data.to_bytes();
-                // SAFETY: `result` has room for the record; `bytes` is exactly its size.
+                // Copied as memory, not as Rust bytes: a record written from a Rust value may
+                // hold uninitialised padding.
+                let from = data.addressof()?;
+                // SAFETY: `result` has room for the record; the object holds exactly its size.
                 unsafe {
-                    std::ptr::copy_nonoverlapping(bytes.as_ptr(), result.cast::<u8>(), bytes.len())
+                    std::ptr::copy_nonoverlapping(
+                        from.cast::<u8>(),
+                        result.cast::<u8>(),
+                        data.size(),
+                    )
                 };
                 return Ok(());
             }
