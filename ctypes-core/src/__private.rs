@@ -14,7 +14,7 @@ use std::ptr::NonNull;
 use crate::error::{Error, Result};
 use crate::library::Library;
 pub use crate::typed::{CConvert, CPointee, CResult, CReturn, CTyped};
-pub use crate::{CValue, Callback, TypedCallback};
+pub use crate::{CValue, Callback, TypedCallback, Value};
 
 /// A typed callback whose closure panicked on the no-trampoline path: nothing can be returned
 /// to C in its place, so the process ends.
@@ -309,29 +309,57 @@ pub fn in_order<T: Swap>(value: T, big: bool) -> T {
 /// start zeroed.
 ///
 /// # Safety
-/// All-zero bytes must be a valid value of the type.
+/// All-zero bytes must be a valid value of the type, and [`Zeroable::read_from`] must make a
+/// valid value out of any bytes (the default, a plain read, is right for types every bit
+/// pattern of which is valid).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a plain field of a record with bit-fields or non-native byte order",
     label = "all-zero bytes may not be a valid value of this type",
-    note = "such a record starts zeroed (`Default`); its plain fields are integers, floats, `bool`, pointers, `Option` of function pointers, arrays of them, `#[c_enum]` types and records that also have bit-fields or a byte order"
+    note = "such a record starts zeroed (`Default`); its plain fields are integers, `bool`, pointers, `Option` of function pointers, arrays of them, `#[c_enum]` types and records that also have bit-fields or a byte order"
 )]
-pub unsafe trait Zeroable {}
+pub unsafe trait Zeroable: Sized {
+    /// A value read from `size_of::<Self>()` bytes at `at`, whatever they hold.
+    ///
+    /// # Safety
+    /// `at` must be valid for reading that many bytes.
+    #[inline]
+    unsafe fn read_from(at: *const u8) -> Self {
+        // SAFETY: readable (the caller's promise); any bit pattern is a valid `Self` (the
+        // trait's promise for types keeping this default).
+        unsafe { at.cast::<Self>().read_unaligned() }
+    }
+}
 
 macro_rules! zeroable {
     ($($t:ty),*) => {
-        // SAFETY: zero is a valid number, `false`, or the null pointer.
+        // SAFETY: zero is a valid number; every bit pattern is one.
         $(unsafe impl Zeroable for $t {})*
     };
 }
 
-zeroable!(i8, u8, i16, u16, i32, u32, i64, u64, isize, usize, f32, f64, bool);
+zeroable!(i8, u8, i16, u16, i32, u32, i64, u64, isize, usize, f32, f64);
+
+// SAFETY: zero is `false`; any other byte reads as `true`, never as an invalid `bool`.
+unsafe impl Zeroable for bool {
+    #[inline]
+    unsafe fn read_from(at: *const u8) -> Self {
+        // SAFETY: one readable byte (the caller's promise).
+        unsafe { at.read() != 0 }
+    }
+}
 
 // SAFETY: the null pointer.
 unsafe impl<T: ?Sized> Zeroable for *const T {}
 // SAFETY: the null pointer.
 unsafe impl<T: ?Sized> Zeroable for *mut T {}
-// SAFETY: every element zero.
-unsafe impl<T: Zeroable, const N: usize> Zeroable for [T; N] {}
+// SAFETY: every element zero; elements are read one by one with their own rule.
+unsafe impl<T: Zeroable, const N: usize> Zeroable for [T; N] {
+    #[inline]
+    unsafe fn read_from(at: *const u8) -> Self {
+        // SAFETY: element `i` lies inside the `N * size_of::<T>()` readable bytes.
+        std::array::from_fn(|i| unsafe { T::read_from(at.add(i * size_of::<T>())) })
+    }
+}
 
 macro_rules! zeroable_function_pointers {
     ($($arg:ident),*) => {
@@ -352,18 +380,14 @@ zeroable_function_pointers!(A, B, C, D, E, F);
 zeroable_function_pointers!(A, B, C, D, E, F, G);
 zeroable_function_pointers!(A, B, C, D, E, F, G, H);
 
-/// Proves at compile time that `T` may start zeroed.
-pub const fn zeroable<T: Zeroable>() {}
-
 /// Reads a plain field of a record of bytes.
 ///
-/// # Safety
-/// `bytes[offset..]` must hold a valid `T` (the generated accessors keep that invariant).
+/// Whatever the bytes hold, the value is valid ([`Zeroable::read_from`]).
 #[inline]
-pub unsafe fn read_field<T: Copy>(bytes: &[u8], offset: usize) -> T {
+pub fn read_field<T: Zeroable>(bytes: &[u8], offset: usize) -> T {
     assert!(offset + size_of::<T>() <= bytes.len());
-    // SAFETY: in bounds (checked); validity is the caller's; the read is unaligned.
-    unsafe { bytes.as_ptr().add(offset).cast::<T>().read_unaligned() }
+    // SAFETY: in bounds (checked).
+    unsafe { T::read_from(bytes.as_ptr().add(offset)) }
 }
 
 /// Writes a plain field of a record of bytes.
@@ -410,28 +434,4 @@ alignments! {
     524288 A524288 1048576 A1048576 2097152 A2097152 4194304 A4194304 8388608 A8388608
     16777216 A16777216 33554432 A33554432 67108864 A67108864 134217728 A134217728
     268435456 A268435456 536870912 A536870912
-}
-
-/// A record's value read out of a memory object of its runtime type (`None` for anything else).
-pub fn record_from_c<T: CTyped>(value: &CValue) -> Option<T> {
-    let CValue::Data(data) = value else {
-        return None;
-    };
-    if !data.ty().same_object(&T::c_type()) || data.size() != size_of::<T>() {
-        return None;
-    }
-    let address = data.addressof().ok()?;
-    // SAFETY: the object holds `size_of::<T>()` initialised bytes of `T`'s C type, which
-    // `CTyped` promises is `T`'s layout; C must have stored valid values in it, as for any
-    // record C hands to Rust.
-    Some(unsafe { address.cast::<T>().read_unaligned() })
-}
-
-/// A record's value as a new memory object of its runtime type.
-pub fn record_into_c<T: CTyped>(value: T) -> CValue {
-    let data = crate::CData::new(&T::c_type()).expect("a Rust record's C type is complete");
-    let address = data.addressof().expect("a whole object has an address");
-    // SAFETY: the object has `T`'s size (its C type's, by `CTyped`) and is aligned for it.
-    unsafe { address.cast::<T>().write(value) };
-    CValue::Data(data)
 }

@@ -120,26 +120,7 @@ fn record_item(kind: Kind, args: TokenStream, item: Item) -> syn::Result<TokenSt
     if let Some(e) = errors {
         return Err(e);
     }
-    let mut out = generate(kind, &attrs, &vis, &ident, &parsed, &options);
-    out.extend(convert_impl(&ident));
-    Ok(out)
-}
-
-/// `CConvert`: the record by value to and from a memory object of its runtime type, so that
-/// typed callbacks (`c_func!`) can take and return it.
-fn convert_impl(ident: &syn::Ident) -> TokenStream {
-    let p = quote!(::ctypes_core::__private);
-    quote! {
-        impl #p::CConvert for #ident {
-            fn from_c(value: &#p::CValue) -> ::core::option::Option<Self> {
-                #p::record_from_c::<Self>(value)
-            }
-
-            fn into_c(self) -> #p::CValue {
-                #p::record_into_c(self)
-            }
-        }
-    }
+    Ok(generate(kind, &attrs, &vis, &ident, &parsed, &options))
 }
 
 /// A bit-field's width against its name and type.
@@ -412,21 +393,16 @@ fn generate_bytes(
             None => {
                 let get_doc = format!("Reads the field `{c_name}`.");
                 let set_doc = format!("Writes the field `{c_name}`.");
-                checks.push(quote_spanned! {ty.span()=>
-                    #p::zeroable::<#ty>();
-                });
+                // The getter's `Zeroable` bound rejects a type bytes cannot hold (one error).
                 accessors.push(quote_spanned! {ty.span()=>
                     #(#field_attrs)*
                     #[doc = #get_doc]
                     #[must_use]
                     #[inline]
                     #field_vis fn #getter(&self) -> #ty {
-                        // SAFETY: the bytes hold a valid value of the field's type: they start
-                        // zeroed (valid, as `Zeroable` proves), and change only through the
-                        // setters, which store values of that type, or through C.
-                        let value = unsafe {
-                            #p::read_field::<#ty>(&self.bytes, (#layout.bit_positions[#i] / 8) as usize)
-                        };
+                        // Any bytes read as a valid value (`Zeroable::read_from`).
+                        let value =
+                            #p::read_field::<#ty>(&self.bytes, (#layout.bit_positions[#i] / 8) as usize);
                         #p::in_order(value, #big)
                     }
 
@@ -642,6 +618,16 @@ fn enumeration_item(args: TokenStream, item: syn::ItemEnum) -> syn::Result<Token
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 #(#arms)*
                 ::core::write!(f, "{}({})", #ident_text, self.0)
+            }
+        }
+
+        impl #p::CConvert for #ident {
+            fn from_c(value: &#p::CValue) -> ::core::option::Option<Self> {
+                <#repr as #p::CConvert>::from_c(value).map(#ident)
+            }
+
+            fn into_c(self) -> #p::CValue {
+                <#repr as #p::CConvert>::into_c(self.0)
             }
         }
 

@@ -275,6 +275,25 @@ fn one(item: ItemType) -> syn::Result<TokenStream> {
             #methods
         }
 
+        impl #p::CConvert for #ident {
+            fn from_c(value: &#p::CValue) -> ::core::option::Option<Self> {
+                match value {
+                    #p::CValue::Value(#p::Value::Pointer(address)) if *address != 0 => {
+                        // SAFETY: a non-null address is a valid value of a function pointer;
+                        // calling it is `unsafe`, and answers for what it points to.
+                        ::core::option::Option::Some(#ident(unsafe {
+                            ::core::mem::transmute::<usize, #pointer>(*address)
+                        }))
+                    }
+                    _ => ::core::option::Option::None,
+                }
+            }
+
+            fn into_c(self) -> #p::CValue {
+                #p::CValue::Value(#p::Value::Pointer(self.0 as usize))
+            }
+        }
+
         // SAFETY: a transparent wrapper of an `extern "C"` function pointer with this signature.
         unsafe impl #p::CTyped for #ident {
             fn c_type() -> #p::CType {

@@ -100,7 +100,7 @@ fn markers(attrs: &mut Vec<Attribute>, allow_errno: bool) -> syn::Result<(bool, 
         } else if path.is_ident("errno") && allow_errno {
             errno = true;
             false
-        } else if path.is_ident("doc") || path.is_ident("cfg") {
+        } else if path.is_ident("doc") {
             true
         } else {
             error = Some(syn::Error::new(

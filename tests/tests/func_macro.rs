@@ -126,67 +126,33 @@ fn errno_comes_back_with_the_result() {
     assert_eq!((result, errno), (-1, libc::EBADF));
 }
 
-#[ctypes_core::c_struct]
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Vec2 {
-    x: f32,
-    y: f32,
-}
-
-#[ctypes_core::c_struct]
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct NV {
-    pos: Vec2,
-    id: c_int,
-}
-
 c_func! {
-    pub type NvToNv = fn(NV) -> NV;
+    /// A callback taking another callback and an enum: both cross as C values.
+    pub type Apply = fn(IntToInt, Mode) -> c_int;
 }
 
-c_library! {
-    #[library("ctypes_fixture")]
-    struct Through {
-        fn cb_through_NV(f: NvToNv, s: NV) -> NV;
-    }
+#[ctypes_core::c_enum]
+pub enum Mode {
+    Square,
+    Negate,
 }
 
 #[test]
-fn records_by_value_into_and_out_of_a_typed_callback() {
-    // SAFETY: the fixture has no initialisers; the declaration matches callbacks.c.
-    let through = unsafe { Through::load_from(&[env!("CTYPES_FIXTURE")]) }.expect("fixture loads");
-    let seen = Arc::new(std::sync::Mutex::new(None));
-    let double = {
-        let seen = Arc::clone(&seen);
-        NvToNv::callback(move |nv| {
-            *seen.lock().unwrap() = Some(nv);
-            NV {
-                pos: Vec2 {
-                    x: nv.pos.x * 2.0,
-                    y: nv.pos.y * 2.0,
-                },
-                id: nv.id * 10,
-            }
-        })
-        .unwrap()
-    };
-    let start = NV {
-        pos: Vec2 { x: 1.5, y: -2.0 },
-        id: 9,
-    };
-    // SAFETY: C bumps the record (leaf k gains k + 1), calls the callback, and bumps the
-    // result again.
-    let result = unsafe { through.cb_through_NV(double.get(), start) };
-    let bumped = NV {
-        pos: Vec2 { x: 2.5, y: 0.0 },
-        id: 12,
-    };
-    assert_eq!(*seen.lock().unwrap(), Some(bumped));
-    assert_eq!(
-        result,
-        NV {
-            pos: Vec2 { x: 6.0, y: 2.0 },
-            id: 123,
+fn enums_and_function_pointers_cross_typed_callbacks() {
+    let square = IntToInt::callback(|x| x * x).unwrap();
+    let apply = Apply::callback(|f, mode| {
+        // SAFETY: `f` is the live `square` callback passed below.
+        let squared = unsafe { f.call(7) };
+        if mode == Mode::Negate {
+            -squared
+        } else {
+            squared
         }
-    );
+    })
+    .unwrap();
+    // SAFETY: live callbacks of these types.
+    unsafe {
+        assert_eq!(apply.get().call(square.get(), Mode::Square), 49);
+        assert_eq!(apply.get().call(square.get(), Mode::Negate), -49);
+    }
 }

@@ -486,3 +486,23 @@ fn big_endian_records_hold_network_byte_order() {
     assert_eq!(data.get("words[1]").unwrap(), Value::UInt(0x0304));
     assert_eq!(data.get("negative").unwrap(), Value::Int(-2));
 }
+
+#[c_struct]
+struct Switches {
+    #[c(bits = 3)]
+    level: u8,
+    on: bool,
+    several: [bool; 2],
+}
+
+#[test]
+fn any_bytes_read_as_valid_values() {
+    // Code in the defining module can reach the bytes; C can write anything into them too.
+    let mut s = Switches {
+        bytes: [0xFF; 4],
+        ..Default::default()
+    };
+    assert_eq!((s.level(), s.on(), s.several()), (7, true, [true, true]));
+    s.bytes = [0, 0, 2, 0];
+    assert_eq!((s.on(), s.several()), (false, [true, false]));
+}

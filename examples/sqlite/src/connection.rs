@@ -245,10 +245,12 @@ pub struct Transaction<'c> {
 }
 
 impl Transaction<'_> {
-    /// Commits.
+    /// Commits. If `COMMIT` fails (a deferred constraint, say), the transaction is still
+    /// open and rolled back when this value is dropped, as on any other error.
     pub fn commit(mut self) -> Result<()> {
+        self.conn.execute_batch("COMMIT")?;
         self.finished = true;
-        self.conn.execute_batch("COMMIT")
+        Ok(())
     }
 
     /// Rolls back.

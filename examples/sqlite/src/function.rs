@@ -146,7 +146,8 @@ impl Connection {
         if rc == ffi::SQLITE_OK {
             Ok(())
         } else {
-            Err(Error::from_code(api, rc))
+            // sqlite's own message says why (a statement still running, say).
+            Err(self.error(rc))
         }
     }
 }

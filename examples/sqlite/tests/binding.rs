@@ -615,3 +615,26 @@ fn the_loaded_library_reports_its_version() {
     assert_eq!(version, from_sql);
     assert!(version.starts_with("3."), "{version}");
 }
+
+#[test]
+fn a_failed_commit_rolls_back_instead_of_leaving_the_transaction_open() {
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON;
+         CREATE TABLE parent (id INTEGER PRIMARY KEY);
+         CREATE TABLE child (pid INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);",
+    )
+    .unwrap();
+    let tx = conn.transaction().unwrap();
+    tx.execute_batch("INSERT INTO child VALUES (42)").unwrap();
+    let err = tx.commit().unwrap_err();
+    assert!(
+        err.to_string().contains("FOREIGN KEY constraint failed"),
+        "{err}"
+    );
+    assert!(conn.is_autocommit());
+    let rows: i64 = conn
+        .query_row("SELECT count(*) FROM child", &[], |row| row.get(0))
+        .unwrap();
+    assert_eq!(rows, 0);
+}
