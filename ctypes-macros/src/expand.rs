@@ -334,7 +334,11 @@ fn generate_bytes(
     options: &RecordOptions,
 ) -> TokenStream {
     let p = quote!(::ctypes_core::__private);
-    let layout = quote::format_ident!("__CTYPES_LAYOUT_{}", ident.to_string().to_uppercase());
+    // The record's own name, unchanged: `Foo` and `FOO` may both be records in one module.
+    let layout = quote::format_ident!(
+        "__CTYPES_LAYOUT_{}",
+        ident.to_string().trim_start_matches("r#")
+    );
     let count = fields.len();
     let (record, shapes) = shapes(kind, fields, options);
     let big = match options.endian {
