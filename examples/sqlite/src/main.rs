@@ -151,7 +151,7 @@ fn collect(statement: &mut Statement<'_>) -> Result<Table, Error> {
                 Ok(value) => cell(value),
                 // Text that is not UTF-8: show it anyway.
                 Err(Error::Utf8 { .. }) => (
-                    String::from_utf8_lossy(&row.get::<Vec<u8>>(i)?).into_owned(),
+                    String::from_utf8_lossy(&row.get_bytes(i)?.unwrap_or_default()).into_owned(),
                     false,
                 ),
                 Err(e) => return Err(e),

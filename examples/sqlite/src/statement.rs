@@ -314,6 +314,26 @@ impl<'r> Row<'r> {
         T::from_sql(value, &|| self.stmt.place(index))
     }
 
+    /// The bytes of column `index` if it holds text or a blob, whether or not the text is valid
+    /// UTF-8 (`get::<Vec<u8>>` refuses text that is not); `None` for other types.
+    pub fn get_bytes(&self, index: usize) -> Result<Option<Vec<u8>>> {
+        let column = self.stmt.column_index(index)?;
+        let (api, raw) = (self.stmt.api(), self.stmt.raw());
+        // SAFETY: as in `get_ref`: a live statement on a row and a column in range; the
+        // pointer is read (then its length, sqlite's documented order) and copied before
+        // anything else touches the statement.
+        unsafe {
+            let data = match api.sqlite3_column_type(raw, column) {
+                ffi::SQLITE_TEXT => api.sqlite3_column_text(raw, column),
+                ffi::SQLITE_BLOB => api.sqlite3_column_blob(raw, column).cast(),
+                _ => return Ok(None),
+            };
+            let len = api.sqlite3_column_bytes(raw, column);
+            let bytes = borrowed_bytes(data, len).ok_or_else(|| self.stmt.conn.out_of_memory())?;
+            Ok(Some(bytes.to_vec()))
+        }
+    }
+
     /// Column `index` as sqlite stores it, borrowed for as long as the row.
     pub fn get_ref(&self, index: usize) -> Result<ValueRef<'r>> {
         let column = self.stmt.column_index(index)?;

@@ -638,3 +638,17 @@ fn a_failed_commit_rolls_back_instead_of_leaving_the_transaction_open() {
         .unwrap();
     assert_eq!(rows, 0);
 }
+
+#[test]
+fn bytes_of_text_that_is_not_utf8() {
+    let conn = Connection::open_in_memory().unwrap();
+    let mut statement = conn
+        .prepare("SELECT CAST(x'ff41' AS TEXT), x'00ff', 7")
+        .unwrap();
+    let mut rows = statement.query(&[]).unwrap();
+    let row = rows.next().unwrap().expect("one row");
+    assert!(matches!(row.get::<Vec<u8>>(0), Err(Error::Utf8 { .. })));
+    assert_eq!(row.get_bytes(0).unwrap(), Some(vec![0xff, 0x41]));
+    assert_eq!(row.get_bytes(1).unwrap(), Some(vec![0x00, 0xff]));
+    assert_eq!(row.get_bytes(2).unwrap(), None);
+}

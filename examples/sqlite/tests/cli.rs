@@ -115,3 +115,11 @@ fn a_wrong_option_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).starts_with("ctypes-sqlite: unknown option `--frobnicate`"));
 }
+
+#[test]
+fn text_that_is_not_utf8_is_shown_rather_than_refused() {
+    let output = run_with_stdin(&[], "SELECT CAST(x'ff41' AS TEXT) AS t;");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(shown.contains("\u{FFFD}A"), "{shown}");
+}
