@@ -107,7 +107,7 @@ fn record_item(kind: Kind, args: TokenStream, item: Item) -> syn::Result<TokenSt
             Err(e) => push_error(e),
         }
     }
-    if parsed.iter().any(|f| f.bits.is_some()) || options.non_native() {
+    if kept_as_bytes(&parsed, &options) {
         for field in parsed.iter().filter(|f| f.bits.is_none()) {
             if let Some(float) = floating(&field.ty) {
                 push_error(syn::Error::new(
@@ -159,7 +159,7 @@ fn generate(
     fields: &[Field],
     options: &RecordOptions,
 ) -> TokenStream {
-    if fields.iter().any(|f| f.bits.is_some()) || options.non_native() {
+    if kept_as_bytes(fields, options) {
         return generate_bytes(kind, attrs, vis, ident, fields, options);
     }
     let p = quote!(::ctypes_core::__private);
@@ -321,6 +321,11 @@ fn shapes(
         })
         .collect();
     (record, shapes)
+}
+
+/// Whether the record is generated as its bytes with accessors rather than as plain fields.
+fn kept_as_bytes(fields: &[Field], options: &RecordOptions) -> bool {
+    fields.iter().any(|f| f.bits.is_some()) || options.non_native()
 }
 
 /// A record with bit-fields or in non-native byte order: a `repr(C)` struct of the record's
