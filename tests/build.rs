@@ -5,6 +5,11 @@ use std::env;
 use std::path::PathBuf;
 use std::process::Command;
 
+// Written out as C here; the `registers` test calls what it describes.
+#[allow(dead_code)]
+#[path = "src/register_shapes.rs"]
+mod register_shapes;
+
 /// The fixture's sources, relative to the crate root.
 const SOURCES: &[&str] = &[
     "c/fixture.c",
@@ -36,6 +41,10 @@ fn main() {
         println!("cargo:rerun-if-changed={source}");
         command.arg(root.join(source));
     }
+    println!("cargo:rerun-if-changed=src/register_shapes.rs");
+    let registers = out.join("registers.c");
+    std::fs::write(&registers, register_shapes::c_source()).expect("write registers.c");
+    command.arg(&registers);
     // `callbacks.c` starts threads.
     command.arg("-pthread");
     let output = command

@@ -34,7 +34,7 @@ pub use callback::{
 pub use ctypes_macros::{c_enum, c_func, c_library, c_opaque, c_struct, c_union};
 pub use error::{Error, RecordProblem, Result};
 pub use find::find_library;
-pub use func::{errno, set_errno, Arg, CValue, ErrCheck, Function};
+pub use func::{errno, set_errno, Arg, CValue, CallPath, ErrCheck, Function};
 pub use layout::{ByteOrder, LayoutRules};
 pub use library::{Library, OpenFlags};
 pub use mem::*;

@@ -6,9 +6,11 @@
 //! - [`random`]: a seeded generator of such records;
 //! - [`engine`]: the same record built with [`ctypes_core::CType`], paths resolved to places in
 //!   memory, and the bytes C's assignments are expected to leave there;
-//! - [`cc`]: compiling and running a C program with the system compiler.
+//! - [`cc`]: compiling and running a C program with the system compiler;
+//! - [`register_shapes`]: the fixture functions of the register call, one per shape.
 
 pub mod cc;
 pub mod engine;
 pub mod model;
 pub mod random;
+pub mod register_shapes;

@@ -7,7 +7,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ctypes_core::{Arg, CData, Function, Scalar};
+use ctypes_core::{Arg, CData, CallPath, Function, Scalar};
 use fixture::{library, record, sig, t};
 
 struct Counting;
@@ -82,6 +82,15 @@ fn allocations_per_1000_calls(f: &Function, args: &[Arg<'_>], check: impl Fn(f64
     })
 }
 
+/// The path scalar signatures that fit in registers take on this target.
+fn register_path() -> CallPath {
+    if cfg!(all(target_arch = "x86_64", not(windows))) {
+        CallPath::Registers
+    } else {
+        CallPath::Libffi
+    }
+}
+
 #[test]
 fn the_counter_sees_allocations() {
     let n = allocations_in(|| drop(std::hint::black_box(vec![1u8; 10])));
@@ -98,15 +107,21 @@ fn scalar_calls_allocate_nothing() {
     let add = lib
         .function("add", sig(&[int.clone(), int.clone()], int.clone()))
         .unwrap();
-    let n = allocations_per_1000_calls(&add, &[40.into(), 2.into()], |r| assert_eq!(r, 42.0));
-    assert_eq!(n, 0, "int add(int, int)");
+    assert_eq!(add.call_path(), register_path());
+    for add in [add.clone(), add.through_libffi()] {
+        let n = allocations_per_1000_calls(&add, &[40.into(), 2.into()], |r| assert_eq!(r, 42.0));
+        assert_eq!(n, 0, "int add(int, int), {:?}", add.call_path());
+    }
 
     let sum6 = lib
         .function("sum6", sig(&vec![long.clone(); 6], long.clone()))
         .unwrap();
     let args: Vec<Arg<'_>> = (1..=6i64).map(Arg::from).collect();
-    let n = allocations_per_1000_calls(&sum6, &args, |r| assert_eq!(r, 21.0));
-    assert_eq!(n, 0, "long sum6(long × 6)");
+    assert_eq!(sum6.call_path(), register_path());
+    for sum6 in [sum6.clone(), sum6.through_libffi()] {
+        let n = allocations_per_1000_calls(&sum6, &args, |r| assert_eq!(r, 21.0));
+        assert_eq!(n, 0, "long sum6(long × 6), {:?}", sum6.call_path());
+    }
 
     let hypot2 = lib
         .function(
@@ -114,8 +129,17 @@ fn scalar_calls_allocate_nothing() {
             sig(&[double.clone(), double.clone()], double.clone()),
         )
         .unwrap();
-    let n = allocations_per_1000_calls(&hypot2, &[3.0.into(), 4.0.into()], |r| assert_eq!(r, 25.0));
-    assert_eq!(n, 0, "double hypot2(double, double)");
+    assert_eq!(hypot2.call_path(), register_path());
+    for hypot2 in [hypot2.clone(), hypot2.through_libffi()] {
+        let n =
+            allocations_per_1000_calls(&hypot2, &[3.0.into(), 4.0.into()], |r| assert_eq!(r, 25.0));
+        assert_eq!(
+            n,
+            0,
+            "double hypot2(double, double), {:?}",
+            hypot2.call_path()
+        );
+    }
 
     let f = lib
         .function(

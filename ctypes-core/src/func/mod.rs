@@ -3,6 +3,8 @@
 mod arg;
 mod lanes;
 mod marshal;
+mod registers;
+mod stubs;
 
 use std::ffi::c_void;
 use std::fmt;
@@ -14,6 +16,7 @@ use lanes::Lanes;
 pub(crate) use lanes::{each_type, Lane};
 use marshal::Frame;
 pub(crate) use marshal::{encode_scalar, params_of, Param};
+use registers::Registers;
 
 use crate::error::{Error, Result};
 use crate::library::{Library, Loaded};
@@ -48,6 +51,23 @@ pub type ErrCheck = dyn Fn(&CValue, i32) -> std::result::Result<(), Box<dyn std:
 pub struct Function {
     core: Arc<Core>,
     errcheck: Option<Arc<ErrCheck>>,
+    /// Whether calls may take the register call (see [`CallPath`]).
+    registers: bool,
+}
+
+/// How [`Function::call`] reaches a function, for arguments given as plain [`Value`]s
+/// (`Arg::Value`) of their parameters' kinds and ranges.
+///
+/// [`Value`]: crate::Value
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CallPath {
+    /// Through a precompiled stub that loads the argument registers directly, without libffi:
+    /// signatures of integers, `_Bool`, pointers, `float` and `double` with at most 6
+    /// integer-class and 8 floating arguments, not variadic, on x86-64 outside Windows.
+    Registers,
+    /// Through libffi, with the call interface prepared when the function was made.
+    Libffi,
 }
 
 struct Core {
@@ -57,7 +77,9 @@ struct Core {
     /// For a variadic function, `None`: the interface depends on each call's arguments.
     cif: Option<Cif>,
     params: Vec<Param>,
-    /// The short path, for signatures of plain scalars and pointers.
+    /// The register call, for signatures of scalars and pointers that fit in registers.
+    registers: Option<Registers>,
+    /// The short path through libffi, for signatures of plain scalars, pointers and records.
     lanes: Option<Lanes>,
     _library: Option<Arc<Loaded>>,
 }
@@ -139,18 +161,53 @@ impl Function {
             Some(Cif::new(signature.args(), signature.result(), None).map_err(refuse)?)
         };
         let lanes = cif.as_ref().and(Lanes::of(&signature));
+        let registers = Registers::of(&signature);
         Ok(Function {
             core: Arc::new(Core {
                 name: name.to_owned(),
                 code,
                 signature,
+                registers,
                 lanes,
                 cif,
                 params,
                 _library: library,
             }),
             errcheck: None,
+            registers: true,
         })
+    }
+
+    /// How calls with plain values reach this function: see [`CallPath`]. A function with a
+    /// result check (`with_errcheck`) is called through libffi.
+    ///
+    /// ```
+    /// use ctypes_core::{CallPath, CType, Library, Scalar, Signature};
+    ///
+    /// let libc = Library::this();
+    /// let int = CType::scalar(Scalar::Int);
+    /// let abs = libc.function("abs", Signature::new(vec![int.clone()], int))?;
+    /// let expected = if cfg!(all(target_arch = "x86_64", not(windows))) {
+    ///     CallPath::Registers
+    /// } else {
+    ///     CallPath::Libffi
+    /// };
+    /// assert_eq!(abs.call_path(), expected);
+    /// assert_eq!(abs.through_libffi().call_path(), CallPath::Libffi);
+    /// # Ok::<(), ctypes_core::Error>(())
+    /// ```
+    pub fn call_path(&self) -> CallPath {
+        match (&self.core.registers, &self.errcheck, self.registers) {
+            (Some(_), None, true) => CallPath::Registers,
+            _ => CallPath::Libffi,
+        }
+    }
+
+    /// This function, always called through libffi even where the register call would do:
+    /// for comparing the two paths.
+    pub fn through_libffi(mut self) -> Function {
+        self.registers = false;
+        self
     }
 
     /// This function with a result check, run after every call with the result and `errno`;
@@ -206,6 +263,14 @@ impl Function {
     /// function itself requires of them (valid pointers, buffer sizes, …): C cannot check them.
     #[inline]
     pub unsafe fn call(&self, args: &[Arg<'_>]) -> Result<CValue> {
+        if let (Some(registers), None, true) =
+            (&self.core.registers, &self.errcheck, self.registers)
+        {
+            // SAFETY: forwarded to the caller; the registers describe this function.
+            if let Some(returned) = unsafe { registers.call(self.core.code.as_ptr(), args) } {
+                return returned;
+            }
+        }
         if let (Some(lanes), Some(cif), None) = (&self.core.lanes, &self.core.cif, &self.errcheck) {
             // SAFETY: forwarded to the caller; the lanes and interface describe this function.
             if let Some(returned) = unsafe { lanes.call(cif, self.core.code.as_ptr(), args, None) }
