@@ -17,6 +17,7 @@ const SOURCES: &[&str] = &[
     "c/callbacks.c",
     "c/shapes.c",
     "c/soundness.c",
+    "c/macro_records.c",
 ];
 
 fn main() {

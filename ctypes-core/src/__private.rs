@@ -435,3 +435,237 @@ alignments! {
     16777216 A16777216 33554432 A33554432 67108864 A67108864 134217728 A134217728
     268435456 A268435456 536870912 A536870912
 }
+
+/// A type for which all-zero bytes are a valid value: what a record with bit-fields needs of its
+/// plain fields to start zeroed (`Default`).
+///
+/// # Safety
+/// All-zero bytes must be a valid value of the type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a plain field of a record with bit-fields",
+    label = "all-zero bytes may not be a valid value of this type",
+    note = "such a record starts zeroed (`Default`); its plain fields are integers, floats, `bool`, pointers, `Option` of function pointers, arrays of them, `#[c_enum]` types and records of such fields"
+)]
+pub unsafe trait ZeroValid: Sized {}
+
+/// A type every bit pattern of which is a valid value, so that a value C made may become a Rust
+/// value without a check (a record crossing a typed callback by value).
+///
+/// # Safety
+/// Every bit pattern of `size_of::<Self>()` bytes, padding aside, must be a valid value.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot cross a typed callback by value: C may hand over bytes that are not a valid `{Self}`",
+    label = "not every bit pattern is a valid value of this type",
+    note = "a record passes a typed callback by value only if each of its fields is an integer, a float, a raw pointer, an `Option` of a function pointer, a `#[c_enum]` type, an array or a record of such fields (not `bool`, not a bare function pointer)"
+)]
+pub unsafe trait AnyBits: ZeroValid {}
+
+/// `T` seen through a lifetime the record's impl declares, so that the generated impls of
+/// [`ZeroValid`] and [`AnyBits`] for a record hold exactly when they hold for every field type
+/// (a bound naming no parameter would be checked, and refused, where it is written).
+pub struct Field<'a, T: ?Sized>(core::marker::PhantomData<(&'a (), *const T)>);
+
+impl<T: ?Sized> core::fmt::Debug for Field<'_, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Field")
+    }
+}
+
+// SAFETY: a zero-sized type, for which any bytes (there are none) are a value.
+unsafe impl<T: ZeroValid> ZeroValid for Field<'_, T> {}
+// SAFETY: as for `ZeroValid` above.
+unsafe impl<T: AnyBits> AnyBits for Field<'_, T> {}
+
+macro_rules! any_bits {
+    ($($t:ty),*) => {
+        // SAFETY: every bit pattern is a number (or a pointer, which raw pointers may be).
+        $(unsafe impl ZeroValid for $t {}
+        // SAFETY: as above.
+        unsafe impl AnyBits for $t {})*
+    };
+}
+
+any_bits!(i8, u8, i16, u16, i32, u32, i64, u64, isize, usize, f32, f64);
+
+// SAFETY: zero is `false`.
+unsafe impl ZeroValid for bool {}
+// SAFETY: zero is the null pointer.
+unsafe impl<T: ?Sized> ZeroValid for *const T {}
+// SAFETY: any address is a raw pointer.
+unsafe impl<T: ?Sized> AnyBits for *const T {}
+// SAFETY: zero is the null pointer.
+unsafe impl<T: ?Sized> ZeroValid for *mut T {}
+// SAFETY: any address is a raw pointer.
+unsafe impl<T: ?Sized> AnyBits for *mut T {}
+// SAFETY: every element zero.
+unsafe impl<T: ZeroValid, const N: usize> ZeroValid for [T; N] {}
+// SAFETY: every element any bits.
+unsafe impl<T: AnyBits, const N: usize> AnyBits for [T; N] {}
+
+macro_rules! any_bits_function_pointers {
+    ($($arg:ident),*) => {
+        // SAFETY: zero is `None`.
+        unsafe impl<R, $($arg),*> ZeroValid for Option<extern "C" fn($($arg),*) -> R> {}
+        // SAFETY: zero is `None`, anything else a function pointer (whether it points to a
+        // function is the caller's concern when calling it, as in C).
+        unsafe impl<R, $($arg),*> AnyBits for Option<extern "C" fn($($arg),*) -> R> {}
+        // SAFETY: as above.
+        unsafe impl<R, $($arg),*> ZeroValid for Option<unsafe extern "C" fn($($arg),*) -> R> {}
+        // SAFETY: as above.
+        unsafe impl<R, $($arg),*> AnyBits for Option<unsafe extern "C" fn($($arg),*) -> R> {}
+    };
+}
+
+any_bits_function_pointers!();
+any_bits_function_pointers!(A);
+any_bits_function_pointers!(A, B);
+any_bits_function_pointers!(A, B, C);
+any_bits_function_pointers!(A, B, C, D);
+any_bits_function_pointers!(A, B, C, D, E);
+any_bits_function_pointers!(A, B, C, D, E, F);
+any_bits_function_pointers!(A, B, C, D, E, F, G);
+any_bits_function_pointers!(A, B, C, D, E, F, G, H);
+
+/// Compiles only for a [`ZeroValid`] type; a record with bit-fields calls it for each plain field.
+pub const fn zero_valid<T: ZeroValid>() {}
+
+/// The all-zero value of `T`.
+#[must_use]
+pub fn zeroed<T: ZeroValid>() -> T {
+    // SAFETY: all-zero bytes are a valid `T` (the trait's promise).
+    unsafe { core::mem::zeroed() }
+}
+
+/// Where one member of a record with bit-fields lies, in bytes: a plain field, or the storage of
+/// a run of consecutive bit-fields.
+#[derive(Clone, Copy, Debug)]
+pub struct Element {
+    /// The first byte.
+    pub start: u64,
+    /// The byte after the last.
+    pub end: u64,
+    /// The alignment Rust gives the member's type in the record.
+    pub align: u64,
+}
+
+impl Element {
+    /// A plain field at bit `position` (a multiple of 8), of a type of `size` and `align`
+    /// bytes, in a record packed to `pack` bytes.
+    #[must_use]
+    pub const fn field(position: u64, size: usize, align: usize, pack: Option<u64>) -> Element {
+        let mut align = align as u64;
+        if let Some(pack) = pack {
+            if pack < align {
+                align = pack;
+            }
+        }
+        Element {
+            start: position / 8,
+            end: position / 8 + size as u64,
+            align,
+        }
+    }
+
+    /// The storage of a run of bit-fields at bit `positions` of `widths` bits (none zero): the
+    /// bytes their bits touch. A byte array: alignment 1.
+    #[must_use]
+    pub const fn run<const K: usize>(positions: [u64; K], widths: [u32; K]) -> Element {
+        let mut start = u64::MAX;
+        let mut end = 0;
+        let mut i = 0;
+        while i < K {
+            if positions[i] / 8 < start {
+                start = positions[i] / 8;
+            }
+            let last = (positions[i] + widths[i] as u64).div_ceil(8);
+            if last > end {
+                end = last;
+            }
+            i += 1;
+        }
+        Element {
+            start,
+            end,
+            align: 1,
+        }
+    }
+
+    /// The storage's length in bytes.
+    #[must_use]
+    pub const fn size(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+}
+
+/// What puts one member where C has it, after Rust placed the one before: a zero-sized field
+/// of alignment `zst_align`, then `pad` bytes. Alignment is preferred, since explicit padding
+/// bytes would count as integer data where the calling convention classifies a record.
+#[derive(Clone, Copy, Debug)]
+pub struct Place {
+    /// The alignment of the zero-sized field before the member.
+    pub zst_align: usize,
+    /// The padding bytes before the member.
+    pub pad: usize,
+}
+
+/// The Rust fields that give a record with bit-fields its C layout.
+#[derive(Clone, Copy, Debug)]
+pub struct Placement<const M: usize> {
+    /// Whether every member could be placed (it always can for a layout the engine made).
+    pub ok: bool,
+    /// The members.
+    pub elements: [Element; M],
+    /// What goes before each.
+    pub places: [Place; M],
+    /// Padding bytes after the last, where Rust's rounding to the alignment falls short.
+    pub tail: usize,
+}
+
+const fn round_up(n: u64, align: u64) -> u64 {
+    n.div_ceil(align) * align
+}
+
+/// Places `elements`, in order, in a `repr(C)` struct of the engine's `size` and `align`.
+#[must_use]
+pub const fn place<const M: usize>(elements: [Element; M], size: u64, align: u64) -> Placement<M> {
+    let mut placement = Placement {
+        ok: true,
+        elements,
+        places: [Place {
+            zst_align: 1,
+            pad: 0,
+        }; M],
+        tail: 0,
+    };
+    let mut end = 0;
+    let mut i = 0;
+    while i < M {
+        let element = elements[i];
+        if element.start < end || !element.start.is_multiple_of(element.align) {
+            placement.ok = false;
+            return placement;
+        }
+        if round_up(end, element.align) != element.start {
+            // The largest power of two dividing `start`, no more than the record's alignment.
+            let mut zst = 1u64 << element.start.trailing_zeros();
+            if zst > align {
+                zst = align;
+            }
+            if round_up(end, zst) == element.start {
+                placement.places[i].zst_align = zst as usize;
+            } else {
+                placement.places[i].pad = (element.start - end) as usize;
+            }
+        }
+        end = element.end;
+        i += 1;
+    }
+    if round_up(end, align) != size {
+        if size < end {
+            placement.ok = false;
+        } else {
+            placement.tail = (size - end) as usize;
+        }
+    }
+    placement
+}

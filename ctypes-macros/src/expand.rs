@@ -7,6 +7,7 @@ use syn::{Expr, Fields, Item, LitStr};
 
 use crate::ast::{Field, Kind};
 use crate::attr::{self, RecordOptions};
+use crate::runs;
 use crate::types;
 
 /// `#[c_struct]` / `#[c_union]`.
@@ -107,13 +108,15 @@ fn record_item(kind: Kind, args: TokenStream, item: Item) -> syn::Result<TokenSt
             Err(e) => push_error(e),
         }
     }
-    if kept_as_bytes(&parsed, &options) {
+    if kept_as_bytes(kind, &parsed, &options) {
+        let message = if options.non_native() {
+            "a record in non-native byte order is kept as bytes, which C's calling convention passes in integer registers; a floating member would then reach C in the wrong registers, so such a record cannot hold one (declare the floating value in a separate record, or build this one with `RecordBuilder`)"
+        } else {
+            "a union with bit-fields is kept as bytes, which C's calling convention passes in integer registers; a floating member would then reach C in the wrong registers, so such a union cannot hold one (build it with `RecordBuilder` instead)"
+        };
         for field in parsed.iter().filter(|f| f.bits.is_none()) {
             if let Some(float) = floating(&field.ty) {
-                push_error(syn::Error::new(
-                    float.span(),
-                    "a record with bit-fields or in non-native byte order is kept as bytes, which C's calling convention passes in integer registers; a floating member would then reach C in the wrong registers, so such a record cannot hold one (build it with `RecordBuilder` instead)",
-                ));
+                push_error(syn::Error::new(float.span(), message));
             }
         }
     }
@@ -159,22 +162,14 @@ fn generate(
     fields: &[Field],
     options: &RecordOptions,
 ) -> TokenStream {
-    if kept_as_bytes(fields, options) {
+    if kept_as_bytes(kind, fields, options) {
         return generate_bytes(kind, attrs, vis, ident, fields, options);
     }
+    if fields.iter().any(|f| f.bits.is_some()) {
+        return runs::generate(attrs, vis, ident, fields, options);
+    }
     let p = quote!(::ctypes_core::__private);
-    let repr = {
-        let mut hints = vec![quote!(C)];
-        if let Some((n, span)) = options.pack {
-            let n = proc_macro2::Literal::u64_unsuffixed(n);
-            hints.push(quote_spanned!(span=> packed(#n)));
-        }
-        if let Some((n, span)) = options.align {
-            let n = proc_macro2::Literal::u64_unsuffixed(n);
-            hints.push(quote_spanned!(span=> align(#n)));
-        }
-        quote!(#[repr(#(#hints),*)])
-    };
+    let repr = repr(options);
     let keyword = match kind {
         Kind::Struct => quote!(struct),
         Kind::Union => quote!(union),
@@ -185,6 +180,7 @@ fn generate(
     });
     let assertions = layout_assertions(kind, ident, fields, options);
     let ctyped = ctyped_impl(kind, ident, fields, options);
+    let bit_patterns = bit_pattern_impls(ident, fields.iter().map(|f| &f.ty));
     quote! {
         #(#attrs)*
         #repr
@@ -201,10 +197,45 @@ fn generate(
                 self
             }
         }
+
+        #bit_patterns
     }
 }
 
-fn rules(options: &RecordOptions) -> TokenStream {
+/// `ZeroValid` and `AnyBits` for a record of plain fields: each holds when it holds for every
+/// field's type. The bounds name the impl's lifetime, so that an unmet one makes the impl not
+/// apply rather than fail to compile.
+pub(crate) fn bit_pattern_impls<'t>(
+    ident: &syn::Ident,
+    types: impl Iterator<Item = &'t syn::Type> + Clone,
+) -> TokenStream {
+    let p = quote!(::ctypes_core::__private);
+    let zero = types.clone();
+    quote! {
+        // SAFETY: all-zero bytes are a valid value of every field (the bounds), so of the record.
+        unsafe impl<'a> #p::ZeroValid for #ident where #(#p::Field<'a, #zero>: #p::ZeroValid,)* {}
+
+        // SAFETY: every bit pattern is a valid value of every field (the bounds), so of the
+        // record, whose padding holds no value.
+        unsafe impl<'a> #p::AnyBits for #ident where #(#p::Field<'a, #types>: #p::AnyBits,)* {}
+    }
+}
+
+/// `#[repr(C)]` with the record's `packed` and `align`.
+pub(crate) fn repr(options: &RecordOptions) -> TokenStream {
+    let mut hints = vec![quote!(C)];
+    if let Some((n, span)) = options.pack {
+        let n = proc_macro2::Literal::u64_unsuffixed(n);
+        hints.push(quote_spanned!(span=> packed(#n)));
+    }
+    if let Some((n, span)) = options.align {
+        let n = proc_macro2::Literal::u64_unsuffixed(n);
+        hints.push(quote_spanned!(span=> align(#n)));
+    }
+    quote!(#[repr(#(#hints),*)])
+}
+
+pub(crate) fn rules(options: &RecordOptions) -> TokenStream {
     let p = quote!(::ctypes_core::__private);
     if options.ms_layout {
         quote!(#p::LayoutRules::Msvc)
@@ -215,7 +246,7 @@ fn rules(options: &RecordOptions) -> TokenStream {
 
 /// The `CTyped` impl: the runtime type object, built by the layout engine from the C names
 /// and types; and `Swap`, which keeps a record as it is (it has its own byte order).
-fn ctyped_impl(
+pub(crate) fn ctyped_impl(
     kind: Kind,
     ident: &syn::Ident,
     fields: &[Field],
@@ -283,7 +314,7 @@ fn ctyped_impl(
 }
 
 /// The engine's `RecordShape` and `FieldShape`s for a record.
-fn shapes(
+pub(crate) fn shapes(
     kind: Kind,
     fields: &[Field],
     options: &RecordOptions,
@@ -323,9 +354,13 @@ fn shapes(
     (record, shapes)
 }
 
-/// Whether the record is generated as its bytes with accessors rather than as plain fields.
-fn kept_as_bytes(fields: &[Field], options: &RecordOptions) -> bool {
-    fields.iter().any(|f| f.bits.is_some()) || options.non_native()
+/// Whether the record is generated as its bytes with accessors rather than as plain fields (a
+/// struct with bit-fields is plain fields around the storage of its bit-field runs, see
+/// [`runs`]). A union's fields all start at its first byte, so bit-field storage could not be
+/// kept apart from its plain fields: writing one of them would leave the storage's other bytes
+/// uninitialised.
+fn kept_as_bytes(kind: Kind, fields: &[Field], options: &RecordOptions) -> bool {
+    options.non_native() || (kind == Kind::Union && fields.iter().any(|f| f.bits.is_some()))
 }
 
 /// A record with bit-fields or in non-native byte order: a `repr(C)` struct of the record's
@@ -477,6 +512,12 @@ fn generate_bytes(
         // SAFETY: bytes, all zero valid for every field (checked above).
         unsafe impl #p::Zeroable for #ident {}
 
+        // SAFETY: bytes.
+        unsafe impl #p::ZeroValid for #ident {}
+
+        // SAFETY: bytes; the accessors make a valid value of any of them.
+        unsafe impl #p::AnyBits for #ident {}
+
         impl #p::Swap for #ident {
             fn swap(self) -> Self {
                 self
@@ -612,6 +653,7 @@ fn enumeration_item(args: TokenStream, item: syn::ItemEnum) -> syn::Result<Token
         return Err(e);
     }
     let ident_text = ident.to_string();
+    let bit_patterns = bit_pattern_impls(ident, std::iter::once(&repr));
     let constants_iter = constants.iter();
     Ok(quote! {
         #(#attrs)*
@@ -649,6 +691,8 @@ fn enumeration_item(args: TokenStream, item: syn::ItemEnum) -> syn::Result<Token
 
         // SAFETY: a transparent wrapper of an integer, for which zero is valid.
         unsafe impl #p::Zeroable for #ident {}
+
+        #bit_patterns
 
         impl #p::Swap for #ident {
             fn swap(self) -> Self {
@@ -721,7 +765,7 @@ fn floating(ty: &syn::Type) -> Option<&syn::Type> {
 }
 
 /// The messages of a record's compile-time layout assertions.
-fn layout_messages(name: &str) -> (LitStr, LitStr, LitStr) {
+pub(crate) fn layout_messages(name: &str) -> (LitStr, LitStr, LitStr) {
     let message = |text: String| LitStr::new(&text, Span::call_site());
     (
         message(format!("`{name}`: Rust's size differs from C's")),

@@ -8,6 +8,7 @@ mod attr;
 mod expand;
 mod func;
 mod library;
+mod runs;
 mod types;
 
 use proc_macro::TokenStream;
@@ -21,14 +22,20 @@ use proc_macro::TokenStream;
 /// `#[c(bits = N)]` for a bit-field of an integer or `bool` type; a bit-field whose name starts
 /// with `_` is an unnamed C bit-field (padding; only it may have width 0).
 ///
-/// A record with a bit-field or in non-native byte order is a `repr(C)` struct of its bytes, of
-/// the engine's size and alignment, that starts zeroed (`Default`), with `name()` and
-/// `set_name(value)` for each named field: bit-fields are read sign-extended (signed types) or
-/// as `bit != 0` (`bool`), and written as C does, keeping the low `N` bits; scalars of a
-/// non-native record are byte-swapped, arrays element by element (the getter returns the whole
-/// array), while pointers and nested records are kept as they are (a record has its own byte
-/// order). Plain fields of such a record must be valid when zeroed (`Zeroable`); `as_bytes()`
-/// gives the bytes as C stores them.
+/// A struct with bit-fields keeps its plain fields as Rust fields of their own types (floats
+/// and nested records too, so that passed by value it reaches C in the registers C uses); each
+/// run of consecutive bit-fields is stored in a private byte array, read and written through
+/// `name()` and `set_name(value)`: read sign-extended (signed types) or as `bit != 0` (`bool`),
+/// written as C does, keeping the low `N` bits. Such a struct starts zeroed (`Default`), so its
+/// plain fields must be valid when zeroed (no `c_func!` type; `Option` of one is fine).
+///
+/// A record in non-native byte order, and a union with bit-fields, is a `repr(C)` struct of its
+/// bytes, of the engine's size and alignment, that starts zeroed (`Default`), with `name()` and
+/// `set_name(value)` for each named field: scalars of a non-native record are byte-swapped,
+/// arrays element by element (the getter returns the whole array), while pointers and nested
+/// records are kept as they are (a record has its own byte order). Its plain fields must be
+/// valid when zeroed (`Zeroable`) and cannot be floating (C would pass them in other registers
+/// than the bytes); `as_bytes()` gives the bytes as C stores them.
 #[proc_macro_attribute]
 pub fn c_struct(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::record(ast::Kind::Struct, args.into(), input.into()).into()

@@ -2,10 +2,14 @@
 //! (checked at compile time), their runtime type objects equal the ones built by hand, and values
 //! written through the Rust type are what C and `CData` read.
 
-use std::ffi::{c_char, c_double, c_float, c_int, c_long, c_short, c_uchar, c_uint};
+use std::ffi::{
+    c_char, c_double, c_float, c_int, c_long, c_schar, c_short, c_uchar, c_uint, c_ulong,
+    c_ulonglong,
+};
 
 use ctypes_core::{
-    c_enum, c_struct, c_union, ByteOrder, CData, CType, CTyped, Library, Scalar, Signature, Value,
+    c_enum, c_library, c_struct, c_union, ByteOrder, CData, CType, CTyped, CValue, Library, Scalar,
+    Signature, Value,
 };
 
 #[c_struct]
@@ -408,12 +412,14 @@ fn bit_fields_written_through_setters_read_back_through_c_data() {
     assert_eq!(v.d(), -32768);
     assert_eq!((v.b(), v.c()), (17, 200));
 
-    let mut f = Flags::default();
-    f.set_tag(0xA5);
+    let mut f = Flags {
+        tag: 0xA5,
+        level: 0xBEEF,
+        ..Default::default()
+    };
     f.set_on(true);
     f.set_low(1);
     f.set_wide(-(1 << 60) + 12345);
-    f.set_level(0xBEEF);
     let data = as_c_data(f);
     assert_eq!(data.get("tag").unwrap(), Value::UInt(0xA5));
     assert_eq!(data.get("on").unwrap(), Value::Bool(true));
@@ -427,7 +433,11 @@ fn bit_fields_written_through_setters_read_back_through_c_data() {
     let back = unsafe { data.addressof().unwrap().cast::<Flags>().read() };
     assert_eq!(back.wide(), (1 << 61) - 1);
     assert!(!back.on());
-    assert_eq!((back.tag(), back.low(), back.level()), (0xA5, 1, 0xBEEF));
+    // Plain fields of a packed record, copied out rather than borrowed.
+    assert_eq!(
+        ({ back.tag }, back.low(), { back.level }),
+        (0xA5, 1, 0xBEEF)
+    );
 }
 
 #[test]
@@ -491,18 +501,302 @@ fn big_endian_records_hold_network_byte_order() {
 struct Switches {
     #[c(bits = 3)]
     level: u8,
+    #[c(bits = 1)]
     on: bool,
-    several: [bool; 2],
+    #[c(bits = 4)]
+    _rest: u8,
+    plain: u16,
 }
 
 #[test]
 fn any_bytes_read_as_valid_values() {
-    // Code in the defining module can reach the bytes; C can write anything into them too.
+    // C can write anything into a bit-field's bytes: the accessors read any of them.
     let mut s = Switches {
-        bytes: [0xFF; 4],
+        plain: 7,
         ..Default::default()
     };
-    assert_eq!((s.level(), s.on(), s.several()), (7, true, [true, true]));
-    s.bytes = [0, 0, 2, 0];
-    assert_eq!((s.on(), s.several()), (false, [true, false]));
+    let ty = Switches::c_type();
+    let definition = ty.as_record().unwrap().definition().unwrap();
+    assert_eq!(definition.fields()[0].offset(), 0);
+    // SAFETY: the first byte of `s` holds the bit-fields' storage, a byte array.
+    unsafe { std::ptr::from_mut(&mut s).cast::<u8>().write(0xFF) };
+    assert_eq!((s.level(), s.on(), s.plain), (7, true, 7));
+    s.set_on(false);
+    assert_eq!((s.level(), s.on()), (7, false));
+}
+
+// Records mixing bit-fields with floating and record members (tests/c/macro_records.c): plain
+// fields stay fields of their own types, so C's calling convention sees floats as floats.
+
+#[c_struct]
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct MrVec2 {
+    x: c_float,
+    y: c_float,
+}
+
+/// Integer-class then floating-class eightbyte: passed in one integer and one float register.
+#[c_struct]
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct MrSmall {
+    #[c(bits = 4)]
+    tag: c_uint,
+    #[c(bits = 12)]
+    level: c_int,
+    weight: c_float,
+    scale: c_double,
+}
+
+/// A nested record of floats (floating class) before bit-fields (integer class).
+#[c_struct]
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct MrPoint {
+    pos: MrVec2,
+    #[c(bits = 7)]
+    id: c_uint,
+    #[c(bits = 9)]
+    dz: c_int,
+}
+
+/// Every kind of member; passed in memory.
+#[c_struct]
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct MrItem {
+    #[c(bits = 3)]
+    kind: c_uchar,
+    #[c(bits = 5)]
+    delta: c_schar,
+    weight: c_float,
+    pos: MrVec2,
+    #[c(bits = 40)]
+    big: c_ulonglong,
+    #[c(bits = 1)]
+    on: bool,
+    scale: c_double,
+    count: c_short,
+}
+
+c_library! {
+    #[library("ctypes_fixture")]
+    struct MacroRecords {
+        fn MrSmall_sum(s: MrSmall) -> c_double;
+        fn MrSmall_sum_ptr(s: *const MrSmall) -> c_double;
+        fn MrSmall_bump(s: MrSmall) -> MrSmall;
+        fn MrSmall_bump_ptr(s: *mut MrSmall);
+        fn MrSmall_make(tag: c_uint, level: c_int, weight: c_float, scale: c_double) -> MrSmall;
+        fn MrPoint_sum(p: MrPoint) -> c_double;
+        fn MrPoint_sum_ptr(p: *const MrPoint) -> c_double;
+        fn MrPoint_bump(p: MrPoint) -> MrPoint;
+        fn MrPoint_bump_ptr(p: *mut MrPoint);
+        fn MrItem_sum(i: MrItem) -> c_double;
+        fn MrItem_sum_ptr(i: *const MrItem) -> c_double;
+        fn MrItem_bump(i: MrItem) -> MrItem;
+        fn MrItem_bump_ptr(i: *mut MrItem);
+        fn MrItem_layout(which: c_int) -> c_ulong;
+    }
+}
+
+fn macro_records() -> MacroRecords {
+    // SAFETY: the test fixture library has no initialisers; the declarations match
+    // tests/c/macro_records.c.
+    unsafe { MacroRecords::load_from(&[env!("CTYPES_FIXTURE")]) }
+        .expect("the fixture library loads")
+}
+
+fn small(tag: c_uint, level: c_int, weight: c_float, scale: c_double) -> MrSmall {
+    let mut s = MrSmall {
+        weight,
+        scale,
+        ..Default::default()
+    };
+    s.set_tag(tag);
+    s.set_level(level);
+    s
+}
+
+fn small_sum(s: &MrSmall) -> f64 {
+    f64::from(s.tag()) + 2.0 * f64::from(s.level()) + 3.0 * f64::from(s.weight) + 4.0 * s.scale
+}
+
+fn point(x: c_float, y: c_float, id: c_uint, dz: c_int) -> MrPoint {
+    let mut p = MrPoint {
+        pos: MrVec2 { x, y },
+        ..Default::default()
+    };
+    p.set_id(id);
+    p.set_dz(dz);
+    p
+}
+
+fn point_sum(p: &MrPoint) -> f64 {
+    f64::from(p.pos.x)
+        + 2.0 * f64::from(p.pos.y)
+        + 3.0 * f64::from(p.id())
+        + 4.0 * f64::from(p.dz())
+}
+
+fn item() -> MrItem {
+    let mut i = MrItem {
+        weight: 1.75,
+        pos: MrVec2 { x: -3.5, y: 0.125 },
+        scale: 6.25,
+        count: -12,
+        ..Default::default()
+    };
+    i.set_kind(5);
+    i.set_delta(-9);
+    i.set_big(0xAB_CDEF_0123);
+    i.set_on(true);
+    i
+}
+
+fn item_sum(i: &MrItem) -> f64 {
+    f64::from(i.kind())
+        + 2.0 * f64::from(i.delta())
+        + 3.0 * f64::from(i.weight)
+        + 4.0 * f64::from(i.pos.x)
+        + 5.0 * f64::from(i.pos.y)
+        + 6.0 * i.big() as f64
+        + 7.0 * f64::from(u8::from(i.on()))
+        + 8.0 * i.scale
+        + 9.0 * f64::from(i.count)
+}
+
+#[test]
+fn records_with_bit_fields_and_floats_have_the_c_layout() {
+    let lib = macro_records();
+    // SAFETY: plain C functions of an `int`.
+    let c = |which| unsafe { lib.MrItem_layout(which) } as usize;
+    assert_eq!(std::mem::size_of::<MrItem>(), c(0));
+    assert_eq!(std::mem::align_of::<MrItem>(), c(1));
+    assert_eq!(std::mem::offset_of!(MrItem, weight), c(2));
+    assert_eq!(std::mem::offset_of!(MrItem, pos), c(3));
+    assert_eq!(std::mem::offset_of!(MrItem, scale), c(4));
+    assert_eq!(std::mem::offset_of!(MrItem, count), c(5));
+    assert_eq!(MrItem::c_type().size().unwrap(), c(0));
+
+    let by_hand = CType::struct_builder("MrSmall")
+        .bit_field("tag", scalar(Scalar::UInt), 4)
+        .bit_field("level", scalar(Scalar::Int), 12)
+        .field("weight", scalar(Scalar::Float))
+        .field("scale", scalar(Scalar::Double))
+        .build()
+        .unwrap();
+    assert_eq!(MrSmall::c_type().definition(), by_hand.definition());
+    assert_eq!(std::mem::size_of::<MrSmall>(), 16);
+    assert_eq!(std::mem::size_of::<MrPoint>(), 12);
+}
+
+#[test]
+fn records_with_bit_fields_and_floats_cross_by_value_through_typed_calls() {
+    let lib = macro_records();
+    let s = small(9, -1234, 2.5, -0.75);
+    // SAFETY: the declarations match the fixture; records are passed by value.
+    unsafe {
+        assert_eq!(lib.MrSmall_sum(s), small_sum(&s));
+        let bumped = lib.MrSmall_bump(s);
+        // C wraps `tag` in its 4 bits: 9 + 1 = 10; the other members as computed.
+        assert_eq!(bumped, small(10, -1237, 5.0, -0.25));
+        assert_eq!(
+            (bumped.tag(), bumped.level(), bumped.weight, bumped.scale),
+            (10, -1237, 5.0, -0.25)
+        );
+        let made = lib.MrSmall_make(3, 2047, -1.5, 1e10);
+        assert_eq!(made, small(3, 2047, -1.5, 1e10));
+        // 16 wraps to 0 in 4 bits; 2048 to -2048 in 12 signed bits (C's conversion).
+        let wrapped = lib.MrSmall_make(16, 2048, 0.0, 0.0);
+        assert_eq!((wrapped.tag(), wrapped.level()), (0, -2048));
+
+        let p = point(1.5, -2.25, 100, -200);
+        assert_eq!(lib.MrPoint_sum(p), point_sum(&p));
+        // id: 100 + 5 = 105 fits 7 bits; dz: -200 - 7 = -207 fits 9 signed bits.
+        assert_eq!(lib.MrPoint_bump(p), point(2.5, 2.25, 105, -207));
+
+        let i = item();
+        assert_eq!(lib.MrItem_sum(i), item_sum(&i));
+        let mut expected = MrItem {
+            weight: 2.0,
+            pos: MrVec2 { x: -7.0, y: -0.875 },
+            scale: 3.125,
+            count: -9,
+            ..i
+        };
+        // kind 5 + 1 = 6; delta -9 - 1 = -10; big + 1000; `on` negated.
+        expected.set_kind(6);
+        expected.set_delta(-10);
+        expected.set_big(0xAB_CDEF_0123 + 1000);
+        expected.set_on(false);
+        assert_eq!(lib.MrItem_bump(i), expected);
+    }
+}
+
+#[test]
+fn records_with_bit_fields_and_floats_cross_by_pointer() {
+    let lib = macro_records();
+    let mut s = small(7, 300, 0.5, 8.0);
+    let mut p = point(-4.0, 0.5, 127, 255);
+    let mut i = item();
+    // SAFETY: valid pointers to live records of the types C expects.
+    unsafe {
+        assert_eq!(lib.MrSmall_sum_ptr(&s), small_sum(&s));
+        lib.MrSmall_bump_ptr(&mut s);
+        assert_eq!(s, small(8, 297, 1.0, 8.5));
+        assert_eq!(lib.MrPoint_sum_ptr(&p), point_sum(&p));
+        lib.MrPoint_bump_ptr(&mut p);
+        // id 127 + 5 wraps to 4 in 7 bits; dz 255 - 7 = 248.
+        assert_eq!(p, point(-3.0, -0.5, 4, 248));
+        assert_eq!(lib.MrItem_sum_ptr(&i), item_sum(&i));
+        let by_value = lib.MrItem_bump(i);
+        lib.MrItem_bump_ptr(&mut i);
+        assert_eq!(i, by_value);
+    }
+}
+
+#[test]
+fn records_with_bit_fields_and_floats_cross_through_c_data() {
+    let lib = fixture();
+    let s = small(4, -5, 0.25, 3.5);
+    let data = as_c_data(s);
+    // What Rust wrote, `CData` reads.
+    assert_eq!(data.get("tag").unwrap(), Value::UInt(4));
+    assert_eq!(data.get("level").unwrap(), Value::Int(-5));
+    assert_eq!(data.get("weight").unwrap().as_f64(), Some(0.25));
+    let sum = lib
+        .function(
+            "MrSmall_sum",
+            Signature::new(vec![MrSmall::c_type()], scalar(Scalar::Double)),
+        )
+        .unwrap();
+    // SAFETY: `double MrSmall_sum(MrSmall)`.
+    let result = unsafe { sum.call(&[(&data).into()]) }.unwrap();
+    assert_eq!(result.as_f64(), Some(small_sum(&s)));
+
+    let bump = lib
+        .function(
+            "MrPoint_bump",
+            Signature::new(vec![MrPoint::c_type()], MrPoint::c_type()),
+        )
+        .unwrap();
+    let p = point(-1.0, 3.0, 64, -256);
+    // SAFETY: `MrPoint MrPoint_bump(MrPoint)`.
+    let result = unsafe { bump.call(&[(&as_c_data(p)).into()]) }.unwrap();
+    let CValue::Data(bumped) = result else {
+        panic!("a record result is data: {result:?}")
+    };
+    // What `CData` holds, the Rust type reads: C's answer.
+    // SAFETY: `bumped` holds an `MrPoint` (its runtime type).
+    let back = unsafe { bumped.addressof().unwrap().cast::<MrPoint>().read() };
+    assert_eq!(back, point(0.0, -3.0, 69, -263 + 512));
+    assert_eq!(bumped.get("dz").unwrap(), Value::Int(-263 + 512));
+
+    let i = item();
+    let sum = lib
+        .function(
+            "MrItem_sum",
+            Signature::new(vec![MrItem::c_type()], scalar(Scalar::Double)),
+        )
+        .unwrap();
+    // SAFETY: `double MrItem_sum(MrItem)`.
+    let result = unsafe { sum.call(&[(&as_c_data(i)).into()]) }.unwrap();
+    assert_eq!(result.as_f64(), Some(item_sum(&i)));
 }

@@ -39,9 +39,15 @@ fn main() {
     m.set_flag_bit(1);
     m.set_mode(Mode::On.0);
     m.set_b(true);
-    m.set_s(-300);
-    assert_eq!((m.sign(), m.flag_bit(), m.mode(), m.b(), m.s()), (-1, 1, 1, true, -300));
-    assert_eq!(Mixed::c_type().size().unwrap(), core::mem::size_of::<Mixed>());
+    m.s = -300;
+    assert_eq!(
+        (m.sign(), m.flag_bit(), m.mode(), m.b(), m.s),
+        (-1, 1, 1, true, -300)
+    );
+    assert_eq!(
+        Mixed::c_type().size().unwrap(),
+        core::mem::size_of::<Mixed>()
+    );
     let mut w = Word::default();
     w.set_whole(0xFFFF);
     assert_eq!(w.low(), 0xFFF);

@@ -1,0 +1,291 @@
+//! A struct with bit-fields, in native byte order: its plain fields stay Rust fields of their
+//! own types, and each run of consecutive bit-fields becomes a byte array holding the bytes its
+//! bits touch, read and written by typed accessors.
+//!
+//! Kept as fields rather than bytes, a floating or record member reaches C, when the struct is
+//! passed by value, in the registers C's calling convention gives it. Where Rust would not
+//! place a member where the layout engine does (storage after a gap that C leaves, Microsoft
+//! storage units), a zero-sized field of the right alignment, or else padding bytes, goes before
+//! it; alignment is preferred, since padding bytes would count as integer data.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::LitStr;
+
+use crate::ast::{Field, Kind};
+use crate::attr::RecordOptions;
+use crate::expand::{bit_pattern_impls, ctyped_impl, layout_messages, repr, shapes};
+
+/// A member of the generated struct.
+enum Element<'f> {
+    /// A plain field, with its index among the C fields.
+    Plain(usize, &'f Field),
+    /// The storage of a run of bit-fields: the indices of its members with bits.
+    Run(Vec<usize>),
+}
+
+/// The plain fields and the runs of bit-fields, in order. A run of zero-width bit-fields alone
+/// stores nothing and has no storage.
+fn elements(fields: &[Field]) -> Vec<Element<'_>> {
+    let mut elements = Vec::new();
+    let mut run: Option<Vec<usize>> = None;
+    for (i, field) in fields.iter().enumerate() {
+        match field.bits {
+            Some((width, _)) => {
+                let members = run.get_or_insert_with(Vec::new);
+                if width > 0 {
+                    members.push(i);
+                }
+            }
+            None => {
+                if let Some(members) = run.take() {
+                    if !members.is_empty() {
+                        elements.push(Element::Run(members));
+                    }
+                }
+                elements.push(Element::Plain(i, field));
+            }
+        }
+    }
+    if let Some(members) = run.take() {
+        if !members.is_empty() {
+            elements.push(Element::Run(members));
+        }
+    }
+    elements
+}
+
+pub fn generate(
+    attrs: &[syn::Attribute],
+    vis: &syn::Visibility,
+    ident: &syn::Ident,
+    fields: &[Field],
+    options: &RecordOptions,
+) -> TokenStream {
+    let p = quote!(::ctypes_core::__private);
+    let bare = ident.to_string().trim_start_matches("r#").to_owned();
+    let layout = format_ident!("__CTYPES_LAYOUT_{}", bare);
+    let placement = format_ident!("__CTYPES_PLACEMENT_{}", bare);
+    let name = ident.to_string();
+    let count = fields.len();
+    let (record, shapes) = shapes(Kind::Struct, fields, options);
+    let pack = match options.pack {
+        Some((n, _)) => quote!(::core::option::Option::Some(#n)),
+        None => quote!(::core::option::Option::None),
+    };
+    let elements = elements(fields);
+    let element_count = elements.len();
+
+    let mut element_exprs = Vec::new();
+    let mut members = Vec::new();
+    let mut zeroes = Vec::new();
+    let mut offsets = Vec::new();
+    let mut accessors = Vec::new();
+    let mut checks = Vec::new();
+    for (k, element) in elements.iter().enumerate() {
+        let gap = format_ident!("_ctypes_gap_{}", k);
+        let pad = format_ident!("_ctypes_pad_{}", k);
+        members.push(quote! {
+            #gap: [<#p::AlignAs<{ #placement.places[#k].zst_align }> as #p::Alignment>::Zst; 0],
+            #pad: [u8; #placement.places[#k].pad],
+        });
+        zeroes.push(quote!(#gap: [], #pad: [0; #placement.places[#k].pad],));
+        match element {
+            Element::Plain(i, field) => {
+                let (field_attrs, field_vis, field_ident, ty) =
+                    (&field.attrs, &field.vis, &field.ident, &field.ty);
+                element_exprs.push(quote_spanned! {ty.span()=>
+                    #p::Element::field(
+                        #layout.bit_positions[#i],
+                        #p::size_of::<#ty>(),
+                        #p::align_of::<#ty>(),
+                        #pack,
+                    )
+                });
+                members.push(quote!(#(#field_attrs)* #field_vis #field_ident: #ty,));
+                // The field's type must be valid zeroed: the error, if not, is at the type.
+                zeroes.push(quote_spanned!(ty.span()=> #field_ident: #p::zeroed::<#ty>(),));
+                let message = LitStr::new(
+                    &format!("`{name}.{field_ident}`: Rust puts the field elsewhere than C would"),
+                    Span::call_site(),
+                );
+                offsets.push(quote_spanned! {field_ident.span()=>
+                    ::core::assert!(
+                        #layout.bit_positions[#i] == 8 * #p::offset_of!(#ident, #field_ident) as u64,
+                        #message
+                    );
+                });
+            }
+            Element::Run(indices) => {
+                let named = indices.iter().any(|&i| !fields[i].unnamed());
+                // A run of padding bit-fields only is never read: its name says so.
+                let storage = if named {
+                    format_ident!("ctypes_bits_{}", k)
+                } else {
+                    format_ident!("_ctypes_bits_{}", k)
+                };
+                let widths = indices
+                    .iter()
+                    .map(|&i| fields[i].bits.expect("a bit-field").0);
+                element_exprs.push(quote! {
+                    #p::Element::run([#(#layout.bit_positions[#indices]),*], [#(#widths),*])
+                });
+                members.push(quote!(#storage: [u8; #placement.elements[#k].size()],));
+                zeroes.push(quote!(#storage: [0; #placement.elements[#k].size()],));
+                let message = LitStr::new(
+                    &format!("`{name}`: Rust puts a bit-field's storage elsewhere than C would"),
+                    Span::call_site(),
+                );
+                offsets.push(quote! {
+                    ::core::assert!(
+                        #placement.elements[#k].start == #p::offset_of!(#ident, #storage) as u64,
+                        #message
+                    );
+                });
+                for &i in indices {
+                    let field = &fields[i];
+                    if field.unnamed() {
+                        continue;
+                    }
+                    let (checks_i, accessor) = bit_field(
+                        &name,
+                        field,
+                        &quote!(#layout.bit_positions[#i] - 8 * #placement.elements[#k].start),
+                        &storage,
+                    );
+                    checks.push(checks_i);
+                    accessors.push(accessor);
+                }
+            }
+        }
+    }
+    let (size_message, align_message, ok_message) = layout_messages(&name);
+    let place_message = LitStr::new(
+        &format!("`{name}`: the C layout cannot be given by Rust fields"),
+        Span::call_site(),
+    );
+    let repr = repr(options);
+    let ctyped = ctyped_impl(Kind::Struct, ident, fields, options);
+    let bit_patterns = bit_pattern_impls(
+        ident,
+        fields.iter().filter(|f| f.bits.is_none()).map(|f| &f.ty),
+    );
+    let doc = LitStr::new(
+        &format!(
+            "The layout `{name}` is checked against: the engine's answer for its C declaration."
+        ),
+        Span::call_site(),
+    );
+    let place_doc = LitStr::new(
+        &format!("Where the Rust fields of `{name}` go to have that layout."),
+        Span::call_site(),
+    );
+    quote! {
+        #[doc = #doc]
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        const #layout: #p::ConstLayout<#count> = #p::lay_out_array(#record, [#(#shapes),*]);
+
+        #[doc = #place_doc]
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        const #placement: #p::Placement<#element_count> = #p::place(
+            [#(#element_exprs),*],
+            #layout.size,
+            #layout.align,
+        );
+
+        #(#attrs)*
+        #repr
+        #vis struct #ident {
+            _ctypes_align: [<#p::AlignAs<{ #layout.align as usize }> as #p::Alignment>::Zst; 0],
+            #(#members)*
+            _ctypes_tail: [u8; #placement.tail],
+        }
+
+        const _: () = {
+            ::core::assert!(#layout.ok, #ok_message);
+            ::core::assert!(#placement.ok, #place_message);
+            ::core::assert!(#layout.size == #p::size_of::<#ident>() as u64, #size_message);
+            ::core::assert!(#layout.align == #p::align_of::<#ident>() as u64, #align_message);
+            #(#offsets)*
+            #(#checks)*
+        };
+
+        impl #ident {
+            #(#accessors)*
+        }
+
+        impl ::core::default::Default for #ident {
+            /// Every field and bit-field zero.
+            fn default() -> Self {
+                Self {
+                    _ctypes_align: [],
+                    #(#zeroes)*
+                    _ctypes_tail: [0; #placement.tail],
+                }
+            }
+        }
+
+        impl #p::Swap for #ident {
+            fn swap(self) -> Self {
+                self
+            }
+        }
+
+        #bit_patterns
+
+        #ctyped
+    }
+}
+
+/// A named bit-field's width check and accessors, `position` being its first bit in `storage`.
+fn bit_field(
+    name: &str,
+    field: &Field,
+    position: &TokenStream,
+    storage: &syn::Ident,
+) -> (TokenStream, TokenStream) {
+    let p = quote!(::ctypes_core::__private);
+    let (field_attrs, field_vis, getter, ty) = (&field.attrs, &field.vis, &field.ident, &field.ty);
+    let (width, span) = field.bits.expect("a bit-field");
+    let setter = format_ident!("set_{}", getter.to_string().trim_start_matches("r#"));
+    let c_name = &field.c_name;
+    let get_doc = format!("Reads the bit-field `{c_name}` ({width} bits).");
+    let set_doc =
+        format!("Writes the bit-field `{c_name}`: its low {width} bits, as C stores them.");
+    let message = LitStr::new(
+        &format!("`{name}.{getter}`: the bit-field is wider than its type"),
+        Span::call_site(),
+    );
+    let check = quote_spanned! {span=>
+        ::core::assert!(#width <= <#ty as #p::BitField>::BITS, #message);
+    };
+    let big = quote!(::core::cfg!(target_endian = "big"));
+    let accessors = quote_spanned! {ty.span()=>
+        #(#field_attrs)*
+        #[doc = #get_doc]
+        #[must_use]
+        #[inline]
+        #field_vis fn #getter(&self) -> #ty {
+            <#ty as #p::BitField>::from_bits(
+                #p::bits_get(&self.#storage, #position, #width, #big),
+                #width,
+            )
+        }
+
+        #[doc = #set_doc]
+        #[inline]
+        #field_vis fn #setter(&mut self, value: #ty) {
+            #p::bits_set(
+                &mut self.#storage,
+                #position,
+                #width,
+                #big,
+                <#ty as #p::BitField>::to_bits(value),
+            );
+        }
+    };
+    (check, accessors)
+}
