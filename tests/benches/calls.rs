@@ -1,10 +1,19 @@
-//! Call overhead, side by side in one run: a direct call through a Rust function pointer, a raw
-//! libffi call with a prepared CIF, and this crate's dynamic call, for `int add(int, int)`, a
-//! six-argument `long` sum, and `Point mid(Point, Point)` with `Point { double x, y; }`; and
-//! callback overhead: C calling `int (*)(int, int)` 1000 times in a loop, through a native C
-//! function, a raw libffi closure, and this crate's `Callback`.
+//! Call overhead, side by side in one run, for `int add(int, int)`, a six-argument `long` sum,
+//! and `Point mid(Point, Point)` with `Point { double x, y; }`:
 //!
-//! Run: `cargo bench -p ctypes-tests --bench calls`
+//! - `direct`: a Rust call through a function pointer of the exact type;
+//! - `raw_libffi`: libffi with a prepared CIF, as a program using libffi directly would;
+//! - `ctypes_libffi`: [`Function::call`] held to libffi ([`Function::through_libffi`]);
+//!   `ctypes_libffi_into` writes a record result into an existing object;
+//! - `ctypes_fast`: [`Function::call`] on the register call (scalar signatures);
+//! - `ctypes_typed`: the method `c_library!` generates.
+//!
+//! And callback overhead, C calling `int (*)(int, int)` 1000 times in a loop: `native_c` (a C
+//! function), `raw_libffi_closure`, `ctypes_callback` ([`Callback`]) and
+//! `ctypes_typed_callback` (a `c_func!` type's `callback`).
+//!
+//! Run: `cargo bench -p ctypes-tests --bench calls`; `scripts/bench.sh` runs it and writes the
+//! report under `docs/`.
 
 use std::ffi::c_void;
 use std::hint::black_box;
@@ -15,15 +24,21 @@ use std::ptr::{addr_of_mut, null_mut};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use ctypes_core::{
-    c_library, Arg, CData, CType, CValue, Callback, Function, Library, Scalar, Signature, Value,
+    c_func, c_library, c_struct, Arg, CData, CType, CValue, CallPath, Callback, Function, Library,
+    Scalar, Signature, Value,
 };
 use libffi_sys as ffi;
 
-#[repr(C)]
+#[c_struct]
 #[derive(Clone, Copy)]
 struct Point {
     x: f64,
     y: f64,
+}
+
+c_func! {
+    /// The callback `call_n` calls.
+    type BinOp = fn(i32, i32) -> i32;
 }
 
 c_library! {
@@ -32,6 +47,8 @@ c_library! {
     struct Bench {
         fn add(a: i32, b: i32) -> i32;
         fn sum6(a: i64, b: i64, c: i64, d: i64, e: i64, f: i64) -> i64;
+        fn mid(a: Point, b: Point) -> Point;
+        fn call_n(f: BinOp, n: i32) -> i64;
     }
 }
 
@@ -174,16 +191,20 @@ fn bench_calls(c: &mut Criterion) {
         // SAFETY: `int add(int, int)`.
         b.iter(|| unsafe { black_box(&typed).add(black_box(2), black_box(3)) })
     });
-    group.bench_function("ctypes_dynamic", |b| {
-        b.iter(|| {
-            let args = [
-                Arg::Value(Value::Int(black_box(2))),
-                Arg::Value(Value::Int(black_box(3))),
-            ];
-            // SAFETY: `int add(int, int)`.
-            unsafe { add.call(&args) }.expect("add")
-        })
-    });
+    let add_libffi = add.clone().through_libffi();
+    assert_eq!(add.call_path(), CallPath::Registers);
+    for (name, f) in [("ctypes_fast", &add), ("ctypes_libffi", &add_libffi)] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let args = [
+                    Arg::Value(Value::Int(black_box(2))),
+                    Arg::Value(Value::Int(black_box(3))),
+                ];
+                // SAFETY: `int add(int, int)`.
+                unsafe { f.call(&args) }.expect("add").as_i64()
+            })
+        });
+    }
     group.finish();
 
     let mut group = c.benchmark_group("sum6");
@@ -206,14 +227,18 @@ fn bench_calls(c: &mut Criterion) {
             out
         })
     });
-    group.bench_function("ctypes_dynamic", |b| {
-        b.iter(|| {
-            let args: [Arg<'_>; 6] =
-                std::array::from_fn(|i| Arg::Value(Value::Int(black_box(i as i64 + 1))));
-            // SAFETY: `long sum6(long × 6)`.
-            unsafe { sum6.call(&args) }.expect("sum6")
-        })
-    });
+    let sum6_libffi = sum6.clone().through_libffi();
+    assert_eq!(sum6.call_path(), CallPath::Registers);
+    for (name, f) in [("ctypes_fast", &sum6), ("ctypes_libffi", &sum6_libffi)] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let args: [Arg<'_>; 6] =
+                    std::array::from_fn(|i| Arg::Value(Value::Int(black_box(i as i64 + 1))));
+                // SAFETY: `long sum6(long × 6)`.
+                unsafe { f.call(&args) }.expect("sum6").as_i64()
+            })
+        });
+    }
     group.finish();
 
     let a = CData::new(&point).expect("point");
@@ -241,17 +266,27 @@ fn bench_calls(c: &mut Criterion) {
             r
         })
     });
-    group.bench_function("ctypes_dynamic", |b| {
+    group.bench_function("ctypes_libffi", |b| {
         b.iter(|| {
             // SAFETY: `Point mid(Point, Point)`.
             unsafe { mid.call(&[black_box(&a).into(), black_box(&b_).into()]) }.expect("mid")
         })
     });
-    group.bench_function("ctypes_dynamic_into", |b| {
+    group.bench_function("ctypes_libffi_into", |b| {
         b.iter(|| {
             // SAFETY: `Point mid(Point, Point)`; `out` is a Point.
             unsafe { mid.call_into(&[black_box(&a).into(), black_box(&b_).into()], &out) }
                 .expect("mid")
+        })
+    });
+    group.bench_function("ctypes_typed", |b| {
+        b.iter(|| {
+            let (p, q) = (
+                black_box(Point { x: 1.0, y: 0.0 }),
+                black_box(Point { x: 0.0, y: 4.0 }),
+            );
+            // SAFETY: `Point mid(Point, Point)`.
+            unsafe { black_box(&typed).mid(p, q) }
         })
     });
     group.finish();
@@ -324,7 +359,15 @@ fn bench_callbacks(c: &mut Criterion) {
     })
     .expect("callback");
 
+    let typed_callback = BinOp::callback(|a, b| a + b).expect("typed callback");
+    // SAFETY: as above; the declarations match calls_bench.c.
+    let typed =
+        unsafe { Bench::load_from(&[path.to_str().expect("utf-8 path")]) }.expect("load typed");
+
     let expected: i64 = (0..CALLBACKS_PER_ITERATION as i64).map(|i| i + 1).sum();
+    // SAFETY: `call_n` calls the live callback.
+    let sum = unsafe { typed.call_n(typed_callback.get(), CALLBACKS_PER_ITERATION) };
+    assert_eq!(sum, expected);
     for f in [
         native,
         raw_code.cast_const(),
@@ -346,6 +389,12 @@ fn bench_callbacks(c: &mut Criterion) {
                 black_box(ours.code().as_ptr().cast_const()),
                 CALLBACKS_PER_ITERATION,
             )
+        })
+    });
+    group.bench_function("ctypes_typed_callback", |b| {
+        b.iter(|| {
+            // SAFETY: `call_n` calls the live callback.
+            unsafe { black_box(&typed).call_n(typed_callback.get(), CALLBACKS_PER_ITERATION) }
         })
     });
     group.finish();

@@ -131,7 +131,7 @@ impl Lane {
 
     /// The result from the word libffi wrote (integers narrower than 8 bytes come widened).
     #[inline(always)]
-    pub(crate) fn decode(self, word: u64) -> Value {
+    fn decode(self, word: u64) -> Value {
         match self {
             Lane::Signed { size, .. } => {
                 let shift = 64 - 8 * u32::from(size);

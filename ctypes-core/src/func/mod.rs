@@ -16,7 +16,7 @@ use lanes::Lanes;
 pub(crate) use lanes::{each_type, Lane};
 use marshal::Frame;
 pub(crate) use marshal::{encode_scalar, params_of, Param};
-use registers::Registers;
+use registers::{Placed, Registers};
 
 use crate::error::{Error, Result};
 use crate::library::{Library, Loaded};
@@ -51,7 +51,8 @@ pub type ErrCheck = dyn Fn(&CValue, i32) -> std::result::Result<(), Box<dyn std:
 pub struct Function {
     core: Arc<Core>,
     errcheck: Option<Arc<ErrCheck>>,
-    /// Whether calls may take the register call (see [`CallPath`]).
+    /// Whether calls take the register call (see [`CallPath`]): the signature has one, no
+    /// result check is set, and `through_libffi` was not asked for.
     registers: bool,
 }
 
@@ -162,6 +163,7 @@ impl Function {
         };
         let lanes = cif.as_ref().and(Lanes::of(&signature));
         let registers = Registers::of(&signature);
+        let registers_possible = registers.is_some();
         Ok(Function {
             core: Arc::new(Core {
                 name: name.to_owned(),
@@ -174,7 +176,7 @@ impl Function {
                 _library: library,
             }),
             errcheck: None,
-            registers: true,
+            registers: registers_possible,
         })
     }
 
@@ -197,9 +199,10 @@ impl Function {
     /// # Ok::<(), ctypes_core::Error>(())
     /// ```
     pub fn call_path(&self) -> CallPath {
-        match (&self.core.registers, &self.errcheck, self.registers) {
-            (Some(_), None, true) => CallPath::Registers,
-            _ => CallPath::Libffi,
+        if self.registers {
+            CallPath::Registers
+        } else {
+            CallPath::Libffi
         }
     }
 
@@ -237,6 +240,7 @@ impl Function {
             + 'static,
     {
         self.errcheck = Some(Arc::new(check));
+        self.registers = false;
         self
     }
 
@@ -261,16 +265,29 @@ impl Function {
     /// # Safety
     /// The function must really have this signature, and the arguments must meet whatever the
     /// function itself requires of them (valid pointers, buffer sizes, …): C cannot check them.
-    #[inline]
+    #[inline(always)]
     pub unsafe fn call(&self, args: &[Arg<'_>]) -> Result<CValue> {
-        if let (Some(registers), None, true) =
-            (&self.core.registers, &self.errcheck, self.registers)
-        {
-            // SAFETY: forwarded to the caller; the registers describe this function.
-            if let Some(returned) = unsafe { registers.call(self.core.code.as_ptr(), args) } {
-                return returned;
+        if self.registers {
+            if let Some(registers) = &self.core.registers {
+                let mut placed = Placed::new();
+                if registers.place(args, &mut placed) {
+                    // SAFETY: forwarded to the caller; the registers describe this function,
+                    // and `place` accepted the arguments.
+                    return unsafe { registers.call(self.core.code.as_ptr(), &placed) };
+                }
             }
         }
+        // SAFETY: forwarded to the caller.
+        unsafe { self.call_through_libffi(args) }
+    }
+
+    /// [`Function::call`] through libffi: kept out of line, so that what `call` inlines into
+    /// its caller is only the register call.
+    ///
+    /// # Safety
+    /// As for [`Function::call`].
+    #[inline(never)]
+    unsafe fn call_through_libffi(&self, args: &[Arg<'_>]) -> Result<CValue> {
         if let (Some(lanes), Some(cif), None) = (&self.core.lanes, &self.core.cif, &self.errcheck) {
             // SAFETY: forwarded to the caller; the lanes and interface describe this function.
             if let Some(returned) = unsafe { lanes.call(cif, self.core.code.as_ptr(), args, None) }

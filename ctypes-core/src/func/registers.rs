@@ -14,58 +14,161 @@ use std::mem::MaybeUninit;
 
 use super::arg::{Arg, CValue};
 use super::lanes::Lane;
-use super::stubs::{self, ResultClass, Stub, MAX_FLOATS, MAX_INTS};
+use super::stubs::{self, ResultClass, Stub, FIRST_FLOAT, MAX_FLOATS, MAX_INTS, SLOTS};
 use crate::callback::CallGuard;
 use crate::error::Result;
 use crate::mem::Value;
 use crate::ty::{CType, Scalar, Signature};
 
-/// How one argument or the result is checked and encoded.
+/// A value's kind, as a bit of [`Place::accepts`].
+const SIGNED: u8 = 1 << 0;
+const UNSIGNED: u8 = 1 << 1;
+const FLOAT: u8 = 1 << 2;
+const DOUBLE: u8 = 1 << 3;
+const POINTER: u8 = 1 << 4;
+const BOOL: u8 = 1 << 5;
+
+/// How one argument is checked and where it goes, flat so that a call makes the same few
+/// comparisons for every argument: which kinds of [`Value`] it accepts, the range a signed
+/// payload must be in (`min..=max`) and the bound an unsigned one must not pass (`max_unsigned`;
+/// the bits of a float, double, pointer or `_Bool` always pass), and its slot.
 #[derive(Clone, Copy, Debug)]
-enum Kind {
-    /// Integers, floats, doubles and pointers, as the libffi short path encodes them.
-    Lane(Lane),
-    /// `_Bool`: 0 or 1 in an integer register.
+struct Place {
+    accepts: u8,
+    slot: u8,
+    min: i64,
+    max: i64,
+    max_unsigned: u64,
+}
+
+impl Place {
+    /// The check for an argument of type `ty`, and whether it travels in a floating register;
+    /// `None` if the register call does not take that type.
+    fn of(ty: &CType) -> Option<(Place, bool)> {
+        let any = |accepts| Place {
+            accepts,
+            slot: 0,
+            min: 0,
+            max: 0,
+            max_unsigned: u64::MAX,
+        };
+        if ty.as_scalar() == Some(Scalar::Bool) {
+            return Some((any(BOOL), false));
+        }
+        Some(match Lane::of(ty)? {
+            Lane::Signed { min, max, .. } => (
+                Place {
+                    accepts: SIGNED | UNSIGNED,
+                    slot: 0,
+                    min,
+                    max,
+                    max_unsigned: max as u64,
+                },
+                false,
+            ),
+            Lane::Unsigned { max, .. } => (
+                Place {
+                    accepts: SIGNED | UNSIGNED,
+                    slot: 0,
+                    min: 0,
+                    max: i64::try_from(max).unwrap_or(i64::MAX),
+                    max_unsigned: max,
+                },
+                false,
+            ),
+            Lane::Float => (any(FLOAT), true),
+            Lane::Double => (any(DOUBLE), true),
+            Lane::Pointer => (any(POINTER), false),
+        })
+    }
+
+    /// The argument as its register holds it — integers sign- or zero-extended to 64 bits,
+    /// a `double`'s bits, a `float`'s bits in the low 32 — if it is of an accepted kind and in
+    /// range.
+    #[inline(always)]
+    fn encode(&self, value: Value) -> Option<u64> {
+        let (kind, word) = match value {
+            Value::Int(x) => {
+                return (self.accepts & SIGNED != 0 && self.min <= x && x <= self.max)
+                    .then_some(x as u64);
+            }
+            Value::UInt(x) => (UNSIGNED, x),
+            Value::Float(x) => (FLOAT, u64::from(x.to_bits())),
+            Value::Double(x) => (DOUBLE, x.to_bits()),
+            Value::Pointer(p) => (POINTER, p as u64),
+            Value::Bool(b) => (BOOL, u64::from(b)),
+            Value::LongDouble(_) => return None,
+        };
+        (self.accepts & kind != 0 && word <= self.max_unsigned).then_some(word)
+    }
+}
+
+/// How the result is read from its register: only the low `size` bytes of an integer are
+/// defined.
+#[derive(Clone, Copy, Debug)]
+enum Read {
+    Signed {
+        size: u8,
+    },
+    Unsigned {
+        size: u8,
+    },
+    Float,
+    Double,
+    Pointer,
+    /// Only `al` is defined, holding 0 or 1.
     Bool,
 }
 
-impl Kind {
-    fn of(ty: &CType) -> Option<Kind> {
+impl Read {
+    fn of(ty: &CType) -> Option<Read> {
         if ty.as_scalar() == Some(Scalar::Bool) {
-            return Some(Kind::Bool);
+            return Some(Read::Bool);
         }
-        Lane::of(ty).map(Kind::Lane)
+        Some(match Lane::of(ty)? {
+            Lane::Signed { size, .. } => Read::Signed { size },
+            Lane::Unsigned { size, .. } => Read::Unsigned { size },
+            Lane::Float => Read::Float,
+            Lane::Double => Read::Double,
+            Lane::Pointer => Read::Pointer,
+        })
     }
 
-    fn is_floating(self) -> bool {
-        matches!(self, Kind::Lane(Lane::Float | Lane::Double))
-    }
-
-    #[inline(always)]
-    fn encode(self, value: Value) -> Option<u64> {
-        match (self, value) {
-            (Kind::Lane(lane), value) => lane.encode(value),
-            (Kind::Bool, Value::Bool(b)) => Some(u64::from(b)),
-            (Kind::Bool, _) => None,
+    fn class(self) -> ResultClass {
+        match self {
+            Read::Float => ResultClass::Float,
+            Read::Double => ResultClass::Double,
+            _ => ResultClass::Integer,
         }
     }
 
     #[inline(always)]
     fn decode(self, word: u64) -> Value {
         match self {
-            Kind::Lane(lane) => lane.decode(word),
-            // Only `al` is defined, holding 0 or 1.
-            Kind::Bool => Value::Bool(word as u8 != 0),
+            Read::Signed { size } => {
+                let shift = 64 - 8 * u32::from(size);
+                Value::Int(((word << shift) as i64) >> shift)
+            }
+            Read::Unsigned { size } => {
+                let shift = 64 - 8 * u32::from(size);
+                Value::UInt((word << shift) >> shift)
+            }
+            Read::Float => Value::Float(f32::from_bits(word as u32)),
+            Read::Double => Value::Double(f64::from_bits(word)),
+            Read::Pointer => Value::Pointer(word as usize),
+            Read::Bool => Value::Bool(word as u8 != 0),
         }
     }
 }
 
-/// Where one argument goes: its kind, and its index in the integer or the floating array.
-#[derive(Clone, Copy, Debug)]
-struct Place {
-    kind: Kind,
-    floating: bool,
-    index: u8,
+/// The arguments of one call, in the slots the stub loads into registers.
+pub(crate) struct Placed([MaybeUninit<u64>; SLOTS]);
+
+impl Placed {
+    #[inline(always)]
+    pub(crate) fn new() -> Placed {
+        Placed([MaybeUninit::uninit(); SLOTS])
+    }
 }
 
 /// The register call of one signature.
@@ -73,7 +176,7 @@ struct Place {
 pub(crate) struct Registers {
     places: Box<[Place]>,
     /// `None` for `void`.
-    result: Option<Kind>,
+    result: Option<Read>,
     stub: Stub,
 }
 
@@ -83,83 +186,67 @@ impl Registers {
         if !cfg!(all(target_arch = "x86_64", not(windows))) || signature.is_variadic() {
             return None;
         }
-        let (kinds, result) = super::each_type(signature, Kind::of)?;
-        let (mut ints, mut floats) = (0, 0);
-        let mut places = Vec::with_capacity(kinds.len());
-        for kind in kinds {
-            let floating = kind.is_floating();
-            let count = if floating { &mut floats } else { &mut ints };
-            places.push(Place {
-                kind,
-                floating,
-                index: u8::try_from(*count).ok()?,
-            });
-            *count += 1;
+        let (ints, floats) = (0..MAX_INTS, FIRST_FLOAT..FIRST_FLOAT + MAX_FLOATS);
+        let (mut ints, mut floats) = (ints.into_iter(), floats.into_iter());
+        let mut places = Vec::with_capacity(signature.args().len());
+        for ty in signature.args() {
+            let (mut place, floating) = Place::of(ty)?;
+            let slot = if floating { floats.next() } else { ints.next() };
+            place.slot = u8::try_from(slot?).ok()?;
+            places.push(place);
         }
-        let class = match result {
-            None => ResultClass::Void,
-            Some(Kind::Lane(Lane::Float)) => ResultClass::Float,
-            Some(Kind::Lane(Lane::Double)) => ResultClass::Double,
-            Some(_) => ResultClass::Integer,
+        let result = match signature.result() {
+            r if r.is_void() => None,
+            r => Some(Read::of(r)?),
         };
-        if ints > MAX_INTS || floats > MAX_FLOATS {
-            return None;
-        }
+        let class = result.map_or(ResultClass::Void, Read::class);
+        let stub = stubs::stub(MAX_INTS - ints.len(), MAX_FLOATS - floats.len(), class)?;
         Some(Registers {
             places: places.into_boxed_slice(),
             result,
-            stub: stubs::stub(ints, floats, class)?,
+            stub,
         })
     }
 
-    /// Calls `code`, or returns `None` (having called nothing) when an argument is not a plain
-    /// value of its parameter's kind and range, or their number is wrong.
-    ///
-    /// # Safety
-    /// `code` must be a function with the signature these registers were made for.
+    /// Checks the arguments and places them in `placed`; `false` (`placed` then holds nothing
+    /// to call with) when one is not a plain value of its parameter's kind and range, or their
+    /// number is wrong: the general path then converts them or words the error.
     #[inline(always)]
-    pub(crate) unsafe fn call(
-        &self,
-        code: *const c_void,
-        args: &[Arg<'_>],
-    ) -> Option<Result<CValue>> {
+    pub(crate) fn place(&self, args: &[Arg<'_>], placed: &mut Placed) -> bool {
         if args.len() != self.places.len() {
-            return None;
+            return false;
         }
-        let mut ints = [MaybeUninit::<u64>::uninit(); MAX_INTS];
-        let mut floats = [MaybeUninit::<f64>::uninit(); MAX_FLOATS];
         for (place, arg) in self.places.iter().zip(args) {
             let Arg::Value(value) = arg else {
-                return None;
+                return false;
             };
-            let word = place.kind.encode(*value)?;
-            let index = usize::from(place.index);
-            if place.floating {
-                floats[index].write(f64::from_bits(word));
-            } else {
-                ints[index].write(word);
-            }
+            let Some(word) = place.encode(*value) else {
+                return false;
+            };
+            placed.0[usize::from(place.slot) & (SLOTS - 1)].write(word);
         }
+        true
+    }
+
+    /// Calls `code` with arguments `place` accepted, and returns the result.
+    ///
+    /// # Safety
+    /// `code` must be a function with the signature these registers were made for, and
+    /// `place` must have returned `true` for `placed`.
+    #[inline(always)]
+    pub(crate) unsafe fn call(&self, code: *const c_void, placed: &Placed) -> Result<CValue> {
         let call = CallGuard::enter();
         // SAFETY: the caller promises the signature, from which `of` chose the stub and gave
-        // each argument its own index in its array, the indices of each array running from 0
-        // to the stub's count: every slot the stub reads was written above, an integer
-        // extended to 64 bits (`Lane::encode` sign- or zero-extends, `_Bool` is 0 or 1), a
-        // `float` in the low 32 bits of its slot.
-        let word = unsafe {
-            (self.stub)(
-                code,
-                ints.as_ptr().cast::<u64>(),
-                floats.as_ptr().cast::<f64>(),
-            )
-        };
-        if let Err(failure) = call.leave() {
-            return Some(Err(failure));
-        }
-        Some(Ok(match self.result {
+        // each argument its own slot, the integer-class ones from 0 and the floating ones from
+        // `FIRST_FLOAT`, as many of each as the stub reads; and a successful `place`, which
+        // wrote every one of those slots: an integer extended to 64 bits (sign- or zero-,
+        // `_Bool` as 0 or 1), a `double`'s bits, a `float`'s bits in the low 32.
+        let word = unsafe { (self.stub)(code, placed.0.as_ptr().cast::<u64>()) };
+        call.leave()?;
+        Ok(match self.result {
             None => CValue::Void,
-            Some(kind) => CValue::Value(kind.decode(word)),
-        }))
+            Some(read) => CValue::Value(read.decode(word)),
+        })
     }
 }
 

@@ -17,16 +17,25 @@ pub(crate) const MAX_INTS: usize = 6;
 /// Floating argument registers.
 pub(crate) const MAX_FLOATS: usize = 8;
 
-/// A stub: calls `code` with `ints[..I]` and `floats[..F]` and returns the result's bits (an
-/// integer result as the whole register, a `float` in the low 32 bits, `void` as 0).
+/// Where the floating arguments start in a stub's slots; the integer-class ones start at 0.
+pub(crate) const FIRST_FLOAT: usize = MAX_INTS;
+/// The slots a stub reads its arguments from: a power of two, so that an index masked with
+/// `SLOTS - 1` needs no bounds check.
+pub(crate) const SLOTS: usize = 16;
+const _: () = assert!(FIRST_FLOAT + MAX_FLOATS <= SLOTS && SLOTS.is_power_of_two());
+
+/// A stub: calls `code` with the integer-class arguments `slots[..I]` and the floating ones
+/// `slots[FIRST_FLOAT..][..F]` and returns the result's bits (an integer result as the whole
+/// register, a `float` in the low 32 bits, `void` as 0).
 ///
 /// # Safety
 /// `code` must be a non-variadic function whose integer-class parameters (integers, `_Bool`,
 /// pointers) number the stub's `I` and are each at most 8 bytes, whose floating parameters
-/// (`float`, `double`) number its `F`, and whose result is of the stub's class; `ints` must
-/// point to `I` initialised words, each holding its argument extended to 64 bits (sign- or
-/// zero-), and `floats` to `F` initialised doubles, a `float` argument in the low 32 bits.
-pub(crate) type Stub = unsafe fn(code: *const c_void, ints: *const u64, floats: *const f64) -> u64;
+/// (`float`, `double`) number its `F`, and whose result is of the stub's class; `slots` must
+/// point to [`SLOTS`] words of which those the stub reads are initialised: each integer
+/// extended to 64 bits (sign- or zero-), each `double` as its bits, a `float`'s bits in the low
+/// 32.
+pub(crate) type Stub = unsafe fn(code: *const c_void, slots: *const u64) -> u64;
 
 /// How the result comes back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,9 +69,9 @@ macro_rules! slot_type {
 /// returned word.
 macro_rules! stub {
     ($ret:ty, $bits:expr; [$($i:literal)*] [$($f:literal)*]) => {{
-        // A stub without integer (or floating) arguments does not read that array.
+        // A stub without arguments does not read the slots.
         #[allow(unused_variables)]
-        unsafe fn stub(code: *const c_void, ints: *const u64, floats: *const f64) -> u64 {
+        unsafe fn stub(code: *const c_void, slots: *const u64) -> u64 {
             type Callee =
                 unsafe extern "C" fn($(slot_type!(int $i),)* $(slot_type!(float $f),)*) -> $ret;
             // SAFETY: a code address and an `extern "C"` function pointer have the same size;
@@ -71,9 +80,14 @@ macro_rules! stub {
             // `f64` parameters (see the module's notes), and returns its result where `$ret`
             // is read from.
             let function = unsafe { std::mem::transmute::<*const c_void, Callee>(code) };
-            // SAFETY: the caller promises initialised words at `ints[..I]` and
-            // `floats[..F]`, and a function of this shape at `code`.
-            let result = unsafe { function($(*ints.add($i),)* $(*floats.add($f),)*) };
+            // SAFETY: the caller promises initialised words at `slots[..I]` and
+            // `slots[FIRST_FLOAT..][..F]`, and a function of this shape at `code`.
+            let result = unsafe {
+                function(
+                    $(*slots.add($i),)*
+                    $(f64::from_bits(*slots.add(FIRST_FLOAT + $f)),)*
+                )
+            };
             #[allow(clippy::redundant_closure_call)]
             ($bits)(result)
         }
