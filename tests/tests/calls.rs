@@ -1256,3 +1256,41 @@ fn zlib_compress_uncompress_round_trip() {
     );
     assert_eq!(r.as_i64(), Some(-5));
 }
+
+/// A variadic function keeps the interfaces of its latest variadic type lists: calls that
+/// repeat a list, and more lists than it keeps (so that old ones are replaced), all arrive.
+#[test]
+fn variadic_calls_with_many_type_lists() {
+    let lib = library();
+    let typed = lib
+        .function(
+            "sum_typed",
+            Signature::variadic(vec![CType::char_ptr()], t(Scalar::Double)),
+        )
+        .unwrap();
+    // 27 lists of three of `int`, `long long` and `double`, each called three times in turn.
+    let lists: Vec<String> = (0..27)
+        .map(|n: usize| {
+            (0..3)
+                .map(|digit| ['i', 'l', 'd'][n / 3usize.pow(digit) % 3])
+                .collect()
+        })
+        .collect();
+    for round in 0..3 {
+        for (n, list) in lists.iter().enumerate() {
+            let mut args: Vec<Arg<'_>> = vec![list.as_str().into()];
+            let mut expected = 0.0;
+            for (k, code) in list.chars().enumerate() {
+                let value = (n * 10 + k + round) as i32 - 40;
+                expected += (k + 1) as f64 * f64::from(value);
+                args.push(match code {
+                    'i' => value.into(),
+                    'l' => Arg::Typed(t(Scalar::LongLong), Value::Int(value.into())),
+                    _ => f64::from(value).into(),
+                });
+            }
+            let r = call(&typed, &args);
+            assert_eq!(r.as_f64(), Some(expected), "{list}, round {round}");
+        }
+    }
+}

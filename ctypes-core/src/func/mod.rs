@@ -9,7 +9,7 @@ mod stubs;
 use std::ffi::c_void;
 use std::fmt;
 use std::ptr::NonNull;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 pub use arg::{Arg, CValue};
 use lanes::Lanes;
@@ -77,6 +77,9 @@ struct Core {
     signature: Signature,
     /// For a variadic function, `None`: the interface depends on each call's arguments.
     cif: Option<Cif>,
+    /// For a variadic function, the interfaces prepared for the latest promoted types of the
+    /// variadic arguments, newest last, so that a call repeating one prepares nothing.
+    variadic_cifs: Mutex<Vec<(Box<[CType]>, Arc<Cif>)>>,
     params: Vec<Param>,
     /// The register call, for signatures of scalars and pointers that fit in registers.
     registers: Option<Registers>,
@@ -172,6 +175,7 @@ impl Function {
                 registers,
                 lanes,
                 cif,
+                variadic_cifs: Mutex::new(Vec::new()),
                 params,
                 _library: library,
             }),
@@ -395,14 +399,8 @@ impl Function {
                     })?;
                     types.push(ty);
                 }
-                variadic_cif =
-                    Cif::new(&types, core.signature.result(), Some(fixed)).map_err(|reason| {
-                        Error::Signature {
-                            function: core.name.clone(),
-                            reason,
-                        }
-                    })?;
-                &variadic_cif
+                variadic_cif = core.variadic_cif(&types)?;
+                &*variadic_cif
             }
         };
         let result_type = core.signature.result();
@@ -418,6 +416,42 @@ impl Function {
             })?;
         }
         Ok((returned, errno))
+    }
+}
+
+/// How many interfaces a variadic function keeps for the variadic argument types of its
+/// latest calls.
+const VARIADIC_CIFS: usize = 8;
+
+impl Core {
+    /// The interface for a call of this variadic function with arguments of `types` (the
+    /// fixed parameters' and the promoted variadic ones'): kept from an earlier call with the
+    /// same variadic types, or prepared now and kept.
+    fn variadic_cif(&self, types: &[CType]) -> Result<Arc<Cif>> {
+        let fixed = self.signature.fixed_count();
+        let variadic = &types[fixed..];
+        let mut kept = self
+            .variadic_cifs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(at) = kept.iter().position(|(key, _)| **key == *variadic) {
+            let entry = kept.remove(at);
+            let cif = Arc::clone(&entry.1);
+            kept.push(entry);
+            return Ok(cif);
+        }
+        let cif = Cif::new(types, self.signature.result(), Some(fixed)).map_err(|reason| {
+            Error::Signature {
+                function: self.name.clone(),
+                reason,
+            }
+        })?;
+        let cif = Arc::new(cif);
+        if kept.len() == VARIADIC_CIFS {
+            kept.remove(0);
+        }
+        kept.push((variadic.into(), Arc::clone(&cif)));
+        Ok(cif)
     }
 }
 
