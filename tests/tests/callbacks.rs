@@ -1168,3 +1168,241 @@ fn a_record_returned_to_c_keeps_what_its_pointers_point_to() {
     );
     assert_eq!(call(&strlen_of, &[(&f).into()]).as_u64(), Some(12));
 }
+
+/// `cb_sum(f, 1, NULL, NULL)`: C calls `f(0)` once; `f` passed as a plain address, so the call
+/// keeps no handle to its callback.
+fn call_once(sum: &Function, code: std::ptr::NonNull<c_void>) -> i64 {
+    let null = || Arg::Value(Value::Pointer(0));
+    let address = Arg::Value(Value::Pointer(code.as_ptr() as usize));
+    call(sum, &[address, 1.into(), null(), null()])
+        .as_i64()
+        .expect("a long long")
+}
+
+#[test]
+fn a_callback_dropped_during_its_own_call_is_freed_when_the_call_returns() {
+    let sum = cb_sum(&library());
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let seen_inside = Rc::new(Cell::new(usize::MAX));
+    // The slot holds the only handle; the closure empties it, then keeps using its captures.
+    let slot: Rc<std::cell::RefCell<Option<Callback>>> = Rc::default();
+    let callback = {
+        let slot = Rc::clone(&slot);
+        let tracker = Tracker(Arc::clone(&dropped));
+        let seen_inside = Rc::clone(&seen_inside);
+        Callback::new_local(int_to_int(), move |args| {
+            drop(slot.borrow_mut().take());
+            seen_inside.set(tracker.0.load(Ordering::SeqCst));
+            int_result(int_arg(args, 0) + 41)
+        })
+        .unwrap()
+    };
+    let code = callback.code();
+    *slot.borrow_mut() = Some(callback);
+    assert_eq!(call_once(&sum, code), 41);
+    assert_eq!(seen_inside.get(), 0, "freed under its own call");
+    assert_eq!(
+        dropped.load(Ordering::SeqCst),
+        1,
+        "freed once its call returned"
+    );
+}
+
+#[test]
+fn a_callback_dropped_during_another_ones_call_is_freed_at_once() {
+    let sum = cb_sum(&library());
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let other = {
+        let tracker = Tracker(Arc::clone(&dropped));
+        Callback::new(int_to_int(), move |_| {
+            let _ = &tracker;
+            int_result(0)
+        })
+        .unwrap()
+    };
+    let holder = Rc::new(std::cell::RefCell::new(Some(other)));
+    let seen_inside = Rc::new(Cell::new(usize::MAX));
+    let callback = {
+        let holder = Rc::clone(&holder);
+        let dropped = Arc::clone(&dropped);
+        let seen_inside = Rc::clone(&seen_inside);
+        Callback::new_local(int_to_int(), move |_| {
+            drop(holder.borrow_mut().take());
+            seen_inside.set(dropped.load(Ordering::SeqCst));
+            int_result(7)
+        })
+        .unwrap()
+    };
+    assert_eq!(call_once(&sum, callback.code()), 7);
+    assert_eq!(
+        seen_inside.get(),
+        1,
+        "a callback not running is freed when dropped"
+    );
+    assert!(holder.borrow().is_none());
+}
+
+#[test]
+fn a_callback_dropped_by_a_nested_callback_lives_until_its_own_call_returns() {
+    let lib = library();
+    let sum = cb_sum(&lib);
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let seen_in_inner = Rc::new(Cell::new(usize::MAX));
+    let seen_after_inner = Rc::new(Cell::new(usize::MAX));
+    // `outer` is held only by `slot`; while it runs, it has C call `inner`, which empties the
+    // slot. `outer` must outlive `inner`'s call and its own remaining code.
+    let slot: Rc<std::cell::RefCell<Option<Callback>>> = Rc::default();
+    let inner = {
+        let slot = Rc::clone(&slot);
+        let dropped = Arc::clone(&dropped);
+        let seen_in_inner = Rc::clone(&seen_in_inner);
+        Callback::new_local(int_to_int(), move |_| {
+            drop(slot.borrow_mut().take());
+            seen_in_inner.set(dropped.load(Ordering::SeqCst));
+            int_result(5)
+        })
+        .unwrap()
+    };
+    let outer = {
+        let tracker = Tracker(Arc::clone(&dropped));
+        let seen_after_inner = Rc::clone(&seen_after_inner);
+        let nested = cb_sum(&lib);
+        Callback::new_local(int_to_int(), move |_| {
+            let from_inner = call_once(&nested, inner.code());
+            seen_after_inner.set(tracker.0.load(Ordering::SeqCst));
+            int_result(from_inner + 1)
+        })
+        .unwrap()
+    };
+    let code = outer.code();
+    *slot.borrow_mut() = Some(outer);
+    assert_eq!(call_once(&sum, code), 6);
+    assert_eq!(
+        seen_in_inner.get(),
+        0,
+        "freed under its own call, by a nested one"
+    );
+    assert_eq!(
+        seen_after_inner.get(),
+        0,
+        "freed when the nested call returned"
+    );
+    assert_eq!(
+        dropped.load(Ordering::SeqCst),
+        1,
+        "freed once its call returned"
+    );
+}
+
+/// `cb_sum(f, n, results, NULL)` with `f` as a plain address: C's total, and each result C got.
+fn sum_through(sum: &Function, code: std::ptr::NonNull<c_void>, n: usize) -> (i64, Vec<i64>) {
+    let results = CData::new(&int().array(n).unwrap()).unwrap();
+    let address = Arg::Value(Value::Pointer(code.as_ptr() as usize));
+    let total = call(
+        sum,
+        &[
+            address,
+            (n as i32).into(),
+            (&results).into(),
+            Arg::Value(Value::Pointer(0)),
+        ],
+    );
+    let each = (0..n)
+        .map(|i| {
+            results
+                .element(i)
+                .unwrap()
+                .value()
+                .unwrap()
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    (total.as_i64().expect("a long long"), each)
+}
+
+#[test]
+fn typed_callback_called_from_c() {
+    let sum = cb_sum(&library());
+    let f = Callback::from_fn(|x: i32| x * x - 3).unwrap();
+    assert_eq!(f.signature(), &sig(&[t(Scalar::Int32)], t(Scalar::Int32)));
+    let (total, each) = sum_through(&sum, f.code(), 6);
+    let expected: Vec<i64> = (0..6).map(|x| x * x - 3).collect();
+    assert_eq!(each, expected);
+    assert_eq!(total, expected.iter().sum::<i64>());
+}
+
+#[test]
+fn typed_callback_narrow_result_is_widened_as_c_expects() {
+    let lib = library();
+    let uchar = func(
+        &lib,
+        "cb_uchar",
+        &[
+            CType::function_pointer(sig(&[int()], t(Scalar::UChar))),
+            int(),
+            int().pointer(),
+        ],
+        int(),
+    );
+    let f = Callback::from_fn(|x: i32| (x as u8).wrapping_add(100)).unwrap();
+    let address = Arg::Value(Value::Pointer(f.code().as_ptr() as usize));
+    let seen = CData::new(&int()).unwrap();
+    let r = call(&uchar, &[address, 200.into(), (&seen).into()]);
+    assert_eq!(r.as_i64(), Some(44));
+    assert_eq!(seen.value().unwrap().as_i64(), Some(44));
+}
+
+#[test]
+fn typed_callback_of_pointers_and_floats() {
+    let f = Callback::from_fn(|p: *const f64, scale: f32, n: u16, bias: i8| -> f64 {
+        // SAFETY: the caller below passes a pointer to a live double.
+        let x = unsafe { *p };
+        x * f64::from(scale) + f64::from(n) + f64::from(bias)
+    })
+    .unwrap();
+    assert_eq!(
+        f.signature(),
+        &sig(
+            &[
+                t(Scalar::Double).pointer(),
+                t(Scalar::Float),
+                t(Scalar::UInt16),
+                t(Scalar::Int8),
+            ],
+            t(Scalar::Double)
+        )
+    );
+    type Fn4 = extern "C" fn(*const f64, f32, u16, i8) -> f64;
+    // SAFETY: the callback's code is a C function of exactly this signature.
+    let code: Fn4 = unsafe { std::mem::transmute(f.code()) };
+    let x = 2.5f64;
+    assert_eq!(code(&x, 4.0, 65535, -128), 2.5 * 4.0 + 65535.0 - 128.0);
+    let g = Callback::from_fn(|p: *mut c_void| p.cast::<u8>().wrapping_add(1)).unwrap();
+    // SAFETY: as above.
+    let code: extern "C" fn(*mut c_void) -> *mut u8 = unsafe { std::mem::transmute(g.code()) };
+    assert_eq!(
+        code(std::ptr::null_mut::<c_void>().wrapping_byte_add(41)) as usize,
+        42
+    );
+}
+
+#[test]
+fn typed_callback_panic_is_re_raised_by_the_call() {
+    let sum = cb_sum(&library());
+    let f = Callback::from_fn(|x: i32| {
+        if x == 2 {
+            panic!("typed callback saw {x}");
+        }
+        x + 10
+    })
+    .unwrap();
+    let payload = catch_unwind(AssertUnwindSafe(|| sum_through(&sum, f.code(), 4)))
+        .expect_err("the callback's panic is re-raised");
+    assert_eq!(
+        payload.downcast_ref::<String>().map(String::as_str),
+        Some("typed callback saw 2")
+    );
+    // A call without the failing argument still works.
+    assert_eq!(sum_through(&sum, f.code(), 2).0, 21);
+}

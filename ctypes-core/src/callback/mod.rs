@@ -1,8 +1,11 @@
 //! `Callback`: a Rust closure as a C function pointer.
 
 mod failure;
+mod running;
 mod trampoline;
+mod typed;
 
+use std::any::Any;
 use std::ffi::c_void;
 use std::fmt;
 use std::mem::ManuallyDrop;
@@ -11,11 +14,14 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::thread::{self, ThreadId};
 
+use running::this_thread;
+
 pub(crate) use failure::CallGuard;
 pub use failure::{set_callback_failure_handler, CallbackFailure};
+use typed::CallbackFnOf;
 
 use crate::error::{Error, Result};
-use crate::func::{CValue, Lane, Param};
+use crate::func::{CValue, Param};
 use crate::mem::{CData, Value};
 use crate::raw::{Cif, Closure};
 use crate::ty::{CType, Signature, TypeKind};
@@ -33,7 +39,10 @@ type SharedFn = dyn Fn(&[CValue]) -> CValue + Send + Sync;
 /// The code address ([`Callback::code`]) is valid while the `Callback` or a clone lives: pass it
 /// as an argument ([`Arg::Callback`](crate::Arg::Callback)) and it lives for the call; store it
 /// in memory with [`CData::set_callback`] and it lives as long as that memory; give it to C for
-/// ever with [`Callback::leak`].
+/// ever with [`Callback::leak`]. The closure may drop the last handle to its own callback while
+/// it runs (by freeing the memory that stored it, say): the callback is then freed when that
+/// invocation returns. C must not call the code address once the last handle is gone, nor
+/// still be running a call of it on another thread when the last handle is dropped.
 ///
 /// A panic in the closure never unwinds into C: C gets a zeroed result, and the panic is
 /// re-raised by the Rust call that led to the callback when that call returns, or goes to the
@@ -78,26 +87,24 @@ type SharedFn = dyn Fn(&[CValue]) -> CValue + Send + Sync;
 /// assert_eq!(sorted, [1, 2, 3, 4, 5]);
 /// # Ok::<(), ctypes_core::Error>(())
 /// ```
-#[derive(Clone)]
 pub struct Callback {
-    inner: Arc<Inner>,
+    /// Released through [`running::release`], which keeps a callback dropped from inside its
+    /// own invocation until that invocation returns.
+    inner: ManuallyDrop<Arc<Inner>>,
 }
 
 /// Everything a callback's trampoline reaches, at a fixed address (inside the `Arc`).
 pub(crate) struct Inner {
     /// Dropped first (fields drop in order): no call can arrive once the rest goes.
     closure: Closure,
+    body: Body,
+    /// For signatures of at most a few plain scalars and pointers.
+    short: Option<trampoline::Short>,
+    /// Bytes of the result type (0 for `void`).
+    result_size: usize,
     cif: Cif,
     signature: Signature,
     params: Vec<Param>,
-    /// Bytes of the result type (0 for `void`).
-    result_size: usize,
-    /// For signatures of plain scalars and pointers: each argument's lane, and the result's
-    /// (`None` for `void`).
-    lanes: Option<(Vec<Lane>, Option<Lane>)>,
-    /// With `lanes`: a value of each argument's kind, for the trampoline to fill in.
-    template: [CValue; trampoline::INLINE],
-    body: Body,
 }
 
 enum Body {
@@ -109,24 +116,16 @@ enum Body {
         thread: ThreadId,
         closure: ManuallyDrop<Box<CallbackFn>>,
     },
+    /// The closure of a typed callback, which may run on any thread; only its handler calls it.
+    Typed(Box<dyn Any + Send + Sync>),
 }
 
-// SAFETY: the libffi closure and CIF are immutable once prepared; a shared body is
+// SAFETY: the libffi closure and CIF are immutable once prepared; a shared or typed body is
 // `Send + Sync`; a local body is only ever called or dropped on its own thread (see `Body` and
 // `Inner::body`), so moving or sharing the handle between threads never touches it elsewhere.
 unsafe impl Send for Inner {}
 // SAFETY: as for `Send`.
 unsafe impl Sync for Inner {}
-
-thread_local! {
-    static THIS_THREAD: ThreadId = thread::current().id();
-}
-
-/// The calling thread, or `None` while its thread-locals are being destroyed (a thread that
-/// can no longer say who it is is treated as a stranger: nothing local runs or drops there).
-fn this_thread() -> Option<ThreadId> {
-    THIS_THREAD.try_with(|id| *id).ok()
-}
 
 impl Callback {
     /// A callback for `signature` running `closure`, callable from any thread (C may call it
@@ -135,7 +134,37 @@ impl Callback {
     where
         F: Fn(&[CValue]) -> CValue + Send + Sync + 'static,
     {
-        Callback::make(signature, Body::Shared(Box::new(closure)))
+        Callback::make(signature, Body::Shared(Box::new(closure)), None)
+    }
+
+    /// A callback running `f`, a Rust closure over C scalars and pointers — `Fn(i32, *mut
+    /// c_void) -> f64`, say, with up to eight arguments — callable from any thread. Its C
+    /// signature comes from the closure's types ([`CTyped`](crate::CTyped): `i32` is
+    /// `int32_t`, `*mut c_void` is `void *`, `()` is `void`; the argument and result types are
+    /// the integer and floating types and raw pointers).
+    ///
+    /// C's arguments are read straight into the closure's and its result written straight
+    /// back, with no [`CValue`] in between: the quickest callback there is. Panics are handled
+    /// as for [`Callback::new`]; a result always fits.
+    ///
+    /// ```
+    /// use ctypes_core::Callback;
+    ///
+    /// let add = Callback::from_fn(|a: i32, b: i32| a.wrapping_add(b))?;
+    /// // SAFETY: the callback's signature is `int32_t (*)(int32_t, int32_t)`.
+    /// let add: extern "C" fn(i32, i32) -> i32 = unsafe { std::mem::transmute(add.code()) };
+    /// assert_eq!(add(2, 3), 5);
+    /// # Ok::<(), ctypes_core::Error>(())
+    /// ```
+    pub fn from_fn<Args, F>(f: F) -> Result<Callback>
+    where
+        F: CallbackFnOf<Args>,
+    {
+        Callback::make(
+            F::signature(),
+            Body::Typed(Box::new(f)),
+            Some(typed::handler::<Args, F>()),
+        )
     }
 
     /// A callback whose closure need not be `Send`: it runs only on the calling thread. Called
@@ -151,10 +180,16 @@ impl Callback {
                 thread: thread::current().id(),
                 closure: ManuallyDrop::new(Box::new(closure)),
             },
+            None,
         )
     }
 
-    fn make(signature: Signature, body: Body) -> Result<Callback> {
+    /// A callback running `body`; a typed one comes with its handler.
+    fn make(
+        signature: Signature,
+        body: Body,
+        typed: Option<trampoline::Handler>,
+    ) -> Result<Callback> {
         let refuse = |reason: String| Error::Signature {
             function: "callback".to_owned(),
             reason,
@@ -169,29 +204,29 @@ impl Callback {
         };
         let cif = Cif::new(signature.args(), signature.result(), None).map_err(refuse)?;
         let closure = Closure::allocate().map_err(refuse)?;
-        let lanes = lanes_of(&signature).filter(|(args, _)| args.len() <= trampoline::INLINE);
-        let mut template: [CValue; trampoline::INLINE] = Default::default();
-        if let Some((args, _)) = &lanes {
-            for (slot, lane) in template.iter_mut().zip(args) {
-                *slot = CValue::Value(lane.zero());
-            }
-        }
         let inner = Arc::new(Inner {
             closure,
+            body,
+            short: trampoline::Short::of(&signature),
+            result_size,
             cif,
             signature,
             params,
-            result_size,
-            lanes,
-            template,
-            body,
         });
         let data = Arc::as_ptr(&inner).cast_mut().cast::<c_void>();
+        let handler = match typed {
+            Some(handler) => handler,
+            None => trampoline::handler(inner.short.as_ref()),
+        };
         // SAFETY: the CIF and the `Inner` that `data` points to live in the `Arc`, at fixed
         // addresses, for as long as the closure (which the `Arc` also owns) can be called;
-        // the trampoline reads the arguments as that CIF describes.
-        unsafe { inner.closure.prepare(&inner.cif, trampoline::entry, data) }.map_err(refuse)?;
-        Ok(Callback { inner })
+        // the handler reads the arguments as that CIF describes, on the short path only if
+        // the callback has one, with as many arguments; a typed handler comes only with the
+        // typed body of the closure whose types made the signature.
+        unsafe { inner.closure.prepare(&inner.cif, handler, data) }.map_err(refuse)?;
+        Ok(Callback {
+            inner: ManuallyDrop::new(inner),
+        })
     }
 
     /// The C function pointer.
@@ -217,13 +252,19 @@ impl Callback {
     }
 }
 
-/// The lanes of a signature of plain scalars and pointers, on a little-endian machine (where a
-/// result word's low bytes come first, as libffi reads them).
-fn lanes_of(signature: &Signature) -> Option<(Vec<Lane>, Option<Lane>)> {
-    if cfg!(target_endian = "big") {
-        return None;
+impl Clone for Callback {
+    fn clone(&self) -> Callback {
+        Callback {
+            inner: ManuallyDrop::new(Arc::clone(&self.inner)),
+        }
     }
-    crate::func::each_type(signature, Lane::of)
+}
+
+impl Drop for Callback {
+    fn drop(&mut self) {
+        // SAFETY: taken once, here, and `self.inner` is not used again.
+        running::release(unsafe { ManuallyDrop::take(&mut self.inner) });
+    }
 }
 
 /// A [`Callback`] together with its typed function pointer (a `c_func!` type), which stays

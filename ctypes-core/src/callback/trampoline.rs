@@ -1,121 +1,303 @@
 //! What runs when C calls a callback: read the arguments, run the closure, write the result —
 //! with nothing allowed to unwind back into C.
 
+use libffi_sys::ffi_cif;
 use std::ffi::c_void;
 use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Arc;
-
-use libffi_sys::ffi_cif;
 
 use super::failure::{report, CallbackFailure};
-use super::{this_thread, Body, Inner};
+use super::running::{this_thread, Frame};
+use super::{Body, CallbackFn, Inner};
 use crate::error::{Error, Result};
-use crate::func::{encode_scalar, CValue, Param};
+use crate::func::{encode_scalar, CValue, Lane, Param};
 use crate::layout::ByteOrder;
 use crate::mem::codec::{self, Leaf};
 use crate::mem::{CData, Value};
-use crate::ty::{Scalar, ScalarClass};
+use crate::ty::{Scalar, ScalarClass, Signature};
+
+/// How an invocation ended, if not well: boxed, to keep the usual outcome one word.
+pub(super) type Failed = std::result::Result<(), Box<Error>>;
 
 /// Arguments read on the stack; more go to the heap.
 pub(super) const INLINE: usize = 8;
 
-/// The libffi closure handler.
+/// How to read one argument of a signature made of plain scalars and pointers.
+#[derive(Clone, Copy, Debug)]
+enum Reader {
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+    Float,
+    Double,
+    Pointer,
+}
+
+impl Reader {
+    fn of(lane: Lane) -> Reader {
+        match lane {
+            Lane::Signed { size: 1, .. } => Reader::I8,
+            Lane::Signed { size: 2, .. } => Reader::I16,
+            Lane::Signed { size: 4, .. } => Reader::I32,
+            Lane::Signed { .. } => Reader::I64,
+            Lane::Unsigned { size: 1, .. } => Reader::U8,
+            Lane::Unsigned { size: 2, .. } => Reader::U16,
+            Lane::Unsigned { size: 4, .. } => Reader::U32,
+            Lane::Unsigned { .. } => Reader::U64,
+            Lane::Float => Reader::Float,
+            Lane::Double => Reader::Double,
+            Lane::Pointer => Reader::Pointer,
+        }
+    }
+
+    /// The argument at `at`.
+    ///
+    /// # Safety
+    /// `at` must point to a readable value of the reader's type.
+    #[inline(always)]
+    unsafe fn read(self, at: *const c_void) -> Value {
+        // SAFETY: the caller promises a value of the reader's type at `at`.
+        unsafe {
+            match self {
+                Reader::I8 => Value::Int(i64::from(at.cast::<i8>().read())),
+                Reader::I16 => Value::Int(i64::from(at.cast::<i16>().read_unaligned())),
+                Reader::I32 => Value::Int(i64::from(at.cast::<i32>().read_unaligned())),
+                Reader::I64 => Value::Int(at.cast::<i64>().read_unaligned()),
+                Reader::U8 => Value::UInt(u64::from(at.cast::<u8>().read())),
+                Reader::U16 => Value::UInt(u64::from(at.cast::<u16>().read_unaligned())),
+                Reader::U32 => Value::UInt(u64::from(at.cast::<u32>().read_unaligned())),
+                Reader::U64 => Value::UInt(at.cast::<u64>().read_unaligned()),
+                Reader::Float => Value::Float(at.cast::<f32>().read_unaligned()),
+                Reader::Double => Value::Double(at.cast::<f64>().read_unaligned()),
+                Reader::Pointer => Value::Pointer(at.cast::<usize>().read_unaligned()),
+            }
+        }
+    }
+}
+
+/// The short path, for signatures of at most [`INLINE`] plain scalars and pointers: each
+/// argument read straight into a [`Value`], the result checked against its lane.
+#[derive(Debug)]
+pub(super) struct Short {
+    args: [Reader; INLINE],
+    count: usize,
+    /// `None` for `void`.
+    result: Option<Lane>,
+}
+
+impl Short {
+    /// The short path of a signature, if it has one.
+    pub(super) fn of(signature: &Signature) -> Option<Short> {
+        // On a big-endian machine a result word's low bytes do not come first.
+        if cfg!(target_endian = "big") {
+            return None;
+        }
+        let (lanes, result) = crate::func::each_type(signature, Lane::of)?;
+        if lanes.len() > INLINE {
+            return None;
+        }
+        let mut args = [Reader::Pointer; INLINE];
+        for (reader, lane) in args.iter_mut().zip(&lanes) {
+            *reader = Reader::of(*lane);
+        }
+        Some(Short {
+            args,
+            count: lanes.len(),
+            result,
+        })
+    }
+}
+
+/// What libffi calls with the arguments' addresses.
+pub(super) type Handler =
+    unsafe extern "C" fn(*mut ffi_cif, *mut c_void, *mut *mut c_void, *mut c_void);
+
+/// The handler for a callback: one made for its number of arguments on the short path, where
+/// the reading loop unrolls, else [`entry`].
+pub(super) fn handler(short: Option<&Short>) -> Handler {
+    match short.map(|short| short.count) {
+        Some(0) => entry_short::<0>,
+        Some(1) => entry_short::<1>,
+        Some(2) => entry_short::<2>,
+        Some(3) => entry_short::<3>,
+        Some(4) => entry_short::<4>,
+        Some(5) => entry_short::<5>,
+        Some(6) => entry_short::<6>,
+        Some(7) => entry_short::<7>,
+        Some(8) => entry_short::<8>,
+        _ => entry,
+    }
+}
+
+/// The libffi closure handler for any signature.
 ///
 /// # Safety
 /// libffi calls it as the closure prepared in `Callback::make` set up: `data` points to the
 /// callback's live `Inner`, `args` holds one pointer per parameter to a value of its type, and
 /// `result` has room for the result type (at least one `ffi_arg`).
-pub(super) unsafe extern "C" fn entry(
+unsafe extern "C" fn entry(
     _cif: *mut ffi_cif,
     result: *mut c_void,
     args: *mut *mut c_void,
     data: *mut c_void,
 ) {
-    let data = data.cast::<Inner>().cast_const();
-    // The callback is held for the call: its closure may drop the last other handle to it (by
-    // freeing the memory that stored it, say), and this frame still reads it afterwards.
-    // SAFETY: `data` is `Arc::as_ptr` of the callback's `Arc<Inner>`, which is alive while the
-    // closure can be called; the count taken here is given back by dropping `inner`.
-    let inner = unsafe {
-        Arc::increment_strong_count(data);
-        Arc::from_raw(data)
-    };
-    let result_size = inner.result_size;
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: forwarded from libffi's guarantees above.
-        unsafe { inner.run(result, args) }
-    }));
-    // The last handle runs the closure's destructors, which must not unwind into C either.
-    let released = catch_unwind(AssertUnwindSafe(move || drop(inner)));
-    let failure = match (outcome, released) {
-        (Ok(Ok(())), Ok(())) => return,
-        // The result is written; only a destructor failed.
-        (Ok(Ok(())), Err(payload)) => {
-            report_safely(CallbackFailure::Panic(payload));
-            return;
-        }
-        (Ok(Err(error)), _) => CallbackFailure::Error(error),
-        (Err(payload), _) => CallbackFailure::Panic(payload),
-    };
-    if result_size > 0 {
-        // SAFETY: `result` has room for the result type and at least one `ffi_arg`.
-        unsafe { std::ptr::write_bytes(result.cast::<u8>(), 0, result_size.max(8)) };
+    // SAFETY: forwarded from libffi's guarantees above.
+    unsafe {
+        invoke(data, result, |callback| {
+            // SAFETY: as above.
+            let run = callback.run_general(result, args);
+            run.map_err(Box::new)
+        })
     }
+}
+
+/// The libffi closure handler for signatures on the short path with `N` arguments.
+///
+/// # Safety
+/// As for [`entry`]; the callback has a short path with `N` arguments.
+unsafe extern "C" fn entry_short<const N: usize>(
+    _cif: *mut ffi_cif,
+    result: *mut c_void,
+    args: *mut *mut c_void,
+    data: *mut c_void,
+) {
+    // SAFETY: forwarded from libffi's guarantees above.
+    unsafe {
+        invoke(data, result, |callback| {
+            // SAFETY: as above.
+            callback.run_short::<N>(result, args)
+        })
+    }
+}
+
+/// Runs an invocation of the callback at `data`: nothing unwinds out of it, and a failure
+/// zeroes the result and is reported.
+///
+/// # Safety
+/// `data` must point to a live callback's `Inner`, and `result` have room for the result type
+/// and at least one `ffi_arg`; `run` must be safe to call with them.
+#[inline(always)]
+pub(super) unsafe fn invoke(
+    data: *mut c_void,
+    result: *mut c_void,
+    run: impl FnOnce(&Inner) -> Failed,
+) {
+    let inner = data.cast::<Inner>().cast_const();
+    // Marks the callback as running here: should its closure drop the last handle to it (by
+    // freeing the memory that stored it, say), the callback is freed when `frame` is left, not
+    // under this frame.
+    let frame = Frame::new(inner);
+    // SAFETY: `frame` stays in this stack frame and is left below, before it returns; nothing
+    // in between unwinds.
+    unsafe { frame.link() };
+    // SAFETY: the caller promises a live `Inner`, kept alive until `frame` is left.
+    let callback = unsafe { &*inner };
+    match catch_unwind(AssertUnwindSafe(|| run(callback))) {
+        Ok(Ok(())) => frame.leave(),
+        Ok(Err(error)) => fail(frame, callback, result, CallbackFailure::Error(*error)),
+        Err(payload) => fail(frame, callback, result, CallbackFailure::Panic(payload)),
+    }
+}
+
+/// Ends an invocation that failed: C gets a zeroed result, the failure goes where
+/// [`report`] sends it.
+#[cold]
+#[inline(never)]
+fn fail(frame: Frame, callback: &Inner, result: *mut c_void, failure: CallbackFailure) {
+    if callback.result_size > 0 {
+        // SAFETY: `result` has room for the result type and at least one `ffi_arg`.
+        unsafe { std::ptr::write_bytes(result.cast::<u8>(), 0, callback.result_size.max(8)) };
+    }
+    // May free the callback: `callback` is not used after this.
+    frame.leave();
     report_safely(failure);
 }
 
 /// Reports a failure; a failure handler that panics must not unwind into C either.
-fn report_safely(failure: CallbackFailure) {
+#[cold]
+pub(super) fn report_safely(failure: CallbackFailure) {
     if catch_unwind(AssertUnwindSafe(|| report(failure))).is_err() {
         std::process::abort();
     }
 }
 
 impl Inner {
-    /// Reads the arguments, runs the closure and writes its result.
+    /// The closure, if it may run on this thread.
+    #[inline(always)]
+    fn closure(&self) -> Result<&CallbackFn> {
+        match &self.body {
+            Body::Shared(f) => Ok(f.as_ref()),
+            Body::Local { thread, closure } if Some(*thread) == this_thread() => {
+                Ok(closure.as_ref())
+            }
+            Body::Local { .. } => Err(Error::CallbackThread),
+            Body::Typed(_) => unreachable!("a typed callback has its own handler"),
+        }
+    }
+
+    /// Reads the `N` arguments of a short-path signature, runs the closure and writes its
+    /// result.
+    ///
+    /// # Safety
+    /// As for [`entry_short`].
+    #[inline(always)]
+    unsafe fn run_short<const N: usize>(
+        &self,
+        result: *mut c_void,
+        args: *mut *mut c_void,
+    ) -> Failed {
+        let closure = self.closure().map_err(Box::new)?;
+        let Some(short) = &self.short else {
+            // SAFETY: as for this function.
+            return unsafe { self.run_general(result, args) }.map_err(Box::new);
+        };
+        let mut values = [const { MaybeUninit::<CValue>::uninit() }; N];
+        for (i, (reader, slot)) in short.args.iter().zip(&mut values).enumerate() {
+            // SAFETY: libffi passes one pointer per parameter, `N` of them, each to a value of
+            // its parameter's type, which is the reader's.
+            slot.write(CValue::Value(unsafe { reader.read(*args.add(i)) }));
+        }
+        // SAFETY: all `N` entries were initialised above (`INLINE >= N` readers); they own
+        // nothing, so leaving them undropped leaks nothing.
+        let values = unsafe { std::slice::from_raw_parts(values.as_ptr().cast::<CValue>(), N) };
+        let returned = closure(values);
+        let Some(lane) = short.result else {
+            // `void`: whatever the closure returned is dropped.
+            return Ok(());
+        };
+        if let CValue::Value(value) = returned {
+            // `int` and its kin first: the usual result, checked without a jump table.
+            if let (Lane::Signed { min, max, .. }, Value::Int(x)) = (lane, value) {
+                if min <= x && x <= max {
+                    // SAFETY: `result` has room for at least one word (an `ffi_arg`).
+                    unsafe { result.cast::<i64>().write_unaligned(x) };
+                    return Ok(());
+                }
+            }
+            if let Some(word) = lane.encode(value) {
+                // SAFETY: `result` has room for at least one word (an `ffi_arg`).
+                unsafe { result.cast::<u64>().write_unaligned(word) };
+                return Ok(());
+            }
+        }
+        // A result to check and word an error for: the general path.
+        // SAFETY: as below.
+        unsafe { self.write_result(returned, result) }.map_err(Box::new)
+    }
+
+    /// [`Inner::run`] for any signature.
     ///
     /// # Safety
     /// As for [`entry`].
-    unsafe fn run(&self, result: *mut c_void, args: *mut *mut c_void) -> Result<()> {
-        let closure: &dyn Fn(&[CValue]) -> CValue = match &self.body {
-            Body::Shared(f) => f.as_ref(),
-            Body::Local { thread, closure } if Some(*thread) == this_thread() => closure.as_ref(),
-            Body::Local { .. } => return Err(Error::CallbackThread),
-        };
+    #[inline(never)]
+    unsafe fn run_general(&self, result: *mut c_void, args: *mut *mut c_void) -> Result<()> {
+        let closure = self.closure()?;
         let count = self.params.len();
-        if let Some((lanes, result_lane)) = &self.lanes {
-            if count <= INLINE {
-                // Start from values of the right kinds and write only their payloads: building
-                // each enum afresh and copying it costs more than the call itself.
-                let mut values = [const { MaybeUninit::<CValue>::uninit() }; INLINE];
-                for (i, (lane, slot)) in lanes.iter().zip(&mut values).enumerate() {
-                    // SAFETY: the template holds only `Value`s, which own nothing, so a bitwise
-                    // copy is an independent value that needs no drop.
-                    let value = slot.write(unsafe { std::ptr::read(&self.template[i]) });
-                    if let CValue::Value(value) = value {
-                        // SAFETY: libffi passes `count` argument pointers, each to a value of
-                        // its parameter's type, which is the lane's.
-                        unsafe { lane.read_into(*args.add(i), value) };
-                    }
-                }
-                // SAFETY: the first `count` entries were initialised above (the lanes are as
-                // many as the parameters).
-                let values =
-                    unsafe { std::slice::from_raw_parts(values.as_ptr().cast::<CValue>(), count) };
-                let returned = closure(values);
-                if let (Some(lane), CValue::Value(value)) = (result_lane, &returned) {
-                    if let Some(word) = lane.encode(*value) {
-                        // SAFETY: `result` has room for at least one word (an `ffi_arg`).
-                        unsafe { result.cast::<u64>().write_unaligned(word) };
-                        return Ok(());
-                    }
-                }
-                // `void`, or a result to check and word an error for: the general path.
-                // SAFETY: as below.
-                return unsafe { self.write_result(returned, result) };
-            }
-        }
         let returned = if count <= INLINE {
             let mut values = Values::new();
             for (i, param) in self.params.iter().enumerate() {
@@ -142,6 +324,7 @@ impl Inner {
     ///
     /// # Safety
     /// `result` must have room for the result type and at least 8 bytes.
+    #[inline(never)]
     unsafe fn write_result(&self, returned: CValue, result: *mut c_void) -> Result<()> {
         let ty = self.signature.result();
         let misfit = |found: String| Error::CallbackResult {

@@ -1,0 +1,199 @@
+//! Callbacks typed in Rust: a closure over C scalars and pointers, which C calls with its
+//! arguments read straight into Rust values and its result written straight back, with no
+//! [`CValue`](crate::CValue) in between.
+
+use std::any::Any;
+use std::ffi::c_void;
+
+use libffi_sys::ffi_cif;
+
+use super::trampoline::{invoke, Handler};
+use super::Body;
+use crate::ty::Signature;
+use crate::typed::{CPointee, CReturn, CTyped};
+
+mod sealed {
+    pub trait Sealed {}
+    pub trait SealedFn<Args> {}
+}
+
+/// A Rust type a [typed callback](super::Callback::from_fn) takes or returns as a C scalar or
+/// pointer: the integer and floating types and raw pointers, whose every bit pattern is a valid
+/// value (so whatever C passes is one). Not `bool`: C may pass a `_Bool` holding another value.
+pub trait CallbackScalar: CTyped + Copy + sealed::Sealed + 'static {
+    /// The value as the word libffi reads a result from: integers sign- or zero-extended,
+    /// floats in the low bytes.
+    #[doc(hidden)]
+    fn into_word(self) -> u64;
+}
+
+macro_rules! integers {
+    ($($t:ty => $wide:ty),* $(,)?) => {
+        $(
+            impl sealed::Sealed for $t {}
+            impl CallbackScalar for $t {
+                #[inline(always)]
+                fn into_word(self) -> u64 {
+                    self as $wide as u64
+                }
+            }
+        )*
+    };
+}
+
+integers! {
+    i8 => i64, i16 => i64, i32 => i64, i64 => i64, isize => i64,
+    u8 => u64, u16 => u64, u32 => u64, u64 => u64, usize => u64,
+}
+
+impl sealed::Sealed for f32 {}
+impl CallbackScalar for f32 {
+    #[inline(always)]
+    fn into_word(self) -> u64 {
+        u64::from(self.to_bits())
+    }
+}
+
+impl sealed::Sealed for f64 {}
+impl CallbackScalar for f64 {
+    #[inline(always)]
+    fn into_word(self) -> u64 {
+        self.to_bits()
+    }
+}
+
+impl<T: CPointee + 'static> sealed::Sealed for *const T {}
+impl<T: CPointee + 'static> CallbackScalar for *const T {
+    #[inline(always)]
+    fn into_word(self) -> u64 {
+        self as usize as u64
+    }
+}
+
+impl<T: CPointee + 'static> sealed::Sealed for *mut T {}
+impl<T: CPointee + 'static> CallbackScalar for *mut T {
+    #[inline(always)]
+    fn into_word(self) -> u64 {
+        self as usize as u64
+    }
+}
+
+/// What a [typed callback](super::Callback::from_fn) returns: a [`CallbackScalar`], or `()`
+/// for `void`.
+pub trait CallbackReturn: CReturn + sealed::Sealed + 'static {
+    /// Writes the result where libffi reads it.
+    ///
+    /// # Safety
+    /// `result` must have room for one `ffi_arg` (a word).
+    #[doc(hidden)]
+    unsafe fn write(self, result: *mut c_void);
+}
+
+impl sealed::Sealed for () {}
+impl CallbackReturn for () {
+    #[inline(always)]
+    unsafe fn write(self, _result: *mut c_void) {}
+}
+
+impl<T: CallbackScalar> CallbackReturn for T {
+    #[inline(always)]
+    unsafe fn write(self, result: *mut c_void) {
+        // SAFETY: the caller promises room for a word.
+        unsafe { result.cast::<u64>().write_unaligned(self.into_word()) };
+    }
+}
+
+/// A closure a [typed callback](super::Callback::from_fn) runs: `Fn(A, B, …) -> R` with up to
+/// eight [`CallbackScalar`] arguments and a [`CallbackReturn`] result, `Send + Sync + 'static`.
+/// `Args` is the tuple of its argument types.
+pub trait CallbackFnOf<Args>: sealed::SealedFn<Args> + Send + Sync + 'static {
+    /// The C signature of the closure's types.
+    #[doc(hidden)]
+    fn signature() -> Signature;
+
+    /// Reads the arguments, runs the closure, writes the result.
+    ///
+    /// # Safety
+    /// `args` must hold one pointer per argument, each to a value of its type, and `result`
+    /// have room for one `ffi_arg`.
+    #[doc(hidden)]
+    unsafe fn call_from_c(&self, args: *const *mut c_void, result: *mut c_void);
+}
+
+macro_rules! closures {
+    ($($arg:ident $index:tt),*) => {
+        impl<F, R, $($arg),*> sealed::SealedFn<($($arg,)*)> for F
+        where
+            F: Fn($($arg),*) -> R + Send + Sync + 'static,
+            R: CallbackReturn,
+            $($arg: CallbackScalar,)*
+        {
+        }
+
+        impl<F, R, $($arg),*> CallbackFnOf<($($arg,)*)> for F
+        where
+            F: Fn($($arg),*) -> R + Send + Sync + 'static,
+            R: CallbackReturn,
+            $($arg: CallbackScalar,)*
+        {
+            fn signature() -> Signature {
+                Signature::new(vec![$($arg::c_type()),*], R::return_type())
+            }
+
+            #[inline(always)]
+            #[allow(unused_variables)]
+            unsafe fn call_from_c(&self, args: *const *mut c_void, result: *mut c_void) {
+                let returned = self($(
+                    // SAFETY: the caller promises a pointer to a value of this argument's
+                    // type, for which any bits are a valid value.
+                    unsafe { (*args.add($index)).cast::<$arg>().read_unaligned() }
+                ),*);
+                // SAFETY: the caller promises room for a word.
+                unsafe { returned.write(result) };
+            }
+        }
+    };
+}
+
+closures!();
+closures!(A 0);
+closures!(A 0, B 1);
+closures!(A 0, B 1, C 2);
+closures!(A 0, B 1, C 2, D 3);
+closures!(A 0, B 1, C 2, D 3, E 4);
+closures!(A 0, B 1, C 2, D 3, E 4, G 5);
+closures!(A 0, B 1, C 2, D 3, E 4, G 5, H 6);
+closures!(A 0, B 1, C 2, D 3, E 4, G 5, H 6, I 7);
+
+/// The handler of a typed callback running an `F`.
+pub(super) fn handler<Args, F: CallbackFnOf<Args>>() -> Handler {
+    entry::<Args, F>
+}
+
+/// The libffi closure handler of a typed callback.
+///
+/// # Safety
+/// libffi calls it as the closure prepared in `Callback::from_fn` set up: `data` points to the
+/// callback's live `Inner`, whose body is a typed one holding an `F`; `args` holds one pointer per
+/// argument of `F`'s signature, each to a value of its type, and `result` has room for one
+/// `ffi_arg`.
+unsafe extern "C" fn entry<Args, F: CallbackFnOf<Args>>(
+    _cif: *mut ffi_cif,
+    result: *mut c_void,
+    args: *mut *mut c_void,
+    data: *mut c_void,
+) {
+    // SAFETY: forwarded from libffi's guarantees above.
+    unsafe {
+        invoke(data, result, |callback| {
+            let Body::Typed(closure) = &callback.body else {
+                unreachable!("a typed handler comes only with a typed body");
+            };
+            // SAFETY: the typed body holds an `F` (the handler and body were made together).
+            let f = &*std::ptr::from_ref::<dyn Any + Send + Sync>(closure.as_ref()).cast::<F>();
+            // SAFETY: as above.
+            f.call_from_c(args, result);
+            Ok(())
+        })
+    }
+}
