@@ -291,3 +291,33 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn errno_is_set_before_and_read_after_the_call_on_both_paths() {
+    let lib = library();
+    let int = t(Scalar::Int);
+    let fail_with = lib
+        .function("fail_with", sig(std::slice::from_ref(&int), int.clone()))
+        .expect("fail_with");
+    let keep = lib
+        .function("succeed_keeping_errno", sig(&[], int))
+        .expect("succeed_keeping_errno");
+    assert_eq!(fail_with.call_path(), expected_path());
+    for (fail_with, keep) in [
+        (fail_with.clone(), keep.clone()),
+        (fail_with.through_libffi(), keep.through_libffi()),
+    ] {
+        // SAFETY: `int fail_with(int)` sets errno to its argument and returns -1.
+        let (r, e) =
+            unsafe { fail_with.call_with_errno(&[Value::Int(34).into()], Some(0)) }.expect("call");
+        assert_eq!(
+            (r.as_i64(), e),
+            (Some(-1), 34),
+            "{:?}",
+            fail_with.call_path()
+        );
+        // SAFETY: `int succeed_keeping_errno(void)` leaves errno alone.
+        let (r, e) = unsafe { keep.call_with_errno(&[], Some(71)) }.expect("call");
+        assert_eq!((r.as_i64(), e), (Some(0), 71), "{:?}", keep.call_path());
+    }
+}

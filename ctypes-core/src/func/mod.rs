@@ -313,6 +313,17 @@ impl Function {
         args: &[Arg<'_>],
         errno_before: Option<i32>,
     ) -> Result<(CValue, i32)> {
+        if self.registers {
+            if let Some(registers) = &self.core.registers {
+                let mut placed = Placed::new();
+                if registers.place(args, &mut placed) {
+                    let code = self.core.code.as_ptr();
+                    // SAFETY: forwarded to the caller; the registers describe this function,
+                    // and `place` accepted the arguments.
+                    return unsafe { registers.call_with_errno(code, &placed, errno_before) };
+                }
+            }
+        }
         // SAFETY: forwarded to the caller.
         unsafe { self.invoke(args, errno_before, None) }
     }

@@ -15,6 +15,7 @@ use std::mem::MaybeUninit;
 use super::arg::{Arg, CValue};
 use super::lanes::Lane;
 use super::stubs::{self, ResultClass, Stub, FIRST_FLOAT, MAX_FLOATS, MAX_INTS, SLOTS};
+use super::{errno, set_errno};
 use crate::callback::CallGuard;
 use crate::error::Result;
 use crate::mem::Value;
@@ -236,17 +237,53 @@ impl Registers {
     #[inline(always)]
     pub(crate) unsafe fn call(&self, code: *const c_void, placed: &Placed) -> Result<CValue> {
         let call = CallGuard::enter();
+        // SAFETY: forwarded to the caller.
+        let word = unsafe { self.invoke(code, placed) };
+        call.leave()?;
+        Ok(self.result(word))
+    }
+
+    /// [`Registers::call`], setting `errno` right before the call (when `errno_before` is
+    /// given) and returning the `errno` read right after it.
+    ///
+    /// # Safety
+    /// As for [`Registers::call`].
+    #[inline(always)]
+    pub(crate) unsafe fn call_with_errno(
+        &self,
+        code: *const c_void,
+        placed: &Placed,
+        errno_before: Option<i32>,
+    ) -> Result<(CValue, i32)> {
+        let call = CallGuard::enter();
+        if let Some(value) = errno_before {
+            set_errno(value);
+        }
+        // SAFETY: forwarded to the caller.
+        let word = unsafe { self.invoke(code, placed) };
+        let errno = errno();
+        call.leave()?;
+        Ok((self.result(word), errno))
+    }
+
+    /// # Safety
+    /// As for [`Registers::call`].
+    #[inline(always)]
+    unsafe fn invoke(&self, code: *const c_void, placed: &Placed) -> u64 {
         // SAFETY: the caller promises the signature, from which `of` chose the stub and gave
         // each argument its own slot, the integer-class ones from 0 and the floating ones from
         // `FIRST_FLOAT`, as many of each as the stub reads; and a successful `place`, which
         // wrote every one of those slots: an integer extended to 64 bits (sign- or zero-,
         // `_Bool` as 0 or 1), a `double`'s bits, a `float`'s bits in the low 32.
-        let word = unsafe { (self.stub)(code, placed.0.as_ptr().cast::<u64>()) };
-        call.leave()?;
-        Ok(match self.result {
+        unsafe { (self.stub)(code, placed.0.as_ptr().cast::<u64>()) }
+    }
+
+    #[inline(always)]
+    fn result(&self, word: u64) -> CValue {
+        match self.result {
             None => CValue::Void,
             Some(read) => CValue::Value(read.decode(word)),
-        })
+        }
     }
 }
 
