@@ -1,6 +1,6 @@
 //! The register-call stubs: one small function per (integer argument count, floating argument
-//! count, result class), each calling a code address with its integer arguments from one array
-//! and its floating arguments from another.
+//! count, result class), each calling a code address with its integer-class arguments and its
+//! floating ones taken from one array of slots.
 //!
 //! On SysV x86-64 the integer-class arguments of a non-variadic function take the registers
 //! `rdi, rsi, rdx, rcx, r8, r9` in their order among themselves, and the floating ones
@@ -9,6 +9,11 @@
 //! `f(int, double, long)` would. The words arrive already extended to 64 bits (a callee may rely
 //! on integers narrower than 32 bits being extended by its caller), a `float` travels in the low
 //! 32 bits of its double-sized slot, and the result is returned as its bits.
+//!
+//! The stub's Rust view of the callee (`u64` for every integer-class parameter, `f64` for every
+//! floating one) differs from the C declaration only in ways the ABI does not see: the same
+//! registers carry the same bits. The callee is C code, reached only through its address, as
+//! libffi reaches it; a Rust function must never be called through a stub.
 
 use std::ffi::c_void;
 
