@@ -73,62 +73,6 @@ impl Lane {
         }
     }
 
-    /// Reads a value of this lane's type, exactly its size, at `at`.
-    ///
-    /// # Safety
-    /// `at` must point to a readable value of the lane's type.
-    #[inline(always)]
-    pub(crate) unsafe fn read(self, at: *const c_void) -> Value {
-        // SAFETY: the caller promises a value of the lane's size at `at`.
-        let word = unsafe {
-            match self.size() {
-                1 => u64::from(at.cast::<u8>().read()),
-                2 => u64::from(at.cast::<u16>().read_unaligned()),
-                4 => u64::from(at.cast::<u32>().read_unaligned()),
-                _ => at.cast::<u64>().read_unaligned(),
-            }
-        };
-        self.decode(word)
-    }
-
-    /// A value of this lane's kind (zero), whose payload [`Lane::read_into`] overwrites.
-    pub(crate) fn zero(self) -> Value {
-        match self {
-            Lane::Signed { .. } => Value::Int(0),
-            Lane::Unsigned { .. } => Value::UInt(0),
-            Lane::Float => Value::Float(0.0),
-            Lane::Double => Value::Double(0.0),
-            Lane::Pointer => Value::Pointer(0),
-        }
-    }
-
-    /// Reads a value of this lane's type at `at` into `value`, which must be of the lane's kind
-    /// (see [`Lane::zero`]): only the payload is written, not a new enum.
-    ///
-    /// # Safety
-    /// `at` must point to a readable value of the lane's type.
-    #[inline(always)]
-    pub(crate) unsafe fn read_into(self, at: *const c_void, value: &mut Value) {
-        // SAFETY: forwarded to the caller.
-        let read = unsafe { self.read(at) };
-        match (value, read) {
-            (Value::Int(x), Value::Int(y)) => *x = y,
-            (Value::UInt(x), Value::UInt(y)) => *x = y,
-            (Value::Float(x), Value::Float(y)) => *x = y,
-            (Value::Double(x), Value::Double(y)) => *x = y,
-            (Value::Pointer(x), Value::Pointer(y)) => *x = y,
-            (slot, read) => *slot = read,
-        }
-    }
-
-    fn size(self) -> u8 {
-        match self {
-            Lane::Signed { size, .. } | Lane::Unsigned { size, .. } => size,
-            Lane::Float => 4,
-            Lane::Double | Lane::Pointer => 8,
-        }
-    }
-
     /// The result from the word libffi wrote (integers narrower than 8 bytes come widened).
     #[inline(always)]
     fn decode(self, word: u64) -> Value {

@@ -4,7 +4,7 @@ mod arg;
 mod lanes;
 mod marshal;
 mod registers;
-mod stubs;
+mod sysv_call;
 
 use std::ffi::c_void;
 use std::fmt;
@@ -79,7 +79,7 @@ struct Core {
     cif: Option<Cif>,
     /// For a variadic function, the interfaces prepared for the latest promoted types of the
     /// variadic arguments, newest last, so that a call repeating one prepares nothing.
-    variadic_cifs: Mutex<Vec<(Box<[CType]>, Arc<Cif>)>>,
+    variadic_cifs: Mutex<Vec<KeptCif>>,
     params: Vec<Param>,
     /// The register call, for signatures of scalars and pointers that fit in registers.
     registers: Option<Registers>,
@@ -429,6 +429,10 @@ impl Function {
         Ok((returned, errno))
     }
 }
+
+/// A call interface a variadic function keeps, with the promoted variadic argument types it
+/// was prepared for.
+type KeptCif = (Box<[CType]>, Arc<Cif>);
 
 /// How many interfaces a variadic function keeps for the variadic argument types of its
 /// latest calls.

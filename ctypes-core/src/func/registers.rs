@@ -1,8 +1,8 @@
 //! The register call: signatures made only of integers (any width), `_Bool`, pointers, `float`
 //! and `double`, with at most 6 integer-class and 8 floating arguments, are called without
-//! libffi, through a precompiled stub (see `stubs.rs`) that loads the argument registers from
-//! two small arrays. Which stub, and where each argument goes, is decided once, when the
-//! `Function` is made; a call only checks and places each value.
+//! libffi: each argument is checked and written into the slot of its register, and a few
+//! instructions load the registers and call (see `sysv_call.rs`). Where each argument goes is
+//! decided once, when the `Function` is made.
 //!
 //! Only on x86-64 outside Windows (the SysV ABI); other targets, variadic functions,
 //! `long double`, records by value and signatures with arguments on the stack go through libffi.
@@ -14,7 +14,7 @@ use std::mem::MaybeUninit;
 
 use super::arg::{Arg, CValue};
 use super::lanes::Lane;
-use super::stubs::{self, ResultClass, Stub, FIRST_FLOAT, MAX_FLOATS, MAX_INTS, SLOTS};
+use super::sysv_call::{self, Returned, FIRST_FLOAT, MAX_FLOATS, MAX_INTS, SLOTS};
 use super::{errno, set_errno};
 use crate::callback::CallGuard;
 use crate::error::Result;
@@ -135,16 +135,12 @@ impl Read {
         })
     }
 
-    fn class(self) -> ResultClass {
-        match self {
-            Read::Float => ResultClass::Float,
-            Read::Double => ResultClass::Double,
-            _ => ResultClass::Integer,
-        }
-    }
-
     #[inline(always)]
-    fn decode(self, word: u64) -> Value {
+    fn decode(self, returned: Returned) -> Value {
+        let word = match self {
+            Read::Float | Read::Double => returned.xmm0,
+            _ => returned.rax,
+        };
         match self {
             Read::Signed { size } => {
                 let shift = 64 - 8 * u32::from(size);
@@ -162,7 +158,8 @@ impl Read {
     }
 }
 
-/// The arguments of one call, in the slots the stub loads into registers.
+/// The arguments of one call, in the slots the call loads into registers (those no argument
+/// takes are left uninitialised).
 pub(crate) struct Placed([MaybeUninit<u64>; SLOTS]);
 
 impl Placed {
@@ -178,7 +175,6 @@ pub(crate) struct Registers {
     places: Box<[Place]>,
     /// `None` for `void`.
     result: Option<Read>,
-    stub: Stub,
 }
 
 impl Registers {
@@ -200,12 +196,9 @@ impl Registers {
             r if r.is_void() => None,
             r => Some(Read::of(r)?),
         };
-        let class = result.map_or(ResultClass::Void, Read::class);
-        let stub = stubs::stub(MAX_INTS - ints.len(), MAX_FLOATS - floats.len(), class)?;
         Some(Registers {
             places: places.into_boxed_slice(),
             result,
-            stub,
         })
     }
 
@@ -238,9 +231,9 @@ impl Registers {
     pub(crate) unsafe fn call(&self, code: *const c_void, placed: &Placed) -> Result<CValue> {
         let call = CallGuard::enter();
         // SAFETY: forwarded to the caller.
-        let word = unsafe { self.invoke(code, placed) };
+        let returned = unsafe { self.invoke(code, placed) };
         call.leave()?;
-        Ok(self.result(word))
+        Ok(self.result(returned))
     }
 
     /// [`Registers::call`], setting `errno` right before the call (when `errno_before` is
@@ -260,29 +253,30 @@ impl Registers {
             set_errno(value);
         }
         // SAFETY: forwarded to the caller.
-        let word = unsafe { self.invoke(code, placed) };
+        let returned = unsafe { self.invoke(code, placed) };
         let errno = errno();
         call.leave()?;
-        Ok((self.result(word), errno))
+        Ok((self.result(returned), errno))
     }
 
     /// # Safety
     /// As for [`Registers::call`].
     #[inline(always)]
-    unsafe fn invoke(&self, code: *const c_void, placed: &Placed) -> u64 {
-        // SAFETY: the caller promises the signature, from which `of` chose the stub and gave
-        // each argument its own slot, the integer-class ones from 0 and the floating ones from
-        // `FIRST_FLOAT`, as many of each as the stub reads; and a successful `place`, which
-        // wrote every one of those slots: an integer extended to 64 bits (sign- or zero-,
-        // `_Bool` as 0 or 1), a `double`'s bits, a `float`'s bits in the low 32.
-        unsafe { (self.stub)(code, placed.0.as_ptr().cast::<u64>()) }
+    unsafe fn invoke(&self, code: *const c_void, placed: &Placed) -> Returned {
+        // SAFETY: the caller promises the signature — integer-class and floating arguments
+        // that fit in registers, not variadic, which `of` checked — from which `of` gave each
+        // argument the slot of its register, the integer-class ones from 0 and the floating
+        // ones from `FIRST_FLOAT`; and a successful `place`, which wrote every argument's
+        // slot: an integer extended to 64 bits (sign- or zero-, `_Bool` as 0 or 1), a
+        // `double`'s bits, a `float`'s bits in the low 32.
+        unsafe { sysv_call::call(code, &placed.0) }
     }
 
     #[inline(always)]
-    fn result(&self, word: u64) -> CValue {
+    fn result(&self, returned: Returned) -> CValue {
         match self.result {
             None => CValue::Void,
-            Some(read) => CValue::Value(read.decode(word)),
+            Some(read) => CValue::Value(read.decode(returned)),
         }
     }
 }
