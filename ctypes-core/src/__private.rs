@@ -419,8 +419,9 @@ macro_rules! alignments {
         $(
             #[doc(hidden)]
             #[derive(Clone, Copy, Default, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-            #[repr(align($n))]
-            pub struct $name;
+            // `repr(C)` with a field, so that a record holding it is FFI-safe to rustc's lints.
+            #[repr(C, align($n))]
+            pub struct $name([u8; 0]);
             impl Alignment for AlignAs<$n> {
                 type Zst = $name;
             }
@@ -456,9 +457,22 @@ pub unsafe trait ZeroValid: Sized {}
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot cross a typed callback by value: C may hand over bytes that are not a valid `{Self}`",
     label = "not every bit pattern is a valid value of this type",
-    note = "a record passes a typed callback by value only if each of its fields is an integer, a float, a raw pointer, an `Option` of a function pointer, a `#[c_enum]` type, an array or a record of such fields (not `bool`, not a bare function pointer)"
+    note = "a record passes a typed callback by value only if each of its fields is an integer, a float, a raw pointer, an `Option` of a function pointer, a `#[c_enum]` type, an array or a struct of such fields (not `bool`, not a `c_func!` type, not a union); pass a pointer to it instead"
 )]
-pub unsafe trait AnyBits: ZeroValid {}
+pub unsafe trait AnyBits: Sized {
+    /// Copies the value at `from` to the `size_of::<Self>()` bytes at `to`, writing every byte:
+    /// padding, which may be uninitialised in `from`, is left as it was in `to`. The default
+    /// copies all the bytes, which is right for types without padding.
+    ///
+    /// # Safety
+    /// `from` must be valid for reading a `Self` (it may be unaligned) and `to` for writing
+    /// `size_of::<Self>()` initialised bytes.
+    #[inline]
+    unsafe fn store(from: *const Self, to: *mut u8) {
+        // SAFETY: the caller's promise; without padding, every byte of `from` is initialised.
+        unsafe { core::ptr::copy_nonoverlapping(from.cast::<u8>(), to, size_of::<Self>()) }
+    }
+}
 
 /// `T` seen through a lifetime the record's impl declares, so that the generated impls of
 /// [`ZeroValid`] and [`AnyBits`] for a record hold exactly when they hold for every field type
@@ -476,9 +490,32 @@ unsafe impl<T: ZeroValid> ZeroValid for Field<'_, T> {}
 // SAFETY: as for `ZeroValid` above.
 unsafe impl<T: AnyBits> AnyBits for Field<'_, T> {}
 
+/// A field of type `T` of a record that is [`AnyBits`] when all its fields are: the generated
+/// impl stores each field through this trait, whose bound names the impl's lifetime.
+#[diagnostic::on_unimplemented(
+    message = "`{T}` cannot cross a typed callback by value: C may hand over bytes that are not a valid `{T}`",
+    label = "not every bit pattern is a valid value of this type",
+    note = "a record passes a typed callback by value only if each of its fields is an integer, a float, a raw pointer, an `Option` of a function pointer, a `#[c_enum]` type, an array or a struct of such fields (not `bool`, not a `c_func!` type, not a union); pass a pointer to it instead"
+)]
+pub trait AnyBitsField<T> {
+    /// [`AnyBits::store`] for `T`.
+    ///
+    /// # Safety
+    /// As for [`AnyBits::store`].
+    unsafe fn store(from: *const T, to: *mut u8);
+}
+
+impl<T: AnyBits> AnyBitsField<T> for Field<'_, T> {
+    #[inline]
+    unsafe fn store(from: *const T, to: *mut u8) {
+        // SAFETY: forwarded to the caller.
+        unsafe { T::store(from, to) }
+    }
+}
+
 macro_rules! any_bits {
     ($($t:ty),*) => {
-        // SAFETY: every bit pattern is a number (or a pointer, which raw pointers may be).
+        // SAFETY: every bit pattern is a number; no padding.
         $(unsafe impl ZeroValid for $t {}
         // SAFETY: as above.
         unsafe impl AnyBits for $t {})*
@@ -499,8 +536,17 @@ unsafe impl<T: ?Sized> ZeroValid for *mut T {}
 unsafe impl<T: ?Sized> AnyBits for *mut T {}
 // SAFETY: every element zero.
 unsafe impl<T: ZeroValid, const N: usize> ZeroValid for [T; N] {}
-// SAFETY: every element any bits.
-unsafe impl<T: AnyBits, const N: usize> AnyBits for [T; N] {}
+// SAFETY: every element any bits; stored element by element, each with its own padding rule.
+unsafe impl<T: AnyBits, const N: usize> AnyBits for [T; N] {
+    #[inline]
+    unsafe fn store(from: *const Self, to: *mut u8) {
+        let from = from.cast::<T>();
+        for i in 0..N {
+            // SAFETY: element `i` lies inside the readable array and the writable bytes.
+            unsafe { T::store(from.add(i), to.add(i * size_of::<T>())) }
+        }
+    }
+}
 
 macro_rules! any_bits_function_pointers {
     ($($arg:ident),*) => {
@@ -668,4 +714,49 @@ pub const fn place<const M: usize>(elements: [Element; M], size: u64, align: u64
         }
     }
     placement
+}
+
+/// How a record whose every bit pattern is valid crosses a typed callback by value: what the
+/// `CConvert` impl the macros generate for a record calls, through [`Field`], so that the impl
+/// applies exactly to records that are [`AnyBits`].
+#[diagnostic::on_unimplemented(
+    message = "`{T}` cannot cross a typed callback by value",
+    label = "a field of this record may hold bytes that are not a valid value",
+    note = "a record passes a typed callback by value only if each of its fields is an integer, a float, a raw pointer, an `Option` of a function pointer, a `#[c_enum]` type, an array or a struct of such fields (not `bool`, not a `c_func!` type, not a union); pass a pointer to it instead"
+)]
+pub trait ByValue<T> {
+    /// The record in `value`, if it is one of type `T`.
+    fn from_c(value: &CValue) -> Option<T>;
+    /// A new object holding `value`, its padding zero.
+    fn into_c(value: &T) -> CValue;
+}
+
+impl<T: AnyBits + CTyped> ByValue<T> for Field<'_, T> {
+    fn from_c(value: &CValue) -> Option<T> {
+        let CValue::Data(data) = value else {
+            return None;
+        };
+        if *data.ty() != T::c_type() {
+            return None;
+        }
+        let bytes = data.to_bytes();
+        if bytes.len() != size_of::<T>() {
+            return None;
+        }
+        // SAFETY: `size_of::<T>()` readable bytes, read unaligned; any bytes are a valid `T`.
+        Some(unsafe { bytes.as_ptr().cast::<T>().read_unaligned() })
+    }
+
+    fn into_c(value: &T) -> CValue {
+        let mut bytes = vec![0u8; size_of::<T>()];
+        // SAFETY: `value` is a live `T`; `bytes` has its size, initialised.
+        unsafe { T::store(value, bytes.as_mut_ptr()) };
+        match crate::CData::from_bytes(&T::c_type(), &bytes) {
+            Ok(data) => CValue::Data(data),
+            Err(e) => panic!(
+                "ctypes macro: the record `{}` cannot be built: {e}",
+                T::c_type()
+            ),
+        }
+    }
 }

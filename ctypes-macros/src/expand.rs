@@ -180,7 +180,16 @@ fn generate(
     });
     let assertions = layout_assertions(kind, ident, fields, options);
     let ctyped = ctyped_impl(kind, ident, fields, options);
-    let bit_patterns = bit_pattern_impls(ident, fields.iter().map(|f| &f.ty));
+    let store = match kind {
+        Kind::Struct => Store::Fields(
+            fields
+                .iter()
+                .map(|f| (f.ident.clone(), Some(f.ty.clone())))
+                .collect(),
+        ),
+        Kind::Union => Store::Never,
+    };
+    let bit_patterns = bit_pattern_impls(ident, fields.iter().map(|f| &f.ty), &store);
     quote! {
         #(#attrs)*
         #repr
@@ -202,22 +211,96 @@ fn generate(
     }
 }
 
-/// `ZeroValid` and `AnyBits` for a record of plain fields: each holds when it holds for every
+/// How a type's bytes are copied out when it crosses a typed callback by value.
+pub(crate) enum Store {
+    /// Not at all: a union, whose initialised bytes depend on the member last written, is
+    /// never `AnyBits`.
+    Never,
+    /// All its bytes: a type without padding.
+    Bytes,
+    /// Field by field, skipping Rust's padding: a struct. Each field is the field's name and
+    /// its type as declared, or `None` for a byte array the macro made (stored without a
+    /// bound).
+    Fields(Vec<(syn::Ident, Option<syn::Type>)>),
+}
+
+/// `ZeroValid` and `AnyBits` for a type of fields of `types`: each holds when it holds for every
 /// field's type. The bounds name the impl's lifetime, so that an unmet one makes the impl not
-/// apply rather than fail to compile.
+/// apply rather than fail to compile. A struct (`Store::Fields`) also gets `CConvert`, which
+/// typed callbacks need, exactly when it is `AnyBits`.
 pub(crate) fn bit_pattern_impls<'t>(
     ident: &syn::Ident,
     types: impl Iterator<Item = &'t syn::Type> + Clone,
+    store: &Store,
 ) -> TokenStream {
     let p = quote!(::ctypes_core::__private);
     let zero = types.clone();
-    quote! {
-        // SAFETY: all-zero bytes are a valid value of every field (the bounds), so of the record.
+    let zero_valid = quote! {
+        // SAFETY: all-zero bytes are a valid value of every field (the bounds), so of the type.
         unsafe impl<'a> #p::ZeroValid for #ident where #(#p::Field<'a, #zero>: #p::ZeroValid,)* {}
+    };
+    let (bounds, body) = match store {
+        Store::Never => return zero_valid,
+        Store::Bytes => (
+            quote!(#(#p::Field<'a, #types>: #p::AnyBits,)*),
+            TokenStream::new(),
+        ),
+        Store::Fields(fields) => {
+            let types: Vec<&syn::Type> = types.collect();
+            let stores = fields.iter().map(|(field, ty)| {
+                let through = match ty {
+                    None => quote!(#p::AnyBits::store),
+                    Some(ty) => quote!(<#p::Field<'a, #ty> as #p::AnyBitsField<#ty>>::store),
+                };
+                quote! {
+                    // SAFETY: the field lies inside the readable record and the writable bytes.
+                    unsafe {
+                        #through(
+                            ::core::ptr::addr_of!((*from).#field),
+                            to.add(#p::offset_of!(Self, #field)),
+                        );
+                    }
+                }
+            });
+            let any_bits = quote!(#(#p::Field<'a, #types>: #p::AnyBitsField<#types>,)*);
+            (
+                any_bits,
+                quote! {
+                    #[inline]
+                    unsafe fn store(from: *const Self, to: *mut u8) {
+                        #(#stores)*
+                    }
+                },
+            )
+        }
+    };
+    let convert = matches!(store, Store::Fields(_)).then(|| cconvert_impl(ident));
+    quote! {
+        #zero_valid
 
         // SAFETY: every bit pattern is a valid value of every field (the bounds), so of the
-        // record, whose padding holds no value.
-        unsafe impl<'a> #p::AnyBits for #ident where #(#p::Field<'a, #types>: #p::AnyBits,)* {}
+        // type; `store` copies the fields one by one, never Rust's padding.
+        unsafe impl<'a> #p::AnyBits for #ident where #bounds {
+            #body
+        }
+
+        #convert
+    }
+}
+
+/// `CConvert` for a record, when it is `AnyBits`: a typed callback receives and returns it.
+pub(crate) fn cconvert_impl(ident: &syn::Ident) -> TokenStream {
+    let p = quote!(::ctypes_core::__private);
+    quote! {
+        impl<'a> #p::CConvert for #ident where #p::Field<'a, #ident>: #p::ByValue<#ident> {
+            fn from_c(value: &#p::CValue) -> ::core::option::Option<Self> {
+                <#p::Field<'a, #ident> as #p::ByValue<#ident>>::from_c(value)
+            }
+
+            fn into_c(self) -> #p::CValue {
+                <#p::Field<'a, #ident> as #p::ByValue<#ident>>::into_c(&self)
+            }
+        }
     }
 }
 
@@ -465,6 +548,7 @@ fn generate_bytes(
     }
     let (size_message, align_message, ok_message) = layout_messages(&name);
     let ctyped = ctyped_impl(kind, ident, fields, options);
+    let convert = cconvert_impl(ident);
     let doc = LitStr::new(
         &format!(
             "The layout `{name}` is checked against: the engine's answer for its C declaration."
@@ -515,8 +599,10 @@ fn generate_bytes(
         // SAFETY: bytes.
         unsafe impl #p::ZeroValid for #ident {}
 
-        // SAFETY: bytes; the accessors make a valid value of any of them.
+        // SAFETY: bytes, without padding; the accessors make a valid value of any of them.
         unsafe impl #p::AnyBits for #ident {}
+
+        #convert
 
         impl #p::Swap for #ident {
             fn swap(self) -> Self {
@@ -653,7 +739,7 @@ fn enumeration_item(args: TokenStream, item: syn::ItemEnum) -> syn::Result<Token
         return Err(e);
     }
     let ident_text = ident.to_string();
-    let bit_patterns = bit_pattern_impls(ident, std::iter::once(&repr));
+    let bit_patterns = bit_pattern_impls(ident, std::iter::once(&repr), &Store::Bytes);
     let constants_iter = constants.iter();
     Ok(quote! {
         #(#attrs)*

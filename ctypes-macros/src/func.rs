@@ -1,7 +1,7 @@
 //! `c_func!`: C function-pointer types declared from Rust signatures.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{Attribute, ItemType, ReturnType, Type};
@@ -162,10 +162,15 @@ fn one(item: ItemType) -> syn::Result<TokenStream> {
                 unsafe { #body }
             }
         });
-        let conversions = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| quote!(let #n = #p::argument(args, #i);));
+        // Spanned at each type, so that one that cannot cross (a record not every bit pattern
+        // of which is valid) is reported where it is written.
+        let conversions = names.iter().zip(&types).enumerate().map(
+            |(i, (n, ty))| quote_spanned!(ty.span()=> let #n = #p::argument::<#ty>(args, #i);),
+        );
+        let into_result = match &result {
+            Some(ty) => quote_spanned!(ty.span()=> <#ty as #p::CResult>::into_c_result),
+            None => quote!(#p::CResult::into_c_result),
+        };
         let closure_bound = quote!(Fn(#(#types),*) -> #result_ty);
         for (method, bounds, maker) in [
             (
@@ -194,7 +199,7 @@ fn one(item: ItemType) -> syn::Result<TokenStream> {
                 {
                     let callback = #maker(Self::signature(), move |args: &[#p::CValue]| {
                         #(#conversions)*
-                        #p::CResult::into_c_result(f(#(#names),*))
+                        #into_result(f(#(#names),*))
                     })?;
                     // SAFETY: the callback's code is a C function with `signature()`, which is
                     // this type's.

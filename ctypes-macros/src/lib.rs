@@ -75,6 +75,13 @@ pub fn c_library(input: TokenStream) -> TokenStream {
 /// `...` declares a variadic type; `#[errno]` makes `call` return `errno` too; a parameter marked
 /// `#[user_data]` (the `void *` an API hands back) adds `for_closure`/`user_data`, which need no
 /// trampoline at all.
+///
+/// A struct declared with `#[c_struct]` crosses a callback by value when every bit pattern C may
+/// hand over is a valid value of each of its fields: integers, floats, raw pointers, `Option`
+/// of function pointers, `#[c_enum]` types, arrays and structs of such fields, bit-fields of any
+/// type (read through accessors). A `bool` field, a `c_func!` field or a union makes it
+/// ineligible, which is a compile error at the type in the signature; pass a pointer instead.
+/// Its padding reaches C as zeros.
 #[proc_macro]
 pub fn c_func(input: TokenStream) -> TokenStream {
     func::expand(input.into()).into()

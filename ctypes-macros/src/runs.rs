@@ -15,7 +15,7 @@ use syn::LitStr;
 
 use crate::ast::{Field, Kind};
 use crate::attr::RecordOptions;
-use crate::expand::{bit_pattern_impls, ctyped_impl, layout_messages, repr, shapes};
+use crate::expand::{bit_pattern_impls, ctyped_impl, layout_messages, repr, shapes, Store};
 
 /// A member of the generated struct.
 enum Element<'f> {
@@ -83,6 +83,8 @@ pub fn generate(
     let mut offsets = Vec::new();
     let mut accessors = Vec::new();
     let mut checks = Vec::new();
+    // What `AnyBits::store` copies: every field but the zero-sized ones.
+    let mut stored = Vec::new();
     for (k, element) in elements.iter().enumerate() {
         let gap = format_ident!("_ctypes_gap_{}", k);
         let pad = format_ident!("_ctypes_pad_{}", k);
@@ -91,6 +93,7 @@ pub fn generate(
             #pad: [u8; #placement.places[#k].pad],
         });
         zeroes.push(quote!(#gap: [], #pad: [0; #placement.places[#k].pad],));
+        stored.push((pad.clone(), None));
         match element {
             Element::Plain(i, field) => {
                 let (field_attrs, field_vis, field_ident, ty) =
@@ -104,6 +107,7 @@ pub fn generate(
                     )
                 });
                 members.push(quote!(#(#field_attrs)* #field_vis #field_ident: #ty,));
+                stored.push((field_ident.clone(), Some(ty.clone())));
                 // The field's type must be valid zeroed: the error, if not, is at the type.
                 zeroes.push(quote_spanned!(ty.span()=> #field_ident: #p::zeroed::<#ty>(),));
                 let message = LitStr::new(
@@ -133,6 +137,7 @@ pub fn generate(
                 });
                 members.push(quote!(#storage: [u8; #placement.elements[#k].size()],));
                 zeroes.push(quote!(#storage: [0; #placement.elements[#k].size()],));
+                stored.push((storage.clone(), None));
                 let message = LitStr::new(
                     &format!("`{name}`: Rust puts a bit-field's storage elsewhere than C would"),
                     Span::call_site(),
@@ -170,6 +175,10 @@ pub fn generate(
     let bit_patterns = bit_pattern_impls(
         ident,
         fields.iter().filter(|f| f.bits.is_none()).map(|f| &f.ty),
+        &Store::Fields({
+            stored.push((format_ident!("_ctypes_tail"), None));
+            stored
+        }),
     );
     let doc = LitStr::new(
         &format!(

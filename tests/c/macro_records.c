@@ -97,3 +97,33 @@ unsigned long MrItem_layout(int which)
     default: return 0;
     }
 }
+
+/* Callbacks taking and returning such records by value. */
+typedef MrSmall (*MrSmallMap)(MrSmall);
+double MrSmall_through(MrSmallMap f, MrSmall s) { return MrSmall_sum(f(s)); }
+
+typedef double (*MrPointFold)(MrPoint, double);
+double MrPoint_fold(MrPointFold f, MrPoint p, double acc) { return f(MrPoint_bump(p), acc); }
+
+typedef MrItem (*MrItemMapWith)(MrItem, void *);
+double MrItem_through_with(MrItemMapWith f, MrItem i, void *data) { return MrItem_sum(f(i, data)); }
+
+/* A record with padding, made by a callback: whether the padding C receives is zero. C itself
+ * drops padding when it stores a returned record, so the result is read as a record of whole
+ * words that the x86-64 System V convention returns in the same registers (an integer one, then
+ * a floating one). */
+typedef struct {
+    char c;
+    double d;
+} MrPadded;
+typedef MrPadded (*MrPaddedMake)(char);
+typedef struct {
+    unsigned long long word;
+    double d;
+} MrPaddedWords;
+typedef MrPaddedWords (*MrPaddedMakeWords)(char);
+int MrPadded_padding_is_zero(MrPaddedMake f, char c)
+{
+    MrPaddedWords w = ((MrPaddedMakeWords)(void (*)(void))f)(c);
+    return (w.word >> 8) == 0 && (char)(w.word & 0xff) == c && w.d == c * 0.5;
+}

@@ -1,7 +1,9 @@
 //! `c_func!`: typed C function-pointer types — their runtime signatures, typed calls, closures
 //! made into C functions, and the user-data form that needs no trampoline.
 
-use std::ffi::{c_char, c_int, c_void};
+use std::ffi::{
+    c_char, c_double, c_float, c_int, c_schar, c_short, c_uchar, c_uint, c_ulonglong, c_void,
+};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -154,5 +156,208 @@ fn enums_and_function_pointers_cross_typed_callbacks() {
     unsafe {
         assert_eq!(apply.get().call(square.get(), Mode::Square), 49);
         assert_eq!(apply.get().call(square.get(), Mode::Negate), -49);
+    }
+}
+
+// Records by value in typed callbacks (tests/c/macro_records.c): bit-fields beside floats and
+// nested records, every field of a type whose every bit pattern is valid.
+
+#[ctypes_core::c_struct]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MrVec2 {
+    pub x: c_float,
+    pub y: c_float,
+}
+
+#[ctypes_core::c_struct]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MrSmall {
+    #[c(bits = 4)]
+    pub tag: c_uint,
+    #[c(bits = 12)]
+    pub level: c_int,
+    pub weight: c_float,
+    pub scale: c_double,
+}
+
+#[ctypes_core::c_struct]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MrPoint {
+    pub pos: MrVec2,
+    #[c(bits = 7)]
+    pub id: c_uint,
+    #[c(bits = 9)]
+    pub dz: c_int,
+}
+
+/// The fixture's `MrItem`, whose `_Bool on : 1` is a bit-field: read through an accessor, any
+/// bits are a valid value, so the record may cross.
+#[ctypes_core::c_struct]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MrItem {
+    #[c(bits = 3)]
+    pub kind: c_uchar,
+    #[c(bits = 5)]
+    pub delta: c_schar,
+    pub weight: c_float,
+    pub pos: MrVec2,
+    #[c(bits = 40)]
+    pub big: c_ulonglong,
+    #[c(bits = 1)]
+    pub on: bool,
+    pub scale: c_double,
+    pub count: c_short,
+}
+
+c_func! {
+    pub type SmallMap = fn(MrSmall) -> MrSmall;
+    pub type PointFold = fn(MrPoint, c_double) -> c_double;
+    pub type ItemMapWith = fn(MrItem, #[user_data] *mut c_void) -> MrItem;
+    pub type PaddedMake = fn(c_char) -> MrPadded;
+}
+
+/// Seven bytes of padding after `c`.
+#[ctypes_core::c_struct]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MrPadded {
+    pub c: c_char,
+    pub d: c_double,
+}
+
+c_library! {
+    #[library("ctypes_fixture")]
+    struct Records {
+        fn MrSmall_through(f: SmallMap, s: MrSmall) -> c_double;
+        fn MrSmall_sum(s: MrSmall) -> c_double;
+        fn MrPoint_fold(f: PointFold, p: MrPoint, acc: c_double) -> c_double;
+        fn MrItem_through_with(f: ItemMapWith, i: MrItem, data: *mut c_void) -> c_double;
+        fn MrItem_sum(i: MrItem) -> c_double;
+        fn MrPadded_padding_is_zero(f: PaddedMake, c: c_char) -> c_int;
+    }
+}
+
+fn records() -> Records {
+    // SAFETY: the fixture has no initialisers; the declarations match macro_records.c.
+    unsafe { Records::load_from(&[env!("CTYPES_FIXTURE")]) }.expect("fixture loads")
+}
+
+fn small(tag: c_uint, level: c_int, weight: c_float, scale: c_double) -> MrSmall {
+    let mut s = MrSmall {
+        weight,
+        scale,
+        ..Default::default()
+    };
+    s.set_tag(tag);
+    s.set_level(level);
+    s
+}
+
+#[test]
+fn records_cross_typed_callbacks_by_value() {
+    let lib = records();
+    let seen = Arc::new(std::sync::Mutex::new(None));
+    let map = {
+        let seen = Arc::clone(&seen);
+        SmallMap::callback(move |s: MrSmall| {
+            *seen.lock().unwrap() = Some(s);
+            let mut r = s;
+            r.set_tag(s.tag() + 2);
+            r.set_level(-s.level());
+            r.weight = s.weight * 3.0;
+            r.scale = s.scale - 1.0;
+            r
+        })
+        .unwrap()
+    };
+    let s = small(5, 700, 1.25, 10.5);
+    // SAFETY: `MrSmall_through` calls the live callback once with `s` and sums its result.
+    let through = unsafe { lib.MrSmall_through(map.get(), s) };
+    // The callback saw what C passed, and C summed what it returned: the same sum as C's own
+    // for the record the closure made.
+    assert_eq!(*seen.lock().unwrap(), Some(s));
+    // SAFETY: a plain C function of a record.
+    assert_eq!(through, unsafe {
+        lib.MrSmall_sum(small(7, -700, 3.75, 9.5))
+    });
+
+    // A record C made (bumped), a double beside it, on this thread.
+    let fold = PointFold::callback_local(|p: MrPoint, acc| {
+        f64::from(p.pos.x) * 1000.0
+            + f64::from(p.pos.y) * 100.0
+            + f64::from(p.id()) * 10.0
+            + f64::from(p.dz())
+            + acc
+    })
+    .unwrap();
+    let mut p = MrPoint {
+        pos: MrVec2 { x: 2.0, y: 0.5 },
+        ..Default::default()
+    };
+    p.set_id(3);
+    p.set_dz(-1);
+    // SAFETY: `MrPoint_fold` calls the live callback with the bumped record.
+    let folded = unsafe { lib.MrPoint_fold(fold.get(), p, 0.25) };
+    // C's bump: x + 1, y negated, id + 5, dz - 7.
+    assert_eq!(folded, 3000.0 - 50.0 + 80.0 - 8.0 + 0.25);
+}
+
+#[test]
+fn records_cross_the_user_data_form_by_value() {
+    let lib = records();
+    let mut calls = 0;
+    let mut twice = |mut i: MrItem| {
+        calls += 1;
+        i.weight *= 2.0;
+        i.set_big(i.big() * 2);
+        i.set_on(!i.on());
+        i.count += 100;
+        i
+    };
+    let mut i = MrItem {
+        weight: 0.5,
+        pos: MrVec2 { x: 1.0, y: 2.0 },
+        scale: 4.0,
+        count: 5,
+        ..Default::default()
+    };
+    i.set_kind(7);
+    i.set_delta(-16);
+    i.set_big((1 << 39) - 1);
+    let expected = {
+        let mut e = i;
+        e.weight = 1.0;
+        e.set_big(((1 << 39) - 1) * 2);
+        e.set_on(true);
+        e.count = 105;
+        e
+    };
+    let map = ItemMapWith::for_closure(&twice);
+    let data = ItemMapWith::user_data(&mut twice);
+    // SAFETY: the closure is borrowed for the call; C calls it once.
+    let through = unsafe { lib.MrItem_through_with(map, i, data) };
+    assert_eq!(calls, 1);
+    // SAFETY: a plain C function of a record.
+    assert_eq!(through, unsafe { lib.MrItem_sum(expected) });
+}
+
+#[test]
+fn records_returned_by_typed_callbacks_reach_c_with_zero_padding() {
+    let lib = records();
+    // The padding of the Rust value is uninitialised; C must receive zeros, not whatever the
+    // stack held.
+    let make = PaddedMake::callback(|c| MrPadded {
+        c,
+        d: f64::from(c) * 0.5,
+    })
+    .unwrap();
+    // What the callback hands to the runtime: the padding is zero.
+    let ctypes_core::CValue::Data(data) = ctypes_core::CConvert::into_c(MrPadded { c: 3, d: 1.5 })
+    else {
+        panic!("a record is data")
+    };
+    assert_eq!(data.to_bytes()[1..8], [0; 7]);
+    for c in [1, 42, -7] {
+        // SAFETY: the function calls the live callback once.
+        assert_eq!(unsafe { lib.MrPadded_padding_is_zero(make.get(), c) }, 1);
     }
 }

@@ -8,8 +8,8 @@ use std::ffi::{
 };
 
 use ctypes_core::{
-    c_enum, c_library, c_struct, c_union, ByteOrder, CData, CType, CTyped, CValue, Library, Scalar,
-    Signature, Value,
+    c_enum, c_func, c_library, c_struct, c_union, ByteOrder, CData, CType, CTyped, CValue, Library,
+    Scalar, Signature, Value,
 };
 
 #[c_struct]
@@ -522,7 +522,8 @@ fn any_bytes_read_as_valid_values() {
     unsafe { std::ptr::from_mut(&mut s).cast::<u8>().write(0xFF) };
     assert_eq!((s.level(), s.on(), s.plain), (7, true, 7));
     s.set_on(false);
-    assert_eq!((s.level(), s.on()), (7, false));
+    s.set_level(2);
+    assert_eq!((s.level(), s.on()), (2, false));
 }
 
 // Records mixing bit-fields with floating and record members (tests/c/macro_records.c): plain
@@ -594,6 +595,11 @@ c_library! {
         fn MrItem_bump_ptr(i: *mut MrItem);
         fn MrItem_layout(which: c_int) -> c_ulong;
     }
+}
+
+c_func! {
+    type SmallSum = fn(MrSmall) -> c_double;
+    type PointBump = fn(MrPoint) -> MrPoint;
 }
 
 fn macro_records() -> MacroRecords {
@@ -749,6 +755,27 @@ fn records_with_bit_fields_and_floats_cross_by_pointer() {
         let by_value = lib.MrItem_bump(i);
         lib.MrItem_bump_ptr(&mut i);
         assert_eq!(i, by_value);
+    }
+}
+
+#[test]
+fn records_with_bit_fields_and_floats_cross_through_function_types() {
+    let lib = fixture();
+    let sum = SmallSum::signature();
+    assert_eq!(sum.args(), &[MrSmall::c_type()]);
+    // SAFETY: the symbols are functions of these types (and `lib` outlives their use).
+    let (sum, bump) = unsafe {
+        (
+            SmallSum::from_address(lib.symbol("MrSmall_sum").unwrap()),
+            PointBump::from_address(lib.symbol("MrPoint_bump").unwrap()),
+        )
+    };
+    let s = small(15, -2048, -8.5, 0.125);
+    let p = point(0.25, 4.0, 0, 0);
+    // SAFETY: live functions of the declared types.
+    unsafe {
+        assert_eq!(sum.call(s), small_sum(&s));
+        assert_eq!(bump.call(p), point(1.25, -4.0, 5, -7));
     }
 }
 
