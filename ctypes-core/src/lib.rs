@@ -29,7 +29,8 @@ mod ty;
 mod typed;
 
 pub use callback::{
-    set_callback_failure_handler, Callback, CallbackFailure, CallbackFn, TypedCallback,
+    set_callback_failure_handler, Callback, CallbackFailure, CallbackFn, CallbackFnOf,
+    CallbackReturn, CallbackScalar, TypedCallback,
 };
 pub use ctypes_macros::{c_enum, c_func, c_library, c_opaque, c_struct, c_union};
 pub use error::{Error, RecordProblem, Result};

@@ -9,8 +9,9 @@
 //! - `ctypes_typed`: the method `c_library!` generates.
 //!
 //! And callback overhead, C calling `int (*)(int, int)` 1000 times in a loop: `native_c` (a C
-//! function), `raw_libffi_closure`, `ctypes_callback` ([`Callback`]) and
-//! `ctypes_typed_callback` (a `c_func!` type's `callback`).
+//! function), `raw_libffi_closure`, `ctypes_callback` ([`Callback::new`], a closure over
+//! `&[CValue]`), `ctypes_callback_from_fn` ([`Callback::from_fn`], a closure over Rust scalars)
+//! and `ctypes_typed_callback` (a `c_func!` type's `callback`).
 //!
 //! Run: `cargo bench -p ctypes-tests --bench calls`; `scripts/bench.sh` runs it and writes the
 //! report under `docs/`.
@@ -360,6 +361,7 @@ fn bench_callbacks(c: &mut Criterion) {
     .expect("callback");
 
     let typed_callback = BinOp::callback(|a, b| a + b).expect("typed callback");
+    let from_fn = Callback::from_fn(|a: i32, b: i32| a + b).expect("from_fn");
     // SAFETY: as above; the declarations match calls_bench.c.
     let typed =
         unsafe { Bench::load_from(&[path.to_str().expect("utf-8 path")]) }.expect("load typed");
@@ -372,6 +374,7 @@ fn bench_callbacks(c: &mut Criterion) {
         native,
         raw_code.cast_const(),
         ours.code().as_ptr().cast_const(),
+        from_fn.code().as_ptr().cast_const(),
     ] {
         assert_eq!(call_n(f, CALLBACKS_PER_ITERATION), expected);
     }
@@ -387,6 +390,14 @@ fn bench_callbacks(c: &mut Criterion) {
         b.iter(|| {
             call_n(
                 black_box(ours.code().as_ptr().cast_const()),
+                CALLBACKS_PER_ITERATION,
+            )
+        })
+    });
+    group.bench_function("ctypes_callback_from_fn", |b| {
+        b.iter(|| {
+            call_n(
+                black_box(from_fn.code().as_ptr().cast_const()),
                 CALLBACKS_PER_ITERATION,
             )
         })

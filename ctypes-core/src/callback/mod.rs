@@ -18,7 +18,7 @@ use running::this_thread;
 
 pub(crate) use failure::CallGuard;
 pub use failure::{set_callback_failure_handler, CallbackFailure};
-use typed::CallbackFnOf;
+pub use typed::{CallbackFnOf, CallbackReturn, CallbackScalar};
 
 use crate::error::{Error, Result};
 use crate::func::{CValue, Param};

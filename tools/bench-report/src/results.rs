@@ -103,8 +103,15 @@ pub const GROUPS: &[GroupSpec] = &[
         paths: &[
             path("native_c", "a C function as the callback (no FFI library)"),
             path("raw_libffi_closure", "libffi-sys closure prepared once"),
-            path("ctypes_callback", "`Callback` (dynamic signature)"),
-            path("ctypes_typed_callback", "typed callback"),
+            path(
+                "ctypes_callback",
+                "`Callback::new`: a closure over `&[CValue]`",
+            ),
+            path(
+                "ctypes_callback_from_fn",
+                "`Callback::from_fn`: a closure over Rust scalars",
+            ),
+            path("ctypes_typed_callback", "`c_func!` type's `callback`"),
         ],
     },
 ];

@@ -211,7 +211,7 @@ fn generate_writes_the_markdown_and_the_svg() {
     let fixture = Fixture::new();
     fixture.write_cpython();
     let written = generate(&fixture.options(), machine()).unwrap();
-    assert_eq!((written.measured, written.total), (6, 19));
+    assert_eq!((written.measured, written.total), (6, 20));
 
     let markdown = fs::read_to_string(&written.markdown).unwrap();
     assert!(markdown.contains("| CPU | Test CPU 3000 |"));
