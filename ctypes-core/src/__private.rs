@@ -313,9 +313,9 @@ pub fn in_order<T: Swap>(value: T, big: bool) -> T {
 /// valid value out of any bytes (the default, a plain read, is right for types every bit
 /// pattern of which is valid).
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be a plain field of a record with bit-fields or non-native byte order",
-    label = "all-zero bytes may not be a valid value of this type",
-    note = "such a record starts zeroed (`Default`); its plain fields are integers, `bool`, pointers, `Option` of function pointers, arrays of them, `#[c_enum]` types and records that also have bit-fields or a byte order"
+    message = "`{Self}` cannot be a plain field of a record in non-native byte order or a union with bit-fields",
+    label = "not a type such a record can keep as bytes",
+    note = "such a record is kept as bytes and starts zeroed (`Default`); its plain fields are integers, `bool`, pointers, `Option` of function pointers, arrays of them, `#[c_enum]` types and records also kept as bytes (in non-native byte order, or unions with bit-fields)"
 )]
 pub unsafe trait Zeroable: Sized {
     /// A value read from `size_of::<Self>()` bytes at `at`, whatever they hold.
@@ -758,5 +758,54 @@ impl<T: AnyBits + CTyped> ByValue<T> for Field<'_, T> {
                 T::c_type()
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{place, Element};
+
+    #[test]
+    fn a_gap_before_storage_is_made_by_alignment_not_padding() {
+        // `struct { float f; long long a : 40; }`: `a` starts at byte 8, after 4 bytes of gap.
+        let placement = place(
+            [Element::field(0, 4, 4, None), Element::run::<1>([64], [40])],
+            16,
+            8,
+        );
+        assert!(placement.ok);
+        assert_eq!(
+            (placement.places[1].zst_align, placement.places[1].pad),
+            (8, 0)
+        );
+        assert_eq!(placement.elements[1].size(), 5);
+        assert_eq!(placement.tail, 0);
+    }
+
+    #[test]
+    fn padding_bytes_only_where_alignment_cannot_reach() {
+        // Storage at byte 3 after a byte: no alignment lands on 3.
+        let placement = place(
+            [Element::field(0, 1, 1, None), Element::run::<1>([24], [4])],
+            4,
+            1,
+        );
+        assert_eq!(
+            (placement.places[1].zst_align, placement.places[1].pad),
+            (1, 2)
+        );
+        // Microsoft's packed `struct { int a : 3; }`: 4 bytes of unit, 1 of bits.
+        let placement = place([Element::run::<1>([0], [3])], 4, 1);
+        assert_eq!(placement.tail, 3);
+        // A member before the end of the one before cannot be placed.
+        let placement = place(
+            [
+                Element::field(0, 4, 4, None),
+                Element::field(16, 4, 4, None),
+            ],
+            4,
+            4,
+        );
+        assert!(!placement.ok);
     }
 }

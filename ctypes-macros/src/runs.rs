@@ -298,3 +298,56 @@ fn bit_field(
     };
     (check, accessors)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{elements, Element};
+    use crate::ast::Field;
+    use proc_macro2::Span;
+
+    fn field(name: &str, bits: Option<u32>) -> Field {
+        Field {
+            attrs: Vec::new(),
+            vis: syn::Visibility::Inherited,
+            ident: syn::Ident::new(name, Span::call_site()),
+            ty: syn::parse_quote!(u32),
+            c_name: name.to_owned(),
+            bits: bits.map(|b| (b, Span::call_site())),
+        }
+    }
+
+    /// `P` for a plain field's index, the indices of a run's members with bits otherwise.
+    fn shape(fields: &[Field]) -> Vec<String> {
+        elements(fields)
+            .iter()
+            .map(|e| match e {
+                Element::Plain(i, _) => format!("P{i}"),
+                Element::Run(members) => format!("{members:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn runs_are_the_bit_fields_between_plain_fields() {
+        let fields = [
+            field("a", Some(3)),
+            field("b", Some(5)),
+            field("x", None),
+            field("_gap", Some(0)),
+            field("y", None),
+            field("c", Some(1)),
+            field("_pad", Some(2)),
+            field("_end", Some(0)),
+            field("d", Some(7)),
+        ];
+        // The zero-width run between `x` and `y` stores nothing; zero-width members of a run
+        // are left out of its storage.
+        assert_eq!(shape(&fields), ["[0, 1]", "P2", "P4", "[5, 6, 8]"]);
+    }
+
+    #[test]
+    fn a_record_of_bit_fields_only_is_one_run() {
+        let fields = [field("a", Some(3)), field("b", Some(30))];
+        assert_eq!(shape(&fields), ["[0, 1]"]);
+    }
+}

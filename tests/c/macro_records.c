@@ -127,3 +127,17 @@ int MrPadded_padding_is_zero(MrPaddedMake f, char c)
     MrPaddedWords w = ((MrPaddedMakeWords)(void (*)(void))f)(c);
     return (w.word >> 8) == 0 && (char)(w.word & 0xff) == c && w.d == c * 0.5;
 }
+
+/* A float, then a bit-field that does not fit the rest of its storage unit and starts at the
+ * next eightbyte: the first eightbyte is floating class (the float and padding). */
+typedef struct {
+    float f;
+    long long a : 40;
+} MrGap;
+double MrGap_sum(MrGap g) { return g.f + 2.0 * (double)g.a; }
+MrGap MrGap_bump(MrGap g)
+{
+    g.f *= 4.0f;
+    g.a -= 1;
+    return g;
+}

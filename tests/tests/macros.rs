@@ -3,8 +3,8 @@
 //! written through the Rust type are what C and `CData` read.
 
 use std::ffi::{
-    c_char, c_double, c_float, c_int, c_long, c_schar, c_short, c_uchar, c_uint, c_ulong,
-    c_ulonglong,
+    c_char, c_double, c_float, c_int, c_long, c_longlong, c_schar, c_short, c_uchar, c_uint,
+    c_ulong, c_ulonglong,
 };
 
 use ctypes_core::{
@@ -577,9 +577,21 @@ struct MrItem {
     count: c_short,
 }
 
+/// A gap before the bit-field storage, in a floating-class eightbyte: Rust's own alignment puts
+/// the storage there, not padding bytes (which would count as integer data).
+#[c_struct]
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct MrGap {
+    f: c_float,
+    #[c(bits = 40)]
+    a: c_longlong,
+}
+
 c_library! {
     #[library("ctypes_fixture")]
     struct MacroRecords {
+        fn MrGap_sum(g: MrGap) -> c_double;
+        fn MrGap_bump(g: MrGap) -> MrGap;
         fn MrSmall_sum(s: MrSmall) -> c_double;
         fn MrSmall_sum_ptr(s: *const MrSmall) -> c_double;
         fn MrSmall_bump(s: MrSmall) -> MrSmall;
@@ -717,6 +729,18 @@ fn records_with_bit_fields_and_floats_cross_by_value_through_typed_calls() {
         assert_eq!(lib.MrPoint_sum(p), point_sum(&p));
         // id: 100 + 5 = 105 fits 7 bits; dz: -200 - 7 = -207 fits 9 signed bits.
         assert_eq!(lib.MrPoint_bump(p), point(2.5, 2.25, 105, -207));
+
+        let mut g = MrGap {
+            f: 1.5,
+            ..Default::default()
+        };
+        g.set_a(-(1 << 38));
+        assert_eq!(lib.MrGap_sum(g), 1.5 + 2.0 * -(2.0_f64.powi(38)));
+        let mut expected = MrGap { f: 6.0, ..g };
+        expected.set_a(-(1 << 38) - 1);
+        let bumped = lib.MrGap_bump(g);
+        assert_eq!(bumped, expected);
+        assert_eq!((bumped.f, bumped.a()), (6.0, -(1 << 38) - 1));
 
         let i = item();
         assert_eq!(lib.MrItem_sum(i), item_sum(&i));
