@@ -27,6 +27,15 @@ pub fn abort_on_panic(name: &str) -> ! {
     std::process::abort()
 }
 
+/// A `c_func!` type's callback over scalars and pointers: the closure reads C's registers
+/// directly ([`Callback::from_fn`]), under the type's own signature.
+pub fn callback_from_fn<Args, F>(signature: Signature, f: F) -> Result<Callback>
+where
+    F: crate::CallbackFnOf<Args>,
+{
+    Callback::from_fn_as(signature, f)
+}
+
 /// The argument a typed callback received, converted; a mismatch is a bug in the macros.
 pub fn argument<T: CConvert>(args: &[CValue], index: usize) -> T {
     match args.get(index).and_then(T::from_c) {

@@ -172,20 +172,39 @@ fn one(item: ItemType) -> syn::Result<TokenStream> {
             None => quote!(#p::CResult::into_c_result),
         };
         let closure_bound = quote!(Fn(#(#types),*) -> #result_ty);
-        for (method, bounds, maker) in [
+        // A callback that any thread may call, of integers, floats and pointers only, takes
+        // its arguments straight from their registers (`Callback::from_fn`); the others
+        // convert each argument from a `CValue`.
+        let scalars_only = types.len() <= 8
+            && types.iter().all(|ty| crosses_as_scalar(ty))
+            && result.as_ref().is_none_or(crosses_as_scalar);
+        let shared_maker = if scalars_only {
+            let typed_args = names.iter().zip(&types).map(|(n, t)| quote!(#n: #t));
+            quote!(#p::callback_from_fn(Self::signature(), move |#(#typed_args),*| -> #result_ty { f(#(#names),*) }))
+        } else {
+            let conversions = conversions.clone();
+            quote!(#p::Callback::new(Self::signature(), move |args: &[#p::CValue]| {
+                #(#conversions)*
+                #into_result(f(#(#names),*))
+            }))
+        };
+        let local_conversions = conversions.clone();
+        let local_maker = quote!(#p::Callback::new_local(Self::signature(), move |args: &[#p::CValue]| {
+            #(#local_conversions)*
+            #into_result(f(#(#names),*))
+        }));
+        for (method, bounds, make) in [
             (
                 quote!(callback),
                 quote!(#closure_bound + ::core::marker::Send + ::core::marker::Sync + 'static),
-                quote!(#p::Callback::new),
+                shared_maker,
             ),
             (
                 quote!(callback_local),
                 quote!(#closure_bound + 'static),
-                quote!(#p::Callback::new_local),
+                local_maker,
             ),
         ] {
-            let conversions = conversions.clone();
-            let names = &names;
             let doc = if method.to_string() == "callback" {
                 "A C function of this type running `f`, callable from any thread (a libffi closure)."
             } else {
@@ -197,10 +216,7 @@ fn one(item: ItemType) -> syn::Result<TokenStream> {
                 where
                     F: #bounds,
                 {
-                    let callback = #maker(Self::signature(), move |args: &[#p::CValue]| {
-                        #(#conversions)*
-                        #into_result(f(#(#names),*))
-                    })?;
+                    let callback = #make?;
                     // SAFETY: the callback's code is a C function with `signature()`, which is
                     // this type's.
                     let function = #ident(unsafe {
@@ -306,4 +322,50 @@ fn one(item: ItemType) -> syn::Result<TokenStream> {
             }
         }
     })
+}
+
+/// Whether a parameter or result of this type crosses a callback as a plain register value:
+/// the Rust integer and float types, the `core::ffi` aliases of the C ones (by name, as
+/// `types.rs` reads them), and raw pointers. `bool` is not one: C could hand over a byte that is
+/// no valid `bool`.
+fn crosses_as_scalar(ty: &Type) -> bool {
+    match ty {
+        Type::Ptr(_) => true,
+        Type::Paren(inner) => crosses_as_scalar(&inner.elem),
+        Type::Group(inner) => crosses_as_scalar(&inner.elem),
+        Type::Path(path) if path.qself.is_none() => {
+            let Some(last) = path.path.segments.last() else {
+                return false;
+            };
+            last.arguments.is_none()
+                && matches!(
+                    last.ident.to_string().as_str(),
+                    "i8" | "i16"
+                        | "i32"
+                        | "i64"
+                        | "isize"
+                        | "u8"
+                        | "u16"
+                        | "u32"
+                        | "u64"
+                        | "usize"
+                        | "f32"
+                        | "f64"
+                        | "c_char"
+                        | "c_schar"
+                        | "c_uchar"
+                        | "c_short"
+                        | "c_ushort"
+                        | "c_int"
+                        | "c_uint"
+                        | "c_long"
+                        | "c_ulong"
+                        | "c_longlong"
+                        | "c_ulonglong"
+                        | "c_float"
+                        | "c_double"
+                )
+        }
+        _ => false,
+    }
 }

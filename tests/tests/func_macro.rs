@@ -361,3 +361,36 @@ fn records_returned_by_typed_callbacks_reach_c_with_zero_padding() {
         assert_eq!(unsafe { lib.MrPadded_padding_is_zero(make.get(), c) }, 1);
     }
 }
+
+#[test]
+fn scalar_callbacks_keep_the_declared_signature_and_route_panics() {
+    // SAFETY: the fixture has no initialisers; the declaration matches callbacks.c.
+    let fixture = unsafe { Fixture::load_from(&[env!("CTYPES_FIXTURE")]) }.expect("fixture loads");
+    // A callback of `int (*)(int)`: its closure reads C's registers directly, under the type's
+    // own signature (`int`, not `int32_t`).
+    let negate = IntToInt::callback(|x| -x).unwrap();
+    assert_eq!(negate.callback().signature(), &IntToInt::signature());
+    let mut results = [0 as c_int; 4];
+    let mut done = 0 as c_int;
+    // SAFETY: cb_sum calls `f(i)` for i in 0..4, storing each result, and counts the calls.
+    let sum = unsafe { fixture.cb_sum(negate.get(), 4, results.as_mut_ptr(), &mut done) };
+    assert_eq!((sum, results, done), (-6, [0, -1, -2, -3], 4));
+
+    // A panic comes back through the Rust call that led to it (a dynamic call: the typed
+    // method is a plain call, which leaves a callback's failure to the failure handler).
+    let failing = IntToInt::callback(|x| if x == 2 { panic!("two") } else { x }).unwrap();
+    let cb_sum = fixture.cb_sum_function().expect("cb_sum");
+    let address = failing.callback().code().as_ptr() as usize;
+    let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let args = [
+            ctypes_core::Value::Pointer(address).into(),
+            4.into(),
+            ctypes_core::Arg::NULL,
+            ctypes_core::Arg::NULL,
+        ];
+        // SAFETY: as above; NULL out-pointers are allowed.
+        unsafe { cb_sum.call(&args) }
+    }))
+    .expect_err("the panic is raised again");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"two"));
+}

@@ -167,6 +167,47 @@ impl Callback {
         )
     }
 
+    /// [`Callback::from_fn`] under `signature`, which must pass every argument and the result
+    /// as the closure's types do (same size and kind, any pointer for a pointer): for a
+    /// declared function-pointer type whose C names (`int`, `long`) differ from what the Rust
+    /// types say (`int32_t`, `int64_t`).
+    pub(crate) fn from_fn_as<Args, F>(signature: Signature, f: F) -> Result<Callback>
+    where
+        F: CallbackFnOf<Args>,
+    {
+        let own = F::signature();
+        let passes_as = |a: &CType, b: &CType| match (a.kind(), b.kind()) {
+            (TypeKind::Void, TypeKind::Void) | (TypeKind::Pointer(_), TypeKind::Pointer(_)) => true,
+            (TypeKind::Scalar(x), TypeKind::Scalar(y)) => {
+                x.size() == y.size() && x.class() == y.class()
+            }
+            _ => false,
+        };
+        let same = signature.args().len() == own.args().len()
+            && !signature.is_variadic()
+            && signature
+                .args()
+                .iter()
+                .zip(own.args())
+                .all(|(a, b)| passes_as(a, b))
+            && passes_as(signature.result(), own.result());
+        if !same {
+            return Err(Error::Signature {
+                function: "callback".to_owned(),
+                reason: format!(
+                    "the closure's types make `{}`, which does not pass as `{}`",
+                    CType::function(own),
+                    CType::function(signature)
+                ),
+            });
+        }
+        Callback::make(
+            signature,
+            Body::Typed(Box::new(f)),
+            Some(typed::handler::<Args, F>()),
+        )
+    }
+
     /// A callback whose closure need not be `Send`: it runs only on the calling thread. Called
     /// on another thread, it does not run the closure: C gets a zeroed result and the failure
     /// is reported as for a panic ([`Error::CallbackThread`]).
@@ -351,5 +392,46 @@ impl CData {
             std::mem::forget(callback.clone());
         });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ty::Scalar;
+
+    fn t(s: Scalar) -> CType {
+        CType::scalar(s)
+    }
+
+    #[test]
+    fn a_closure_takes_a_declared_signature_that_passes_as_its_own() {
+        let declared = Signature::new(vec![t(Scalar::Int), CType::char_ptr()], t(Scalar::Long));
+        let callback =
+            Callback::from_fn_as(declared.clone(), |a: i32, _: *mut c_void| i64::from(a))
+                .expect("int passes as i32, char * as void *, long as i64");
+        assert_eq!(callback.signature(), &declared);
+    }
+
+    #[test]
+    fn a_declared_signature_of_other_sizes_or_kinds_is_refused() {
+        let refused = [
+            // Another size.
+            Signature::new(vec![t(Scalar::Short)], t(Scalar::Int)),
+            // Another signedness.
+            Signature::new(vec![t(Scalar::UInt)], t(Scalar::Int)),
+            // A float for an integer.
+            Signature::new(vec![t(Scalar::Float)], t(Scalar::Int)),
+            // Another result.
+            Signature::new(vec![t(Scalar::Int)], CType::void()),
+            // Another count.
+            Signature::new(vec![t(Scalar::Int), t(Scalar::Int)], t(Scalar::Int)),
+        ];
+        for signature in refused {
+            let err = Callback::from_fn_as(signature.clone(), |a: i32| a)
+                .err()
+                .unwrap_or_else(|| panic!("{signature:?} accepted"));
+            assert!(err.to_string().contains("does not pass as"), "{err}");
+        }
     }
 }
