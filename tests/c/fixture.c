@@ -125,6 +125,17 @@ unsigned long bytes_sum(const unsigned char *s) {
 }
 
 /* Variadic. */
+/* Placed at a 256-byte boundary, so that the low byte of its address is 0: declared (wrongly, but
+ * commonly) as `double first_variadic_double(int, double)`, it reads its double right only if the
+ * caller sets `al` to the number of vector registers carrying arguments, as libffi does. */
+__attribute__((aligned(256), noinline)) double first_variadic_double(int n, ...) {
+    va_list ap;
+    va_start(ap, n);
+    double d = n > 0 ? va_arg(ap, double) : 0;
+    va_end(ap);
+    return d;
+}
+
 int format(char *buf, size_t cap, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);

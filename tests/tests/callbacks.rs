@@ -1406,3 +1406,115 @@ fn typed_callback_panic_is_re_raised_by_the_call() {
     // A call without the failing argument still works.
     assert_eq!(sum_through(&sum, f.code(), 2).0, 21);
 }
+
+/// Calls `cb_sum(f, n, NULL, NULL)` through `f`'s bare address, as C holding only the pointer
+/// would: nothing but the closure's own slot keeps the callback.
+fn cb_sum_at(lib: &Library, code: *mut c_void, n: i32) -> i64 {
+    let sum = func(
+        lib,
+        "cb_sum",
+        &[
+            CType::void_ptr(),
+            int(),
+            CType::void_ptr(),
+            CType::void_ptr(),
+        ],
+        t(Scalar::LongLong),
+    );
+    let args = [
+        Value::Pointer(code as usize).into(),
+        n.into(),
+        Arg::NULL,
+        Arg::NULL,
+    ];
+    call(&sum, &args).as_i64().expect("long long")
+}
+
+/// The closure hands the last handle to its own callback to another thread, which drops it
+/// while the invocation still runs here: the callback is freed only when the invocation
+/// returns (without that, the closure's captured state is read after it was freed: a crash,
+/// or an error under valgrind).
+#[test]
+fn last_handle_dropped_on_another_thread_during_its_own_invocation() {
+    let lib = library();
+    let freed = Arc::new(AtomicUsize::new(0));
+    let slot: Arc<Mutex<Option<Callback>>> = Arc::new(Mutex::new(None));
+    let tracker = Tracker(Arc::clone(&freed));
+    let captured: Vec<i64> = (1..=64).collect();
+    let callback = {
+        let slot = Arc::clone(&slot);
+        let freed = Arc::clone(&freed);
+        Callback::new(int_to_int(), move |args| {
+            let _keep = &tracker;
+            let handle = slot.lock().unwrap().take();
+            std::thread::spawn(move || drop(handle)).join().unwrap();
+            // Still here: the other thread's drop did not free this callback.
+            assert_eq!(freed.load(Ordering::SeqCst), 0);
+            int_result(int_arg(args, 0) + captured.iter().sum::<i64>())
+        })
+        .unwrap()
+    };
+    let code = callback.code().as_ptr();
+    *slot.lock().unwrap() = Some(callback);
+    // cb_sum calls f(0) once; the closure adds 1 + 2 + … + 64.
+    assert_eq!(cb_sum_at(&lib, code, 1), 2080);
+    assert_eq!(
+        freed.load(Ordering::SeqCst),
+        1,
+        "freed when the invocation returned"
+    );
+}
+
+/// The same with a typed callback, whose closure reads C's registers directly.
+#[test]
+fn typed_callback_dropped_on_another_thread_during_its_own_invocation() {
+    let lib = library();
+    let freed = Arc::new(AtomicUsize::new(0));
+    let slot: Arc<Mutex<Option<Callback>>> = Arc::new(Mutex::new(None));
+    let tracker = Tracker(Arc::clone(&freed));
+    let captured: Vec<i32> = (1..=64).collect();
+    let callback = {
+        let slot = Arc::clone(&slot);
+        let freed = Arc::clone(&freed);
+        Callback::from_fn(move |x: i32| -> i32 {
+            let _keep = &tracker;
+            let handle = slot.lock().unwrap().take();
+            std::thread::spawn(move || drop(handle)).join().unwrap();
+            assert_eq!(freed.load(Ordering::SeqCst), 0);
+            x + captured.iter().sum::<i32>()
+        })
+        .unwrap()
+    };
+    let code = callback.code().as_ptr();
+    *slot.lock().unwrap() = Some(callback);
+    assert_eq!(cb_sum_at(&lib, code, 1), 2080);
+    assert_eq!(freed.load(Ordering::SeqCst), 1);
+}
+
+/// A closure that drops its own last handle and then panics: C gets a zeroed result, the panic
+/// comes back, and the callback is freed once the invocation has ended.
+#[test]
+fn a_callback_that_drops_itself_and_then_panics() {
+    let lib = library();
+    let freed = Arc::new(AtomicUsize::new(0));
+    let slot: Arc<Mutex<Option<Callback>>> = Arc::new(Mutex::new(None));
+    let tracker = Tracker(Arc::clone(&freed));
+    let callback = {
+        let slot = Arc::clone(&slot);
+        Callback::new(int_to_int(), move |_| {
+            let _keep = &tracker;
+            drop(slot.lock().unwrap().take());
+            panic!("after dropping itself");
+        })
+        .unwrap()
+    };
+    let code = callback.code().as_ptr();
+    *slot.lock().unwrap() = Some(callback);
+    let outcome = catch_unwind(AssertUnwindSafe(|| cb_sum_at(&lib, code, 1)));
+    let payload = outcome.expect_err("the panic is re-raised");
+    assert_eq!(
+        payload.downcast_ref::<&str>(),
+        Some(&"after dropping itself")
+    );
+    assert_eq!(freed.load(Ordering::SeqCst), 1);
+}

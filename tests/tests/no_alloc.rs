@@ -84,7 +84,12 @@ fn allocations_per_1000_calls(f: &Function, args: &[Arg<'_>], check: impl Fn(f64
 
 /// The path scalar signatures that fit in registers take on this target.
 fn register_path() -> CallPath {
-    if cfg!(all(target_arch = "x86_64", not(windows))) {
+    if cfg!(all(
+        target_arch = "x86_64",
+        target_pointer_width = "64",
+        unix,
+        not(target_os = "cygwin")
+    )) {
         CallPath::Registers
     } else {
         CallPath::Libffi

@@ -107,7 +107,12 @@ fn call(f: &Function, args: &[Value]) -> CValue {
 #[test]
 fn every_shape_passes_every_argument_in_place_through_both_paths() {
     let lib = library();
-    let on_sysv_x86_64 = cfg!(all(target_arch = "x86_64", not(windows)));
+    let on_sysv_x86_64 = cfg!(all(
+        target_arch = "x86_64",
+        target_pointer_width = "64",
+        unix,
+        not(target_os = "cygwin")
+    ));
     let mut register_calls = 0;
     for fixture in fixtures(&lib) {
         let args: Vec<Value> = fixture
@@ -206,7 +211,12 @@ fn values_the_register_call_cannot_place_go_through_the_general_path() {
 }
 
 fn expected_path() -> CallPath {
-    if cfg!(all(target_arch = "x86_64", not(windows))) {
+    if cfg!(all(
+        target_arch = "x86_64",
+        target_pointer_width = "64",
+        unix,
+        not(target_os = "cygwin")
+    )) {
         CallPath::Registers
     } else {
         CallPath::Libffi
@@ -319,5 +329,31 @@ fn errno_is_set_before_and_read_after_the_call_on_both_paths() {
         // SAFETY: `int succeed_keeping_errno(void)` leaves errno alone.
         let (r, e) = unsafe { keep.call_with_errno(&[], Some(71)) }.expect("call");
         assert_eq!((r.as_i64(), e), (Some(0), 71), "{:?}", keep.call_path());
+    }
+}
+
+/// A variadic function declared without its `...` (a common mistake with runtime signatures)
+/// still receives its floating arguments: the register call says in `al` how many vector
+/// registers carry arguments, as libffi does.
+#[test]
+fn a_variadic_function_declared_fixed_gets_its_floating_arguments() {
+    let lib = library();
+    let double = t(Scalar::Double);
+    let f = lib
+        .function(
+            "first_variadic_double",
+            sig(&[t(Scalar::Int), double.clone()], double),
+        )
+        .expect("first_variadic_double");
+    assert_eq!(
+        f.address().as_ptr() as usize % 256,
+        0,
+        "the fixture sits at a 256-byte boundary, so a stray `al` would be 0"
+    );
+    assert_eq!(f.call_path(), expected_path());
+    for f in [f.clone(), f.through_libffi()] {
+        // SAFETY: the function reads one double after its int, which is 1.
+        let r = unsafe { f.call(&[1.into(), 2.5f64.into()]) }.expect("call");
+        assert_eq!(r.as_f64(), Some(2.5), "{:?}", f.call_path());
     }
 }

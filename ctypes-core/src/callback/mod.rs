@@ -40,9 +40,10 @@ type SharedFn = dyn Fn(&[CValue]) -> CValue + Send + Sync;
 /// as an argument ([`Arg::Callback`](crate::Arg::Callback)) and it lives for the call; store it
 /// in memory with [`CData::set_callback`] and it lives as long as that memory; give it to C for
 /// ever with [`Callback::leak`]. The closure may drop the last handle to its own callback while
-/// it runs (by freeing the memory that stored it, say): the callback is then freed when that
-/// invocation returns. C must not call the code address once the last handle is gone, nor
-/// still be running a call of it on another thread when the last handle is dropped.
+/// it runs (by freeing the memory that stored it, say, or by handing it to another thread that
+/// drops it): the callback is then freed when the last invocation running it returns. C must
+/// not call the code address once the last handle is gone, nor start a call of it that nothing
+/// orders before the drop of the last handle (a call on another thread racing with the drop).
 ///
 /// A panic in the closure never unwinds into C: C gets a zeroed result, and the panic is
 /// re-raised by the Rust call that led to the callback when that call returns, or goes to the

@@ -189,31 +189,31 @@ pub(super) unsafe fn invoke(
 ) {
     let inner = data.cast::<Inner>().cast_const();
     // Marks the callback as running here: should its closure drop the last handle to it (by
-    // freeing the memory that stored it, say), the callback is freed when `frame` is left, not
-    // under this frame.
-    let frame = Frame::new(inner);
-    // SAFETY: `frame` stays in this stack frame and is left below, before it returns; nothing
-    // in between unwinds.
-    unsafe { frame.link() };
+    // freeing the memory that stored it, say, on this thread or another), the callback is
+    // freed when `frame` is left, not under this invocation.
+    // SAFETY: the caller promises a live `Inner`; `frame` is left below, on this thread,
+    // after any frame entered during `run` (nothing in between unwinds).
+    let frame = unsafe { Frame::enter(inner) };
     // SAFETY: the caller promises a live `Inner`, kept alive until `frame` is left.
     let callback = unsafe { &*inner };
+    let result_size = callback.result_size;
     match catch_unwind(AssertUnwindSafe(|| run(callback))) {
         Ok(Ok(())) => frame.leave(),
-        Ok(Err(error)) => fail(frame, callback, result, CallbackFailure::Error(*error)),
-        Err(payload) => fail(frame, callback, result, CallbackFailure::Panic(payload)),
+        Ok(Err(error)) => fail(frame, result_size, result, CallbackFailure::Error(*error)),
+        Err(payload) => fail(frame, result_size, result, CallbackFailure::Panic(payload)),
     }
 }
 
-/// Ends an invocation that failed: C gets a zeroed result, the failure goes where
-/// [`report`] sends it.
+/// Ends an invocation that failed: C gets a zeroed result (`result_size` bytes, at least one
+/// `ffi_arg`), the failure goes where [`report`] sends it.
 #[cold]
 #[inline(never)]
-fn fail(frame: Frame, callback: &Inner, result: *mut c_void, failure: CallbackFailure) {
-    if callback.result_size > 0 {
+fn fail(frame: Frame, result_size: usize, result: *mut c_void, failure: CallbackFailure) {
+    if result_size > 0 {
         // SAFETY: `result` has room for the result type and at least one `ffi_arg`.
-        unsafe { std::ptr::write_bytes(result.cast::<u8>(), 0, callback.result_size.max(8)) };
+        unsafe { std::ptr::write_bytes(result.cast::<u8>(), 0, result_size.max(8)) };
     }
-    // May free the callback: `callback` is not used after this.
+    // May free the callback.
     frame.leave();
     report_safely(failure);
 }

@@ -63,9 +63,9 @@ pub struct Function {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CallPath {
-    /// Through a precompiled stub that loads the argument registers directly, without libffi:
-    /// signatures of integers, `_Bool`, pointers, `float` and `double` with at most 6
-    /// integer-class and 8 floating arguments, not variadic, on x86-64 outside Windows.
+    /// By a few instructions of inline assembly that load the argument registers and call,
+    /// without libffi: signatures of integers, `_Bool`, pointers, `float` and `double` with at
+    /// most 6 integer-class and 8 floating arguments, not variadic, on x86-64 Unix (System V).
     Registers,
     /// Through libffi, with the call interface prepared when the function was made.
     Libffi,
@@ -193,7 +193,7 @@ impl Function {
     /// let libc = Library::this();
     /// let int = CType::scalar(Scalar::Int);
     /// let abs = libc.function("abs", Signature::new(vec![int.clone()], int))?;
-    /// let expected = if cfg!(all(target_arch = "x86_64", not(windows))) {
+    /// let expected = if cfg!(all(target_arch = "x86_64", target_pointer_width = "64", unix, not(target_os = "cygwin"))) {
     ///     CallPath::Registers
     /// } else {
     ///     CallPath::Libffi

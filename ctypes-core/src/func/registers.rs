@@ -4,7 +4,7 @@
 //! instructions load the registers and call (see `sysv_call.rs`). Where each argument goes is
 //! decided once, when the `Function` is made.
 //!
-//! Only on x86-64 outside Windows (the SysV ABI); other targets, variadic functions,
+//! Only on x86-64 Unix with 64-bit pointers (the SysV ABI); other targets, variadic functions,
 //! `long double`, records by value and signatures with arguments on the stack go through libffi.
 //! So does any call whose arguments are not all plain [`Value`]s of their parameter's kind and
 //! range: the general path converts them or words the error.
@@ -175,12 +175,20 @@ pub(crate) struct Registers {
     places: Box<[Place]>,
     /// `None` for `void`.
     result: Option<Read>,
+    /// How many arguments travel in floating registers.
+    floats: u8,
 }
 
 impl Registers {
     /// The register call for `signature`, if it has one on this target.
     pub(crate) fn of(signature: &Signature) -> Option<Registers> {
-        if !cfg!(all(target_arch = "x86_64", not(windows))) || signature.is_variadic() {
+        if !cfg!(all(
+            target_arch = "x86_64",
+            target_pointer_width = "64",
+            unix,
+            not(target_os = "cygwin")
+        )) || signature.is_variadic()
+        {
             return None;
         }
         let (ints, floats) = (0..MAX_INTS, FIRST_FLOAT..FIRST_FLOAT + MAX_FLOATS);
@@ -196,9 +204,11 @@ impl Registers {
             r if r.is_void() => None,
             r => Some(Read::of(r)?),
         };
+        let floats = u8::try_from(MAX_FLOATS - floats.len()).ok()?;
         Some(Registers {
             places: places.into_boxed_slice(),
             result,
+            floats,
         })
     }
 
@@ -269,7 +279,7 @@ impl Registers {
         // ones from `FIRST_FLOAT`; and a successful `place`, which wrote every argument's
         // slot: an integer extended to 64 bits (sign- or zero-, `_Bool` as 0 or 1), a
         // `double`'s bits, a `float`'s bits in the low 32.
-        unsafe { sysv_call::call(code, &placed.0) }
+        unsafe { sysv_call::call(code, &placed.0, self.floats) }
     }
 
     #[inline(always)]
@@ -299,7 +309,12 @@ mod tests {
             .collect();
         let fits = Signature::new(six_and_eight.clone(), int.clone());
         assert_eq!(
-            cfg!(all(target_arch = "x86_64", not(windows))),
+            cfg!(all(
+                target_arch = "x86_64",
+                target_pointer_width = "64",
+                unix,
+                not(target_os = "cygwin")
+            )),
             Registers::of(&fits).is_some()
         );
 

@@ -39,8 +39,9 @@ pub(crate) struct Returned {
     pub(crate) xmm0: u64,
 }
 
-/// Calls `code` with `rdi, rsi, rdx, rcx, r8, r9` loaded from `slots[..6]` and `xmm0`–`xmm7`
-/// from `slots[6..14]`, and returns `rax` and `xmm0`.
+/// Calls `code` with `rdi, rsi, rdx, rcx, r8, r9` loaded from `slots[..6]`, `xmm0`–`xmm7`
+/// from `slots[6..14]` and `al` set to `floats`, the number of floating arguments; returns
+/// `rax` and `xmm0`.
 ///
 /// # Safety
 /// `code` must be a non-variadic C function taking its arguments in registers only, each
@@ -50,14 +51,26 @@ pub(crate) struct Returned {
 /// and returning `void`, an integer-class value, `float` or `double`; and whatever the function
 /// itself requires of its arguments must hold. The slots no argument takes may be
 /// uninitialised: the registers loaded from them are not read by the callee.
-#[cfg(all(target_arch = "x86_64", not(windows)))]
+#[cfg(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+))]
 #[inline(always)]
-pub(crate) unsafe fn call(code: *const c_void, slots: &[MaybeUninit<u64>; SLOTS]) -> Returned {
+pub(crate) unsafe fn call(
+    code: *const c_void,
+    slots: &[MaybeUninit<u64>; SLOTS],
+    floats: u8,
+) -> Returned {
     let (rax, xmm0): (u64, u64);
     // SAFETY: the caller promises a C function of this shape at `code`. The block loads every
     // argument register from the slots (the machine reads uninitialised bytes as whatever they
     // hold; only the slots of real arguments reach the callee's reads), through `r11`, which is
-    // no argument register, and calls through `rax`. Without `nostack`, the stack is aligned
+    // no argument register, and calls through `r10`, another; `al` says how many vector
+    // registers carry arguments, as a variadic callee expects (a function declared without its
+    // `...` is a common mistake, and this makes it work as it does through libffi). Addresses
+    // are widened to the full registers. Without `nostack`, the stack is aligned
     // for a call at the block; without `nomem`, the callee may read and write any memory;
     // `clobber_abi("C")` tells that every register a C function may change is changed, and the
     // callee preserves the rest, as the ABI requires of it.
@@ -77,10 +90,11 @@ pub(crate) unsafe fn call(code: *const c_void, slots: &[MaybeUninit<u64>; SLOTS]
             "movq xmm5, [r11 + 88]",
             "movq xmm6, [r11 + 96]",
             "movq xmm7, [r11 + 104]",
-            "call rax",
+            "call r10",
             "movq rcx, xmm0",
-            inout("rax") code => rax,
-            in("r11") slots.as_ptr(),
+            in("r10") code as usize as u64,
+            inout("rax") u64::from(floats) => rax,
+            in("r11") slots.as_ptr() as usize as u64,
             lateout("rcx") xmm0,
             clobber_abi("C"),
         );
@@ -92,7 +106,16 @@ pub(crate) unsafe fn call(code: *const c_void, slots: &[MaybeUninit<u64>; SLOTS]
 ///
 /// # Safety
 /// Never to be called.
-#[cfg(not(all(target_arch = "x86_64", not(windows))))]
-pub(crate) unsafe fn call(_code: *const c_void, _slots: &[MaybeUninit<u64>; SLOTS]) -> Returned {
+#[cfg(not(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+)))]
+pub(crate) unsafe fn call(
+    _code: *const c_void,
+    _slots: &[MaybeUninit<u64>; SLOTS],
+    _floats: u8,
+) -> Returned {
     unreachable!("the register call exists only on x86-64 System V")
 }
