@@ -5,7 +5,8 @@
 //! - `raw_libffi`: libffi with a prepared CIF, as a program using libffi directly would;
 //! - `ctypes_libffi`: [`Function::call`] held to libffi ([`Function::through_libffi`]);
 //!   `ctypes_libffi_into` writes a record result into an existing object;
-//! - `ctypes_fast`: [`Function::call`] on the register call (scalar signatures);
+//! - `ctypes_fast`: [`Function::call_value`] on the register call (scalar signatures, a plain
+//!   `Value` result); `ctypes_fast_call`: [`Function::call`] on the same path (a `CValue`);
 //! - `ctypes_typed`: the method `c_library!` generates.
 //!
 //! And callback overhead, C calling `int (*)(int, int)` 1000 times in a loop: `native_c` (a C
@@ -194,7 +195,17 @@ fn bench_calls(c: &mut Criterion) {
     });
     let add_libffi = add.clone().through_libffi();
     assert_eq!(add.call_path(), CallPath::Registers);
-    for (name, f) in [("ctypes_fast", &add), ("ctypes_libffi", &add_libffi)] {
+    group.bench_function("ctypes_fast", |b| {
+        b.iter(|| {
+            let args = [
+                Arg::Value(Value::Int(black_box(2))),
+                Arg::Value(Value::Int(black_box(3))),
+            ];
+            // SAFETY: `int add(int, int)`.
+            unsafe { add.call_value(&args) }.expect("add").as_i64()
+        })
+    });
+    for (name, f) in [("ctypes_fast_call", &add), ("ctypes_libffi", &add_libffi)] {
         group.bench_function(name, |b| {
             b.iter(|| {
                 let args = [
@@ -230,7 +241,15 @@ fn bench_calls(c: &mut Criterion) {
     });
     let sum6_libffi = sum6.clone().through_libffi();
     assert_eq!(sum6.call_path(), CallPath::Registers);
-    for (name, f) in [("ctypes_fast", &sum6), ("ctypes_libffi", &sum6_libffi)] {
+    group.bench_function("ctypes_fast", |b| {
+        b.iter(|| {
+            let args: [Arg<'_>; 6] =
+                std::array::from_fn(|i| Arg::Value(Value::Int(black_box(i as i64 + 1))));
+            // SAFETY: `long sum6(long × 6)`.
+            unsafe { sum6.call_value(&args) }.expect("sum6").as_i64()
+        })
+    });
+    for (name, f) in [("ctypes_fast_call", &sum6), ("ctypes_libffi", &sum6_libffi)] {
         group.bench_function(name, |b| {
             b.iter(|| {
                 let args: [Arg<'_>; 6] =

@@ -116,6 +116,19 @@ fn scalar_calls_allocate_nothing() {
     for add in [add.clone(), add.through_libffi()] {
         let n = allocations_per_1000_calls(&add, &[40.into(), 2.into()], |r| assert_eq!(r, 42.0));
         assert_eq!(n, 0, "int add(int, int), {:?}", add.call_path());
+        let n = allocations_in(|| {
+            for _ in 0..1000 {
+                // SAFETY: `int add(int, int)`.
+                let r = unsafe { add.call_value(&[40.into(), 2.into()]) }.unwrap();
+                assert_eq!(r, ctypes_core::Value::Int(42));
+            }
+        });
+        assert_eq!(
+            n,
+            0,
+            "int add(int, int) by call_value, {:?}",
+            add.call_path()
+        );
     }
 
     let sum6 = lib

@@ -357,3 +357,58 @@ fn a_variadic_function_declared_fixed_gets_its_floating_arguments() {
         assert_eq!(r.as_f64(), Some(2.5), "{:?}", f.call_path());
     }
 }
+
+/// `call_value` gives the same values as `call` on every shape with a result, on both paths,
+/// and refuses a `void` function before calling it.
+#[test]
+fn call_value_gives_what_call_gives_and_refuses_void_before_calling() {
+    let lib = library();
+    for fixture in fixtures(&lib) {
+        let Some((k, r)) = fixture.result else {
+            continue;
+        };
+        let args: Vec<Arg<'_>> = fixture
+            .kinds
+            .iter()
+            .enumerate()
+            .map(|(p, &k)| Arg::Value(value(k, k.value(p))))
+            .collect();
+        for f in [
+            fixture.function.clone(),
+            fixture.function.clone().through_libffi(),
+        ] {
+            // SAFETY: the fixture's signature, as in `call`.
+            let got = unsafe { f.call_value(&args) }.expect("call_value");
+            assert_eq!(got, value(k, r), "{} ({:?})", f.name(), f.call_path());
+            assert_eq!(mismatch(&lib), -1);
+        }
+    }
+
+    // Leave a mismatch behind, then ask `call_value` of a `void` fixture, which would reset it.
+    let kind = register_shapes::arguments(1, 0)[0];
+    let takes_one = lib
+        .function(
+            &register_shapes::name(1, 0, 1),
+            Signature::new(
+                vec![c_type(kind)],
+                c_type(register_shapes::result(1, 0, 1).expect("a result")),
+            ),
+        )
+        .expect("reg_1_0_1");
+    // SAFETY: the fixture's signature.
+    unsafe { takes_one.call(&[other(kind, kind.value(0)).into()]) }.expect("call");
+    assert_eq!(mismatch(&lib), 0);
+    let void = lib
+        .function(&register_shapes::name(0, 0, 0), sig(&[], CType::void()))
+        .expect("reg_0_0_0");
+    for void in [void.clone(), void.through_libffi()] {
+        // SAFETY: refused before the call.
+        let err = unsafe { void.call_value(&[]) }.unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "expected a function returning a scalar or a pointer (`call_value`), found \
+             `reg_0_0_0`, which returns `void`"
+        );
+        assert_eq!(mismatch(&lib), 0, "not called");
+    }
+}

@@ -303,6 +303,64 @@ impl Function {
         unsafe { self.invoke(args, None, None) }.map(|(returned, _)| returned)
     }
 
+    /// [`Function::call`] for a function returning a scalar or a pointer, with the result as a
+    /// plain [`Value`]: the quickest dynamic call, with no [`CValue`] to build and take apart.
+    /// A function returning `void`, a struct or a union is refused before anything is called
+    /// ([`Error::TypeMismatch`]): call those with [`Function::call`] or
+    /// [`Function::call_into`].
+    ///
+    /// [`Value`]: crate::Value
+    ///
+    /// ```
+    /// use ctypes_core::{CType, Library, Scalar, Signature, Value};
+    ///
+    /// let libc = Library::this();
+    /// let long = CType::scalar(Scalar::Long);
+    /// let labs = libc.function("labs", Signature::new(vec![long.clone()], long))?;
+    /// // SAFETY: `long labs(long)`.
+    /// assert_eq!(unsafe { labs.call_value(&[(-7i64).into()]) }?, Value::Int(7));
+    /// # Ok::<(), ctypes_core::Error>(())
+    /// ```
+    ///
+    /// # Safety
+    /// As for [`Function::call`].
+    #[inline(always)]
+    pub unsafe fn call_value(&self, args: &[Arg<'_>]) -> Result<crate::mem::Value> {
+        if self.registers {
+            if let Some(registers) = &self.core.registers {
+                let mut placed = Placed::new();
+                if registers.returns_value() && registers.place(args, &mut placed) {
+                    // SAFETY: forwarded to the caller; the registers describe this function,
+                    // and `place` accepted the arguments.
+                    return unsafe { registers.call_value(self.core.code.as_ptr(), &placed) };
+                }
+            }
+        }
+        // SAFETY: forwarded to the caller.
+        unsafe { self.call_value_through_libffi(args) }
+    }
+
+    /// [`Function::call_value`] off the register call, kept out of line.
+    ///
+    /// # Safety
+    /// As for [`Function::call`].
+    #[cold]
+    #[inline(never)]
+    unsafe fn call_value_through_libffi(&self, args: &[Arg<'_>]) -> Result<crate::mem::Value> {
+        let result = self.core.signature.result();
+        if !matches!(result.kind(), TypeKind::Scalar(_) | TypeKind::Pointer(_)) {
+            return Err(Error::TypeMismatch {
+                expected: "a function returning a scalar or a pointer (`call_value`)".to_owned(),
+                found: format!("`{}`, which returns `{result}`", self.core.name),
+            });
+        }
+        // SAFETY: forwarded to the caller.
+        match unsafe { self.call(args) }? {
+            CValue::Value(value) => Ok(value),
+            other => unreachable!("a scalar or pointer result reads as a value, not {other:?}"),
+        }
+    }
+
     /// [`Function::call`], also setting `errno` right before the call (when `errno_before` is
     /// given) and returning the `errno` read right after it, on the calling thread.
     ///

@@ -246,6 +246,28 @@ impl Registers {
         Ok(self.result(returned))
     }
 
+    /// Whether the function returns a value (not `void`): what [`Registers::call_value`] needs.
+    #[inline(always)]
+    pub(crate) fn returns_value(&self) -> bool {
+        self.result.is_some()
+    }
+
+    /// [`Registers::call`] for a function returning a value, as a plain [`Value`].
+    ///
+    /// # Safety
+    /// As for [`Registers::call`]; and [`Registers::returns_value`] must be true.
+    #[inline(always)]
+    pub(crate) unsafe fn call_value(&self, code: *const c_void, placed: &Placed) -> Result<Value> {
+        let call = CallGuard::enter();
+        // SAFETY: forwarded to the caller.
+        let returned = unsafe { self.invoke(code, placed) };
+        call.leave()?;
+        Ok(match self.result {
+            Some(read) => read.decode(returned),
+            None => unreachable!("the caller checked that the function returns a value"),
+        })
+    }
+
     /// [`Registers::call`], setting `errno` right before the call (when `errno_before` is
     /// given) and returning the `errno` read right after it.
     ///

@@ -45,7 +45,11 @@ const RAW_LIBFFI: PathSpec = path("raw_libffi", "libffi-sys with a CIF prepared 
 const CTYPES_LIBFFI: PathSpec = path("ctypes_libffi", "`Function::call`, forced through libffi");
 const CTYPES_FAST: PathSpec = path(
     "ctypes_fast",
-    "`Function::call` on the register fast path (no libffi)",
+    "`Function::call_value` on the register call (no libffi)",
+);
+const CTYPES_FAST_CALL: PathSpec = path(
+    "ctypes_fast_call",
+    "`Function::call` on the register call, a `CValue` result",
 );
 const CTYPES_TYPED: PathSpec = path("ctypes_typed", "macro-generated typed call");
 
@@ -58,7 +62,14 @@ pub const GROUPS: &[GroupSpec] = &[
         chart_title: "int add(int, int)",
         baseline: "direct",
         raw_libffi: "raw_libffi",
-        paths: &[DIRECT, RAW_LIBFFI, CTYPES_LIBFFI, CTYPES_FAST, CTYPES_TYPED],
+        paths: &[
+            DIRECT,
+            RAW_LIBFFI,
+            CTYPES_LIBFFI,
+            CTYPES_FAST_CALL,
+            CTYPES_FAST,
+            CTYPES_TYPED,
+        ],
     },
     GroupSpec {
         id: "sum6",
@@ -67,7 +78,14 @@ pub const GROUPS: &[GroupSpec] = &[
         chart_title: "long sum6(long × 6)",
         baseline: "direct",
         raw_libffi: "raw_libffi",
-        paths: &[DIRECT, RAW_LIBFFI, CTYPES_LIBFFI, CTYPES_FAST, CTYPES_TYPED],
+        paths: &[
+            DIRECT,
+            RAW_LIBFFI,
+            CTYPES_LIBFFI,
+            CTYPES_FAST_CALL,
+            CTYPES_FAST,
+            CTYPES_TYPED,
+        ],
     },
     GroupSpec {
         id: "mid",
