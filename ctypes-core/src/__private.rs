@@ -446,6 +446,31 @@ alignments! {
     268435456 A268435456 536870912 A536870912
 }
 
+/// `Words<N>` names, through [`FloatWords`], the padding of `N` 4-byte floats: `[f32; N]`, or
+/// `[u8; 0]` for none (a `[f32; 0]` would still raise the record's alignment).
+#[derive(Debug)]
+pub struct Words<const N: usize>;
+
+/// See [`Words`].
+pub trait FloatWords {
+    /// The padding's type.
+    type Array: Copy + Default + AnyBits + ZeroValid;
+}
+
+impl FloatWords for Words<0> {
+    type Array = [u8; 0];
+}
+
+macro_rules! float_words {
+    ($($n:literal)*) => {
+        $(impl FloatWords for Words<$n> {
+            type Array = [f32; $n];
+        })*
+    };
+}
+
+float_words! { 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 }
+
 /// A type for which all-zero bytes are a valid value: what a record with bit-fields needs of its
 /// plain fields to start zeroed (`Default`).
 ///
@@ -506,7 +531,11 @@ unsafe impl<T: AnyBits> AnyBits for Field<'_, T> {}
     label = "not every bit pattern is a valid value of this type",
     note = "a record passes a typed callback by value only if each of its fields is an integer, a float, a raw pointer, an `Option` of a function pointer, a `#[c_enum]` type, an array or a struct of such fields (not `bool`, not a `c_func!` type, not a union); pass a pointer to it instead"
 )]
-pub trait AnyBitsField<T> {
+///
+/// # Safety
+/// Implemented only by this module, for `Field<'_, T>` where `T: AnyBits`: an impl is a promise
+/// that every bit pattern is a valid `T`.
+pub unsafe trait AnyBitsField<T> {
     /// [`AnyBits::store`] for `T`.
     ///
     /// # Safety
@@ -514,7 +543,8 @@ pub trait AnyBitsField<T> {
     unsafe fn store(from: *const T, to: *mut u8);
 }
 
-impl<T: AnyBits> AnyBitsField<T> for Field<'_, T> {
+// SAFETY: `T: AnyBits` makes that promise.
+unsafe impl<T: AnyBits> AnyBitsField<T> for Field<'_, T> {
     #[inline]
     unsafe fn store(from: *const T, to: *mut u8) {
         // SAFETY: forwarded to the caller.
@@ -653,14 +683,69 @@ impl Element {
 }
 
 /// What puts one member where C has it, after Rust placed the one before: a zero-sized field
-/// of alignment `zst_align`, then `pad` bytes. Alignment is preferred, since explicit padding
-/// bytes would count as integer data where the calling convention classifies a record.
+/// of alignment `zst_align`, then padding. Alignment is preferred, since explicit padding
+/// counts as data where the calling convention classifies a record.
 #[derive(Clone, Copy, Debug)]
 pub struct Place {
     /// The alignment of the zero-sized field before the member.
     pub zst_align: usize,
-    /// The padding bytes before the member.
+    /// The padding before the member, in bytes.
     pub pad: usize,
+    /// How that padding is made.
+    pub padding: Padding,
+}
+
+/// Padding of some length as Rust fields: `head` bytes up to a 4-byte boundary, `words` 4-byte
+/// floats (at most 16), `rest` bytes. Padding is no member for C, so it adds nothing to the class of the
+/// eightbyte it lies in; as floats, it keeps an eightbyte of floats in a floating register
+/// (bytes would make it integer data), and changes nothing in one holding an integer, which
+/// goes in an integer register either way. Floats only in records aligned to 4 or more, whose
+/// alignment they cannot raise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Padding {
+    /// Bytes before the first float.
+    pub head: usize,
+    /// 4-byte floats.
+    pub words: usize,
+    /// Bytes after the last float.
+    pub rest: usize,
+}
+
+impl Padding {
+    const NONE: Padding = Padding {
+        head: 0,
+        words: 0,
+        rest: 0,
+    };
+
+    /// `len` bytes of padding from `start`, in a record aligned to `align`.
+    const fn of(start: u64, len: u64, align: u64) -> Padding {
+        if align < 4 {
+            return Padding {
+                head: len as usize,
+                words: 0,
+                rest: 0,
+            };
+        }
+        let head = round_up(start, 4) - start;
+        if head >= len {
+            return Padding {
+                head: len as usize,
+                words: 0,
+                rest: 0,
+            };
+        }
+        // At most the 16 floats `Words` names; bytes for the rest.
+        let mut words = (len - head) / 4;
+        if words > 16 {
+            words = 16;
+        }
+        Padding {
+            head: head as usize,
+            words: words as usize,
+            rest: (len - head - 4 * words) as usize,
+        }
+    }
 }
 
 /// The Rust fields that give a record with bit-fields its C layout.
@@ -674,6 +759,8 @@ pub struct Placement<const M: usize> {
     pub places: [Place; M],
     /// Padding bytes after the last, where Rust's rounding to the alignment falls short.
     pub tail: usize,
+    /// How that padding is made.
+    pub tail_padding: Padding,
 }
 
 const fn round_up(n: u64, align: u64) -> u64 {
@@ -689,8 +776,10 @@ pub const fn place<const M: usize>(elements: [Element; M], size: u64, align: u64
         places: [Place {
             zst_align: 1,
             pad: 0,
+            padding: Padding::NONE,
         }; M],
         tail: 0,
+        tail_padding: Padding::NONE,
     };
     let mut end = 0;
     let mut i = 0;
@@ -710,6 +799,7 @@ pub const fn place<const M: usize>(elements: [Element; M], size: u64, align: u64
                 placement.places[i].zst_align = zst as usize;
             } else {
                 placement.places[i].pad = (element.start - end) as usize;
+                placement.places[i].padding = Padding::of(end, element.start - end, align);
             }
         }
         end = element.end;
@@ -720,6 +810,7 @@ pub const fn place<const M: usize>(elements: [Element; M], size: u64, align: u64
             placement.ok = false;
         } else {
             placement.tail = (size - end) as usize;
+            placement.tail_padding = Padding::of(end, size - end, align);
         }
     }
     placement
@@ -772,7 +863,59 @@ impl<T: AnyBits + CTyped> ByValue<T> for Field<'_, T> {
 
 #[cfg(test)]
 mod tests {
-    use super::{place, Element};
+    use super::{place, Element, Padding};
+
+    #[test]
+    fn padding_is_floats_between_bytes_in_records_aligned_to_4() {
+        // `struct { float f; long long : 0; float g; }`: 4 bytes from byte 4 to `g` at 8, in a
+        // record aligned to 4 — a float, so that the eightbyte stays one of floats.
+        let placement = place(
+            [
+                Element::field(0, 4, 4, None),
+                Element::field(64, 4, 4, None),
+            ],
+            12,
+            4,
+        );
+        assert!(placement.ok);
+        let place = placement.places[1];
+        assert_eq!((place.zst_align, place.pad), (1, 4));
+        assert_eq!(
+            place.padding,
+            Padding {
+                head: 0,
+                words: 1,
+                rest: 0
+            }
+        );
+        // From byte 1 to byte 12: 3 bytes, 2 floats.
+        assert_eq!(
+            Padding::of(1, 11, 4),
+            Padding {
+                head: 3,
+                words: 2,
+                rest: 0
+            }
+        );
+        // In a record aligned to 1 or 2, bytes only.
+        assert_eq!(
+            Padding::of(1, 11, 2),
+            Padding {
+                head: 11,
+                words: 0,
+                rest: 0
+            }
+        );
+        // Too short to hold a float.
+        assert_eq!(
+            Padding::of(5, 2, 4),
+            Padding {
+                head: 2,
+                words: 0,
+                rest: 0
+            }
+        );
+    }
 
     #[test]
     fn a_gap_before_storage_is_made_by_alignment_not_padding() {

@@ -474,6 +474,7 @@ fn generate_bytes(
     let mut checks = Vec::new();
     for (i, f) in fields.iter().enumerate() {
         if f.unnamed() {
+            checks.extend(crate::runs::unnamed_width_check(&name, f));
             continue;
         }
         let (field_attrs, field_vis, getter, ty) = (&f.attrs, &f.vis, &f.ident, &f.ty);

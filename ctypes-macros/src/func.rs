@@ -244,7 +244,10 @@ fn one(item: ItemType) -> syn::Result<TokenStream> {
             methods.extend(quote! {
                 /// A C function of this type that calls the closure passed as its user-data
                 /// argument ([`Self::user_data`]): no trampoline is allocated, no libffi runs.
-                /// A panic in the closure aborts the process (it must not unwind into C).
+                /// A panic in the closure aborts the process (it must not unwind into C). Unlike
+                /// `callback`, the arguments reach the closure as C passed them, unchecked: the C
+                /// API calling it must pass valid values of the declared types (a `bool` of 0
+                /// or 1, records whose fields are valid).
                 pub fn for_closure<F: FnMut(#(#others),*) -> #result_ty>(_: &F) -> #ident {
                     unsafe extern "C" fn trampoline<F: FnMut(#(#others),*) -> #result_ty>(#(#trampoline_args),*) -> #result_ty {
                         // SAFETY: C hands back the user-data pointer made by `user_data` from

@@ -88,12 +88,24 @@ pub fn generate(
     for (k, element) in elements.iter().enumerate() {
         let gap = format_ident!("_ctypes_gap_{}", k);
         let pad = format_ident!("_ctypes_pad_{}", k);
+        let pad_words = format_ident!("_ctypes_pad_words_{}", k);
+        let pad_rest = format_ident!("_ctypes_pad_rest_{}", k);
+        let padding = quote!(#placement.places[#k].padding);
         members.push(quote! {
             #gap: [<#p::AlignAs<{ #placement.places[#k].zst_align }> as #p::Alignment>::Zst; 0],
-            #pad: [u8; #placement.places[#k].pad],
+            #pad: [u8; #padding.head],
+            #pad_words: <#p::Words<{ #padding.words }> as #p::FloatWords>::Array,
+            #pad_rest: [u8; #padding.rest],
         });
-        zeroes.push(quote!(#gap: [], #pad: [0; #placement.places[#k].pad],));
+        zeroes.push(quote! {
+            #gap: [],
+            #pad: [0; #padding.head],
+            #pad_words: ::core::default::Default::default(),
+            #pad_rest: [0; #padding.rest],
+        });
         stored.push((pad.clone(), None));
+        stored.push((pad_words, None));
+        stored.push((pad_rest, None));
         match element {
             Element::Plain(i, field) => {
                 let (field_attrs, field_vis, field_ident, ty) =
@@ -151,6 +163,7 @@ pub fn generate(
                 for &i in indices {
                     let field = &fields[i];
                     if field.unnamed() {
+                        checks.extend(unnamed_width_check(&name, field));
                         continue;
                     }
                     let (checks_i, accessor) = bit_field(
@@ -177,6 +190,8 @@ pub fn generate(
         fields.iter().filter(|f| f.bits.is_none()).map(|f| &f.ty),
         &Store::Fields({
             stored.push((format_ident!("_ctypes_tail"), None));
+            stored.push((format_ident!("_ctypes_tail_words"), None));
+            stored.push((format_ident!("_ctypes_tail_rest"), None));
             stored
         }),
     );
@@ -210,7 +225,9 @@ pub fn generate(
         #vis struct #ident {
             _ctypes_align: [<#p::AlignAs<{ #layout.align as usize }> as #p::Alignment>::Zst; 0],
             #(#members)*
-            _ctypes_tail: [u8; #placement.tail],
+            _ctypes_tail: [u8; #placement.tail_padding.head],
+            _ctypes_tail_words: <#p::Words<{ #placement.tail_padding.words }> as #p::FloatWords>::Array,
+            _ctypes_tail_rest: [u8; #placement.tail_padding.rest],
         }
 
         const _: () = {
@@ -232,7 +249,9 @@ pub fn generate(
                 Self {
                     _ctypes_align: [],
                     #(#zeroes)*
-                    _ctypes_tail: [0; #placement.tail],
+                    _ctypes_tail: [0; #placement.tail_padding.head],
+                    _ctypes_tail_words: ::core::default::Default::default(),
+                    _ctypes_tail_rest: [0; #placement.tail_padding.rest],
                 }
             }
         }
@@ -297,6 +316,24 @@ fn bit_field(
         }
     };
     (check, accessors)
+}
+
+/// For an unnamed bit-field, which has no accessors, the check that its type is an integer
+/// type at least as wide as the bit-field (a zero width included), made at compile time.
+pub(crate) fn unnamed_width_check(name: &str, field: &Field) -> Option<TokenStream> {
+    let (width, span) = field.bits?;
+    let ty = &field.ty;
+    let p = quote!(::ctypes_core::__private);
+    let message = LitStr::new(
+        &format!(
+            "`{name}.{}`: the bit-field is wider than its type",
+            field.ident
+        ),
+        Span::call_site(),
+    );
+    Some(quote_spanned! {span=>
+        ::core::assert!(#width <= <#ty as #p::BitField>::BITS, #message);
+    })
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 /* Records declared with `#[c_struct]` that mix bit-fields with floating and record members,
  * by value and by pointer: the Rust side must pass them in the registers C uses. */
 
+#include <stddef.h>
+
 typedef struct {
     float x;
     float y;
@@ -141,3 +143,19 @@ MrGap MrGap_bump(MrGap g)
     g.a -= 1;
     return g;
 }
+
+/* A zero-width bit-field moves the next member past the record's alignment: the gap (and, in
+ * MzTail, the tail) lies in an eightbyte of floats, which C passes in a floating register. */
+struct MzGap { float f; long long : 0; float g; };
+struct MzGap MzGap_make(float f, float g) { struct MzGap s = { f, g }; return s; }
+double MzGap_sum(struct MzGap s) { return (double)s.f + s.g; }
+size_t MzGap_size(void) { return sizeof(struct MzGap); }
+size_t MzGap_g(void) { return offsetof(struct MzGap, g); }
+
+struct MzBits { float f; long long : 0; unsigned char b : 3; };
+double MzBits_sum(struct MzBits s) { return (double)s.f + s.b; }
+size_t MzBits_size(void) { return sizeof(struct MzBits); }
+
+struct MzTail { float f; float g; float h; long long : 0; };
+double MzTail_sum(struct MzTail s) { return (double)s.f + s.g + s.h; }
+size_t MzTail_size(void) { return sizeof(struct MzTail); }

@@ -851,3 +851,87 @@ fn records_with_bit_fields_and_floats_cross_through_c_data() {
     let result = unsafe { sum.call(&[(&as_c_data(i)).into()]) }.unwrap();
     assert_eq!(result.as_f64(), Some(item_sum(&i)));
 }
+
+#[c_struct]
+#[derive(Clone, Copy, Debug)]
+struct MzGap {
+    f: c_float,
+    #[c(bits = 0)]
+    _z: c_longlong,
+    g: c_float,
+}
+
+#[c_struct]
+#[derive(Clone, Copy)]
+struct MzBits {
+    f: c_float,
+    #[c(bits = 0)]
+    _z: c_longlong,
+    #[c(bits = 3)]
+    b: c_uchar,
+}
+
+#[c_struct]
+#[derive(Clone, Copy)]
+struct MzTail {
+    f: c_float,
+    g: c_float,
+    h: c_float,
+    #[c(bits = 0)]
+    _z: c_longlong,
+}
+
+c_library! {
+    #[library("ctypes_fixture")]
+    struct ZeroWidth {
+        fn MzGap_make(f: c_float, g: c_float) -> MzGap;
+        fn MzGap_sum(s: MzGap) -> c_double;
+        fn MzGap_size() -> usize;
+        fn MzGap_g() -> usize;
+        fn MzBits_sum(s: MzBits) -> c_double;
+        fn MzBits_size() -> usize;
+        fn MzTail_sum(s: MzTail) -> c_double;
+        fn MzTail_size() -> usize;
+    }
+}
+
+/// Padding Rust must add where a zero-width bit-field moves a member past the record's
+/// alignment lies in an eightbyte of floats: made of floats, it leaves that eightbyte in a
+/// floating register, as C passes it (bytes would move it to an integer register).
+#[test]
+fn padding_in_an_eightbyte_of_floats_passes_as_c_passes_it() {
+    // SAFETY: the fixture has no initialisers; the declarations match macro_records.c.
+    let lib = unsafe { ZeroWidth::load_from(&[env!("CTYPES_FIXTURE")]) }.expect("fixture loads");
+    // SAFETY: the declarations match, and the functions take and return plain values.
+    unsafe {
+        assert_eq!(lib.MzGap_size(), std::mem::size_of::<MzGap>());
+        assert_eq!(lib.MzGap_g(), std::mem::offset_of!(MzGap, g));
+        assert_eq!(lib.MzBits_size(), std::mem::size_of::<MzBits>());
+        assert_eq!(lib.MzTail_size(), std::mem::size_of::<MzTail>());
+
+        let made = lib.MzGap_make(1.5, 2.25);
+        assert_eq!((made.f, made.g), (1.5, 2.25), "returned by value");
+        let gap = MzGap {
+            f: 1.5,
+            g: 2.25,
+            ..MzGap::default()
+        };
+        assert_eq!(lib.MzGap_sum(gap), 3.75, "passed by value");
+
+        let mut bits = MzBits {
+            f: 1.5,
+            ..MzBits::default()
+        };
+        bits.set_b(5);
+        assert_eq!(bits.b(), 5);
+        assert_eq!(lib.MzBits_sum(bits), 6.5);
+
+        let tail = MzTail {
+            f: 1.0,
+            g: 2.0,
+            h: 4.0,
+            ..MzTail::default()
+        };
+        assert_eq!(lib.MzTail_sum(tail), 7.0);
+    }
+}
