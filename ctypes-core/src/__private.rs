@@ -413,6 +413,16 @@ pub fn write_field<T: Copy>(bytes: &mut [u8], offset: usize, value: T) {
     }
 }
 
+/// Whether an integer type of range `min..=max` is the C scalar `scalar` (for a type named
+/// like a C library type, `size_t` say).
+#[must_use]
+pub const fn alias_has_range(scalar: Scalar, min: i128, max: i128) -> bool {
+    match scalar.int_range() {
+        Some((lo, hi)) => lo == min && hi == max,
+        None => false,
+    }
+}
+
 /// `AlignAs<N>` names, through [`Alignment`], a zero-sized type of alignment `N`.
 #[derive(Debug)]
 pub struct AlignAs<const N: usize>;

@@ -33,6 +33,27 @@ fn alias(name: &str) -> Option<&'static str> {
     })
 }
 
+/// The compile-time check that a type named like a C alias is that alias: the `core::ffi` type
+/// itself, or an integer of the C type's range (`size_t` and the other C library names), so that
+/// a type of the same name meaning something else is an error, not a wrong C type.
+fn alias_check(ty: &Type, name: &str, scalar: &syn::Ident) -> TokenStream {
+    let p = quote!(::ctypes_core::__private);
+    if name.starts_with("c_") {
+        let ffi = syn::Ident::new(name, ty.span());
+        quote_spanned! {ty.span()=>
+            const _: ::core::marker::PhantomData<::core::ffi::#ffi> =
+                ::core::marker::PhantomData::<#ty>;
+        }
+    } else {
+        quote_spanned! {ty.span()=>
+            const _: () = ::core::assert!(
+                #p::alias_has_range(#p::Scalar::#scalar, <#ty>::MIN as i128, <#ty>::MAX as i128),
+                "a type named like a C type must have its range"
+            );
+        }
+    }
+}
+
 /// The expression of `ty`'s C type, or an error pointing at what is not a C type.
 pub fn c_type(ty: &Type) -> syn::Result<TokenStream> {
     let p = quote!(::ctypes_core::__private);
@@ -40,9 +61,11 @@ pub fn c_type(ty: &Type) -> syn::Result<TokenStream> {
         Type::Path(path) if path.qself.is_none() => {
             let last = path.path.segments.last().expect("a path has a segment");
             if last.arguments.is_empty() {
-                if let Some(scalar) = alias(&last.ident.to_string()) {
+                let name = last.ident.to_string();
+                if let Some(scalar) = alias(&name) {
                     let scalar = syn::Ident::new(scalar, last.ident.span());
-                    return Ok(quote!(#p::scalar(#p::Scalar::#scalar)));
+                    let check = alias_check(ty, &name, &scalar);
+                    return Ok(quote!({ #check #p::scalar(#p::Scalar::#scalar) }));
                 }
             }
             Ok(quote_spanned!(ty.span()=> <#ty as #p::CTyped>::c_type()))
