@@ -370,25 +370,6 @@ unsafe impl<T: Zeroable, const N: usize> Zeroable for [T; N] {
     }
 }
 
-macro_rules! zeroable_function_pointers {
-    ($($arg:ident),*) => {
-        // SAFETY: `None`.
-        unsafe impl<R, $($arg),*> Zeroable for Option<extern "C" fn($($arg),*) -> R> {}
-        // SAFETY: `None`.
-        unsafe impl<R, $($arg),*> Zeroable for Option<unsafe extern "C" fn($($arg),*) -> R> {}
-    };
-}
-
-zeroable_function_pointers!();
-zeroable_function_pointers!(A);
-zeroable_function_pointers!(A, B);
-zeroable_function_pointers!(A, B, C);
-zeroable_function_pointers!(A, B, C, D);
-zeroable_function_pointers!(A, B, C, D, E);
-zeroable_function_pointers!(A, B, C, D, E, F);
-zeroable_function_pointers!(A, B, C, D, E, F, G);
-zeroable_function_pointers!(A, B, C, D, E, F, G, H);
-
 /// Reads a plain field of a record of bytes.
 ///
 /// Whatever the bytes hold, the value is valid ([`Zeroable::read_from`]).
@@ -597,8 +578,12 @@ unsafe impl<T: AnyBits, const N: usize> AnyBits for [T; N] {
     }
 }
 
-macro_rules! any_bits_function_pointers {
+macro_rules! option_function_pointers {
     ($($arg:ident),*) => {
+        // SAFETY: `None`.
+        unsafe impl<R, $($arg),*> Zeroable for Option<extern "C" fn($($arg),*) -> R> {}
+        // SAFETY: `None`.
+        unsafe impl<R, $($arg),*> Zeroable for Option<unsafe extern "C" fn($($arg),*) -> R> {}
         // SAFETY: zero is `None`.
         unsafe impl<R, $($arg),*> ZeroValid for Option<extern "C" fn($($arg),*) -> R> {}
         // SAFETY: zero is `None`, anything else a function pointer (whether it points to a
@@ -611,15 +596,15 @@ macro_rules! any_bits_function_pointers {
     };
 }
 
-any_bits_function_pointers!();
-any_bits_function_pointers!(A);
-any_bits_function_pointers!(A, B);
-any_bits_function_pointers!(A, B, C);
-any_bits_function_pointers!(A, B, C, D);
-any_bits_function_pointers!(A, B, C, D, E);
-any_bits_function_pointers!(A, B, C, D, E, F);
-any_bits_function_pointers!(A, B, C, D, E, F, G);
-any_bits_function_pointers!(A, B, C, D, E, F, G, H);
+option_function_pointers!();
+option_function_pointers!(A);
+option_function_pointers!(A, B);
+option_function_pointers!(A, B, C);
+option_function_pointers!(A, B, C, D);
+option_function_pointers!(A, B, C, D, E);
+option_function_pointers!(A, B, C, D, E, F);
+option_function_pointers!(A, B, C, D, E, F, G);
+option_function_pointers!(A, B, C, D, E, F, G, H);
 
 /// Compiles only for a [`ZeroValid`] type; a record with bit-fields calls it for each plain field.
 pub const fn zero_valid<T: ZeroValid>() {}

@@ -66,10 +66,6 @@ impl Kind {
         }
     }
 
-    pub fn is_floating(self) -> bool {
-        matches!(self, Kind::Float | Kind::Double)
-    }
-
     /// The value at argument position `position` (or, for a result, a value derived from the
     /// function's counts): near the extremes of the type, so that a lost sign or high bit,
     /// or an argument read from the wrong register, shows.

@@ -73,9 +73,10 @@ impl Lane {
         }
     }
 
-    /// The result from the word libffi wrote (integers narrower than 8 bytes come widened).
+    /// The value in a result word, of which only the low bytes of the type's size count (libffi
+    /// widens narrow integers; a register call leaves the rest undefined).
     #[inline(always)]
-    fn decode(self, word: u64) -> Value {
+    pub(crate) fn decode(self, word: u64) -> Value {
         match self {
             Lane::Signed { size, .. } => {
                 let shift = 64 - 8 * u32::from(size);

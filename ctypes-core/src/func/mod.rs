@@ -271,18 +271,22 @@ impl Function {
     /// function itself requires of them (valid pointers, buffer sizes, …): C cannot check them.
     #[inline(always)]
     pub unsafe fn call(&self, args: &[Arg<'_>]) -> Result<CValue> {
-        if self.registers {
-            if let Some(registers) = &self.core.registers {
-                let mut placed = Placed::new();
-                if registers.place(args, &mut placed) {
-                    // SAFETY: forwarded to the caller; the registers describe this function,
-                    // and `place` accepted the arguments.
-                    return unsafe { registers.call(self.core.code.as_ptr(), &placed) };
-                }
-            }
+        let mut placed = Placed::new();
+        if let Some(registers) = self.placed_in_registers(args, &mut placed) {
+            // SAFETY: forwarded to the caller; the registers describe this function, and
+            // `place` accepted the arguments.
+            return unsafe { registers.call(self.core.code.as_ptr(), &placed) };
         }
         // SAFETY: forwarded to the caller.
         unsafe { self.call_through_libffi(args) }
+    }
+
+    /// The register call, with `args` placed in `placed`, when this function takes it and the
+    /// arguments are plain values of their parameters' kinds and ranges.
+    #[inline(always)]
+    fn placed_in_registers(&self, args: &[Arg<'_>], placed: &mut Placed) -> Option<&Registers> {
+        let registers = self.core.registers.as_ref().filter(|_| self.registers)?;
+        registers.place(args, placed).then_some(registers)
     }
 
     /// [`Function::call`] through libffi: kept out of line, so that what `call` inlines into
@@ -326,14 +330,12 @@ impl Function {
     /// As for [`Function::call`].
     #[inline(always)]
     pub unsafe fn call_value(&self, args: &[Arg<'_>]) -> Result<crate::mem::Value> {
-        if self.registers {
-            if let Some(registers) = &self.core.registers {
-                let mut placed = Placed::new();
-                if registers.returns_value() && registers.place(args, &mut placed) {
-                    // SAFETY: forwarded to the caller; the registers describe this function,
-                    // and `place` accepted the arguments.
-                    return unsafe { registers.call_value(self.core.code.as_ptr(), &placed) };
-                }
+        let mut placed = Placed::new();
+        if let Some(registers) = self.placed_in_registers(args, &mut placed) {
+            if registers.returns_value() {
+                // SAFETY: forwarded to the caller; the registers describe this function, and
+                // `place` accepted the arguments.
+                return unsafe { registers.call_value(self.core.code.as_ptr(), &placed) };
             }
         }
         // SAFETY: forwarded to the caller.
@@ -371,16 +373,12 @@ impl Function {
         args: &[Arg<'_>],
         errno_before: Option<i32>,
     ) -> Result<(CValue, i32)> {
-        if self.registers {
-            if let Some(registers) = &self.core.registers {
-                let mut placed = Placed::new();
-                if registers.place(args, &mut placed) {
-                    let code = self.core.code.as_ptr();
-                    // SAFETY: forwarded to the caller; the registers describe this function,
-                    // and `place` accepted the arguments.
-                    return unsafe { registers.call_with_errno(code, &placed, errno_before) };
-                }
-            }
+        let mut placed = Placed::new();
+        if let Some(registers) = self.placed_in_registers(args, &mut placed) {
+            let code = self.core.code.as_ptr();
+            // SAFETY: forwarded to the caller; the registers describe this function, and
+            // `place` accepted the arguments.
+            return unsafe { registers.call_with_errno(code, &placed, errno_before) };
         }
         // SAFETY: forwarded to the caller.
         unsafe { self.invoke(args, errno_before, None) }

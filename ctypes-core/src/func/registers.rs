@@ -104,20 +104,12 @@ impl Place {
     }
 }
 
-/// How the result is read from its register: only the low `size` bytes of an integer are
-/// defined.
+/// How the result is read from its registers: as the libffi short path reads its word
+/// ([`Lane`]: only the low bytes of an integer's size are defined), from `xmm0` for `float`
+/// and `double`; or `_Bool`, of which only `al` is defined, holding 0 or 1.
 #[derive(Clone, Copy, Debug)]
 enum Read {
-    Signed {
-        size: u8,
-    },
-    Unsigned {
-        size: u8,
-    },
-    Float,
-    Double,
-    Pointer,
-    /// Only `al` is defined, holding 0 or 1.
+    Lane(Lane),
     Bool,
 }
 
@@ -126,34 +118,15 @@ impl Read {
         if ty.as_scalar() == Some(Scalar::Bool) {
             return Some(Read::Bool);
         }
-        Some(match Lane::of(ty)? {
-            Lane::Signed { size, .. } => Read::Signed { size },
-            Lane::Unsigned { size, .. } => Read::Unsigned { size },
-            Lane::Float => Read::Float,
-            Lane::Double => Read::Double,
-            Lane::Pointer => Read::Pointer,
-        })
+        Lane::of(ty).map(Read::Lane)
     }
 
     #[inline(always)]
     fn decode(self, returned: Returned) -> Value {
-        let word = match self {
-            Read::Float | Read::Double => returned.xmm0,
-            _ => returned.rax,
-        };
         match self {
-            Read::Signed { size } => {
-                let shift = 64 - 8 * u32::from(size);
-                Value::Int(((word << shift) as i64) >> shift)
-            }
-            Read::Unsigned { size } => {
-                let shift = 64 - 8 * u32::from(size);
-                Value::UInt((word << shift) >> shift)
-            }
-            Read::Float => Value::Float(f32::from_bits(word as u32)),
-            Read::Double => Value::Double(f64::from_bits(word)),
-            Read::Pointer => Value::Pointer(word as usize),
-            Read::Bool => Value::Bool(word as u8 != 0),
+            Read::Lane(lane @ (Lane::Float | Lane::Double)) => lane.decode(returned.xmm0),
+            Read::Lane(lane) => lane.decode(returned.rax),
+            Read::Bool => Value::Bool(returned.rax as u8 != 0),
         }
     }
 }
