@@ -100,17 +100,15 @@ pub fn missing_symbols(library: &Library, missing: Vec<&'static str>) -> Error {
 }
 
 /// Declares a record for a macro-generated type.
+/// Only [`define`] defines it.
 pub fn declare(kind: RecordKind, tag: &str) -> CType {
-    match kind {
-        RecordKind::Struct => CType::declare_struct(tag),
-        RecordKind::Union => CType::declare_union(tag),
-    }
+    CType::declare_sealed(kind, tag)
 }
 
 /// Defines a macro-generated record. The compile-time layout check has already proved the
 /// definition valid, so a failure here is a bug in the macros.
 pub fn define(declared: &CType, builder: RecordBuilder) {
-    if let Err(e) = builder.define(declared) {
+    if let Err(e) = builder.define_sealed(declared) {
         panic!("ctypes macro: the runtime definition of `{declared}` failed: {e}");
     }
 }
@@ -324,7 +322,7 @@ pub fn in_order<T: Swap>(value: T, big: bool) -> T {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a plain field of a record in non-native byte order or a union with bit-fields",
     label = "not a type such a record can keep as bytes",
-    note = "such a record is kept as bytes and starts zeroed (`Default`); its plain fields are integers, `bool`, pointers, `Option` of function pointers, arrays of them, `#[c_enum]` types and records also kept as bytes (in non-native byte order, or unions with bit-fields)"
+    note = "such a record is kept as bytes and starts zeroed (`Default`); its plain fields are integers, `bool`, pointers, arrays of them, `#[c_enum]` types and records also kept as bytes (in non-native byte order, or unions with bit-fields)"
 )]
 pub unsafe trait Zeroable: Sized {
     /// A value read from `size_of::<Self>()` bytes at `at`, whatever they hold.
@@ -482,7 +480,7 @@ pub unsafe trait ZeroValid: Sized {}
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot cross a typed callback by value: C may hand over bytes that are not a valid `{Self}`",
     label = "not every bit pattern is a valid value of this type",
-    note = "a record passes a typed callback by value only if each of its fields is an integer, a float, a raw pointer, an `Option` of a function pointer, a `#[c_enum]` type, an array or a struct of such fields (not `bool`, not a `c_func!` type, not a union); pass a pointer to it instead"
+    note = "a record passes a typed callback by value only if each of its fields is an integer, a float, a raw pointer, an `Option` of an `unsafe extern \"C\" fn` pointer, a `#[c_enum]` type, an array or a struct of such fields (not `bool`, not a `c_func!` type, not a union); pass a pointer to it instead"
 )]
 pub unsafe trait AnyBits: Sized {
     /// Copies the value at `from` to the `size_of::<Self>()` bytes at `to`, writing every byte:
@@ -520,7 +518,7 @@ unsafe impl<T: AnyBits> AnyBits for Field<'_, T> {}
 #[diagnostic::on_unimplemented(
     message = "`{T}` cannot cross a typed callback by value: C may hand over bytes that are not a valid `{T}`",
     label = "not every bit pattern is a valid value of this type",
-    note = "a record passes a typed callback by value only if each of its fields is an integer, a float, a raw pointer, an `Option` of a function pointer, a `#[c_enum]` type, an array or a struct of such fields (not `bool`, not a `c_func!` type, not a union); pass a pointer to it instead"
+    note = "a record passes a typed callback by value only if each of its fields is an integer, a float, a raw pointer, an `Option` of an `unsafe extern \"C\" fn` pointer, a `#[c_enum]` type, an array or a struct of such fields (not `bool`, not a `c_func!` type, not a union); pass a pointer to it instead"
 )]
 ///
 /// # Safety
@@ -580,18 +578,19 @@ unsafe impl<T: AnyBits, const N: usize> AnyBits for [T; N] {
 
 macro_rules! option_function_pointers {
     ($($arg:ident),*) => {
-        // SAFETY: `None`.
-        unsafe impl<R, $($arg),*> Zeroable for Option<extern "C" fn($($arg),*) -> R> {}
-        // SAFETY: `None`.
+        // Only the `unsafe` form may be made from bytes C wrote: calling it is `unsafe`, so
+        // whether it points to a live function is its caller's promise. A safe
+        // `extern "C" fn` made from bytes would let safe code call any address (or a freed
+        // callback), so it is zero-valid (`None`) but neither `Zeroable` nor `AnyBits`.
+
+        // SAFETY: zero is `None`; any other address is a function pointer whose calls are
+        // `unsafe`.
         unsafe impl<R, $($arg),*> Zeroable for Option<unsafe extern "C" fn($($arg),*) -> R> {}
         // SAFETY: zero is `None`.
         unsafe impl<R, $($arg),*> ZeroValid for Option<extern "C" fn($($arg),*) -> R> {}
-        // SAFETY: zero is `None`, anything else a function pointer (whether it points to a
-        // function is the caller's concern when calling it, as in C).
-        unsafe impl<R, $($arg),*> AnyBits for Option<extern "C" fn($($arg),*) -> R> {}
-        // SAFETY: as above.
+        // SAFETY: zero is `None`.
         unsafe impl<R, $($arg),*> ZeroValid for Option<unsafe extern "C" fn($($arg),*) -> R> {}
-        // SAFETY: as above.
+        // SAFETY: as for `Zeroable` above.
         unsafe impl<R, $($arg),*> AnyBits for Option<unsafe extern "C" fn($($arg),*) -> R> {}
     };
 }
@@ -817,7 +816,7 @@ pub const fn place<const M: usize>(elements: [Element; M], size: u64, align: u64
 #[diagnostic::on_unimplemented(
     message = "`{T}` cannot cross a typed callback by value",
     label = "a field of this record may hold bytes that are not a valid value",
-    note = "a record passes a typed callback by value only if each of its fields is an integer, a float, a raw pointer, an `Option` of a function pointer, a `#[c_enum]` type, an array or a struct of such fields (not `bool`, not a `c_func!` type, not a union); pass a pointer to it instead"
+    note = "a record passes a typed callback by value only if each of its fields is an integer, a float, a raw pointer, an `Option` of an `unsafe extern \"C\" fn` pointer, a `#[c_enum]` type, an array or a struct of such fields (not `bool`, not a `c_func!` type, not a union); pass a pointer to it instead"
 )]
 pub trait ByValue<T> {
     /// The record in `value`, if it is one of type `T`.

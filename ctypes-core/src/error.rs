@@ -31,6 +31,12 @@ pub enum Error {
     /// A record was defined twice.
     #[error("`{0}` is already defined")]
     AlreadyDefined(String),
+    /// A record declared by a Rust declaration (`#[c_struct]`, `#[c_union]`), which only that
+    /// declaration defines, was given a definition at run time.
+    #[error(
+        "`{0}` is defined by its Rust declaration (`#[c_struct]` or `#[c_union]`), not at run time"
+    )]
+    DefinedByDeclaration(String),
     /// A record has no field of this name, or an operation expected a record.
     #[error("`{ty}` has no field `{field}`")]
     NoSuchField {
@@ -93,6 +99,14 @@ pub enum Error {
     /// A size or count too large for the address space.
     #[error("size overflow: {0}")]
     SizeOverflow(String),
+    /// The allocator could not provide a block of this size and alignment.
+    #[error("cannot allocate {size} bytes aligned to {align}: out of memory")]
+    Allocation {
+        /// The size asked for, in bytes.
+        size: usize,
+        /// The alignment asked for.
+        align: usize,
+    },
     /// A library that could not be loaded under any of the names tried.
     #[error("cannot load library `{name}`: {message} (tried: {})", .tried.join(", "))]
     Load {
@@ -178,7 +192,7 @@ pub enum Error {
         /// The path given.
         path: String,
         /// What is wrong with it.
-        reason: &'static str,
+        reason: String,
     },
 }
 

@@ -21,6 +21,7 @@ mod callback;
 mod error;
 mod find;
 mod func;
+mod in_call;
 pub mod layout;
 mod library;
 mod mem;

@@ -31,3 +31,19 @@ int *snd_global;
 int snd_read_global(void) {
     return *snd_global;
 }
+
+/* Where snd_fill_held writes: an address held in memory, not passed as an argument. */
+typedef struct { int *p; int n; } SndHeld;
+
+/* Writes 1..n to h->p[0..n] after calling f. */
+void snd_fill_held(SndHeld *h, void (*f)(void)) {
+    f();
+    for (int i = 0; i < h->n; i++)
+        h->p[i] = i + 1;
+}
+
+/* Calls f twice. */
+void snd_twice(void (*f)(void)) {
+    f();
+    f();
+}

@@ -1,26 +1,27 @@
 //! Calls with scalar-only signatures allocate nothing: counted with a global allocator that
-//! counts the allocations of the thread that asked for counting.
+//! counts, per thread, the allocations of a thread that asked for counting (tests run in
+//! parallel, so a count shared by all threads would see the other tests' allocations).
 
 mod fixture;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ctypes_core::{Arg, CData, CallPath, Function, Scalar};
 use fixture::{library, record, sig, t};
 
 struct Counting;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
 thread_local! {
     static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
 }
 
 fn note() {
-    if COUNTING.with(Cell::get) {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    // `try_with`: an allocation made while this thread's locals are being torn down is not
+    // counted (no test counts then).
+    if COUNTING.try_with(Cell::get).unwrap_or(false) {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
     }
 }
 
@@ -56,11 +57,11 @@ static GLOBAL: Counting = Counting;
 
 /// How many allocations `f` makes on this thread.
 fn allocations_in(f: impl FnOnce()) -> usize {
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = ALLOCATIONS.with(Cell::get);
     COUNTING.with(|c| c.set(true));
     f();
     COUNTING.with(|c| c.set(false));
-    ALLOCATIONS.load(Ordering::Relaxed) - before
+    ALLOCATIONS.with(Cell::get) - before
 }
 
 /// Calls `f` 1000 times after a warm-up, checking each result; returns the allocations made.

@@ -1,7 +1,10 @@
 //! Regression tests for memory-safety bugs: an object resized by a callback while the call that
-//! runs it still uses the object's memory, a pointer stored in a library's global that outlived
-//! its target, a keepalive dropped while its map was borrowed, a pointer index that wrapped, and
-//! a long chain of pointers whose drop overflowed the stack.
+//! runs it still uses the object's memory (passed directly, or reachable only through memory
+//! another argument points to), a pointer stored in a library's global that outlived its
+//! target, a keepalive dropped while its map was borrowed, a pointer index that wrapped, a long
+//! chain of pointers whose drop overflowed the stack, a `char` array without a NUL passed as a
+//! string, a second callback failure whose payload panics as it drops, and the record of a
+//! `#[c_struct]` type defined by someone else first.
 //!
 //! The use-after-free cases show as invalid reads and writes under valgrind (see `.ci/run`);
 //! each also checks what the caller can see.
@@ -11,7 +14,9 @@ mod fixture;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use ctypes_core::{Arg, CData, CType, CValue, Callback, Error, Function, Library, Scalar, Value};
+use ctypes_core::{
+    c_struct, Arg, CData, CType, CTyped, CValue, Callback, Error, Function, Library, Scalar, Value,
+};
 use fixture::{library, sig, t};
 
 fn int() -> CType {
@@ -286,4 +291,158 @@ fn dropping_a_long_chain_of_pointers_does_not_overflow_the_stack() {
         .join()
         .expect("the chain drops without overflowing the stack");
     assert_eq!(links, 100_000);
+}
+
+#[test]
+fn an_object_reachable_only_through_another_arguments_memory_cannot_be_resized_during_the_call() {
+    let lib = library();
+    let held = CType::struct_builder("SndHeld")
+        .field("p", int().pointer())
+        .field("n", int())
+        .build()
+        .unwrap();
+    let fill = func(
+        &lib,
+        "snd_fill_held",
+        &[held.pointer(), void_fn()],
+        CType::void(),
+    );
+    let array = CData::new(&int().array(4).unwrap()).unwrap();
+    let holder = CData::new(&held).unwrap();
+    holder
+        .field("p")
+        .unwrap()
+        .set_pointer(&array.element(0).unwrap())
+        .unwrap();
+    holder.set("n", 4).unwrap();
+    let (callback, results) = resizer(&array);
+    // SAFETY: `void snd_fill_held(SndHeld *h, void (*f)(void))`; `h->p` has room for 4 ints.
+    unsafe { fill.call(&[(&holder).into(), (&callback).into()]) }.unwrap();
+    assert_refused(&results);
+    for i in 0..4 {
+        assert_eq!(array.get(&format!("[{i}]")).unwrap(), Value::Int(i + 1));
+    }
+    array.resize(1 << 16).unwrap();
+}
+
+#[test]
+fn a_char_array_without_a_nul_is_refused_as_a_string_argument() {
+    let libc = Library::this();
+    let strlen = func(&libc, "strlen", &[CType::char_ptr()], t(Scalar::SizeT));
+    let full = CData::from_bytes(&t(Scalar::Char).array(4).unwrap(), b"abcd").unwrap();
+    // SAFETY: `size_t strlen(const char *)`; the library refuses an argument without a NUL.
+    let refused = unsafe { strlen.call(&[(&full).into()]) }.unwrap_err();
+    match &refused {
+        Error::Argument {
+            function,
+            index,
+            found,
+            ..
+        } => {
+            assert_eq!((function.as_str(), *index), ("strlen", 0), "{refused}");
+            assert!(
+                found.contains("no NUL inside the object's 4 bytes"),
+                "{refused}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // A field of a record is searched to its own end, not into the next field.
+    let record = CType::struct_builder("two_names")
+        .field("a", t(Scalar::Char).array(4).unwrap())
+        .field("b", t(Scalar::Char).array(4).unwrap())
+        .build()
+        .unwrap();
+    let names = CData::from_bytes(&record, b"abcdxy\0\0").unwrap();
+    let a = names.field("a").unwrap();
+    // SAFETY: as above.
+    assert!(unsafe { strlen.call(&[(&a).into()]) }.is_err());
+    let b = names.field("b").unwrap();
+    // SAFETY: as above; `b` holds a NUL.
+    let len = unsafe { strlen.call(&[(&b).into()]) }.unwrap();
+    assert_eq!(len.as_u64(), Some(2));
+    // With a NUL, the same kind of object is a string.
+    let short = CData::from_bytes(&t(Scalar::Char).array(4).unwrap(), b"abc\0").unwrap();
+    // SAFETY: as above.
+    let len = unsafe { strlen.call(&[(&short).into()]) }.unwrap();
+    assert_eq!(len.as_u64(), Some(3));
+    // `void *` and `unsigned char *` parameters take bytes that are not strings.
+    let memchr = func(
+        &libc,
+        "memchr",
+        &[CType::void_ptr(), int(), t(Scalar::SizeT)],
+        CType::void_ptr(),
+    );
+    // SAFETY: `void *memchr(const void *, int, size_t)` over the 4 bytes of `full`.
+    let found = unsafe { memchr.call(&[(&full).into(), i32::from(b'd').into(), 4u64.into()]) };
+    let at = found.unwrap().value();
+    assert_eq!(
+        at,
+        Some(Value::Pointer(full.addressof().unwrap() as usize + 3))
+    );
+}
+
+/// A panic payload that panics when dropped.
+struct PanicsOnDrop;
+
+impl Drop for PanicsOnDrop {
+    fn drop(&mut self) {
+        panic!("the payload's drop panics");
+    }
+}
+
+#[test]
+fn a_second_callback_failure_whose_payload_panics_on_drop_does_not_abort() {
+    let lib = library();
+    let twice = func(&lib, "snd_twice", &[void_fn()], CType::void());
+    let runs = Rc::new(RefCell::new(0));
+    let seen = Rc::clone(&runs);
+    let callback = Callback::new_local(sig(&[], CType::void()), move |_| {
+        *seen.borrow_mut() += 1;
+        if *seen.borrow() == 1 {
+            std::panic::panic_any("the first failure");
+        }
+        std::panic::panic_any(PanicsOnDrop);
+    })
+    .unwrap();
+    let raised = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: `void snd_twice(void (*f)(void))`.
+        unsafe { twice.call(&[(&callback).into()]) }
+    }))
+    .expect_err("the call re-raises the first failure");
+    assert_eq!(raised.downcast_ref::<&str>(), Some(&"the first failure"));
+    assert_eq!(*runs.borrow(), 2, "C called the callback twice");
+}
+
+#[c_struct]
+#[derive(Clone, Copy, Debug)]
+struct Sealed {
+    x: i32,
+    y: i64,
+}
+
+#[test]
+fn the_record_of_a_c_struct_cannot_be_defined_by_anyone_else() {
+    let declared = Sealed::c_type_declared();
+    let attempt = CType::struct_builder("Sealed")
+        .field("x", t(Scalar::Char))
+        .define(&declared);
+    match attempt {
+        Err(e @ Error::DefinedByDeclaration(_)) => {
+            assert_eq!(
+                e.to_string(),
+                "`struct Sealed` is defined by its Rust declaration (`#[c_struct]` or \
+                 `#[c_union]`), not at run time"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // The declaration still defines it, as the Rust type is laid out.
+    let defined = Sealed::c_type();
+    assert!(defined.same_object(&declared));
+    assert_eq!(defined.size().unwrap(), 16);
+    assert_eq!(
+        defined.as_record().unwrap().definition().unwrap().fields()[1].offset(),
+        8
+    );
 }

@@ -7,11 +7,13 @@
 //! otherwise — a thread C created, say — the failure handler receives it.
 
 use std::any::Any;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
 use crate::error::Error;
+use crate::in_call;
 
 /// A callback's failure.
 #[derive(Debug)]
@@ -32,8 +34,6 @@ static HANDLER: RwLock<Option<Arc<Handler>>> = RwLock::new(None);
 static WAITING: AtomicUsize = AtomicUsize::new(0);
 
 thread_local! {
-    /// Calls from Rust into C in progress on this thread.
-    static DEPTH: Cell<u32> = const { Cell::new(0) };
     /// Failures of callbacks on this thread, each with the depth of the call it belongs to
     /// (the innermost call in progress when the callback ran); at most one per depth, the first.
     static PENDING: RefCell<Vec<(u32, CallbackFailure)>> = const { RefCell::new(Vec::new()) };
@@ -51,7 +51,7 @@ where
 /// Delivers a failure from inside a callback.
 pub(crate) fn report(failure: CallbackFailure) {
     let mut failure = Some(failure);
-    let depth = DEPTH.with(Cell::get);
+    let depth = in_call::depth();
     if depth > 0 {
         // Only the first failure of a call is kept: it is the one the call re-raises.
         let kept = PENDING.try_with(|pending| {
@@ -64,6 +64,10 @@ pub(crate) fn report(failure: CallbackFailure) {
             }
         });
         if kept.is_ok() {
+            // A later failure of the same call is dropped; its payload may panic as it drops.
+            if let Some(failure) = failure {
+                discard(failure);
+            }
             return;
         }
     }
@@ -71,11 +75,25 @@ pub(crate) fn report(failure: CallbackFailure) {
     let Some(failure) = failure else { return };
     let handler = HANDLER.read().unwrap_or_else(|e| e.into_inner()).clone();
     match handler {
-        Some(handler) => handler(failure),
+        Some(handler) => {
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| handler(failure))) {
+                discard(CallbackFailure::Panic(payload));
+            }
+        }
         None => {
             use std::io::Write;
             let _ = writeln!(std::io::stderr(), "ctypes: {}", describe(&failure));
+            discard(failure);
         }
+    }
+}
+
+/// Drops a failure without letting a panic out: a payload whose `Drop` panics is dropped under
+/// `catch_unwind`, and the payload of that panic is leaked rather than dropped in turn (its own
+/// `Drop` could panic again, without end).
+pub(crate) fn discard(failure: CallbackFailure) {
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(move || drop(failure))) {
+        std::mem::forget(payload);
     }
 }
 
@@ -103,7 +121,7 @@ pub(crate) struct CallGuard(());
 impl CallGuard {
     #[inline]
     pub(crate) fn enter() -> CallGuard {
-        DEPTH.with(|d| d.set(d.get() + 1));
+        in_call::enter();
         CallGuard(())
     }
 
@@ -111,7 +129,7 @@ impl CallGuard {
     /// error. Failures belonging to an enclosing call stay for that call.
     #[inline]
     pub(crate) fn leave(self) -> Result<(), Error> {
-        let depth = DEPTH.with(Cell::get);
+        let depth = in_call::depth();
         drop(self);
         if WAITING.load(Ordering::Relaxed) == 0 {
             return Ok(());
@@ -123,7 +141,7 @@ impl CallGuard {
 impl Drop for CallGuard {
     #[inline]
     fn drop(&mut self) {
-        DEPTH.with(|d| d.set(d.get() - 1));
+        in_call::leave();
     }
 }
 

@@ -6,7 +6,7 @@ use std::ffi::c_void;
 use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use super::failure::{report, CallbackFailure};
+use super::failure::{discard, report, CallbackFailure};
 use super::running::{this_thread, Frame};
 use super::{Body, CallbackFn, Inner};
 use crate::error::{Error, Result};
@@ -218,11 +218,12 @@ fn fail(frame: Frame, result_size: usize, result: *mut c_void, failure: Callback
     report_safely(failure);
 }
 
-/// Reports a failure; a failure handler that panics must not unwind into C either.
+/// Reports a failure; nothing of it unwinds into C (`report` catches the panics of a failure
+/// handler and of the payloads it drops; this catches anything else).
 #[cold]
 pub(super) fn report_safely(failure: CallbackFailure) {
-    if catch_unwind(AssertUnwindSafe(|| report(failure))).is_err() {
-        std::process::abort();
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| report(failure))) {
+        discard(CallbackFailure::Panic(payload));
     }
 }
 

@@ -246,8 +246,10 @@ impl<'a> Frame<'a> {
                     Ok(_) => unreachable!("a pointer reads as Value::Pointer"),
                     Err(e) => Err(e),
                 },
-                TypeKind::Array { element, .. } if compatible(element) => self.address_of(d),
-                _ if compatible(d.ty()) => self.address_of(d),
+                TypeKind::Array { element, .. } if compatible(element) => {
+                    self.string_address_of(target, d)
+                }
+                _ if compatible(d.ty()) => self.string_address_of(target, d),
                 _ => return None,
             },
             Arg::Str(s) if chars => self.c_string(s.as_bytes()),
@@ -267,6 +269,22 @@ impl<'a> Frame<'a> {
         let address = d.addressof()?;
         self.pins.pin(Rc::clone(d.storage()));
         Ok(address as usize)
+    }
+
+    /// `&d` for a pointer parameter to `target`: a `char *` parameter is a C string, which C
+    /// reads up to its NUL, so an object of `char`s without one inside it is refused.
+    fn string_address_of(&mut self, target: &CType, d: &CData) -> Result<usize> {
+        if target.as_scalar() == Some(Scalar::Char) && !d.holds_nul() {
+            return Err(Error::TypeMismatch {
+                expected: "a NUL-terminated string (C reads a `char *` up to its NUL)".to_owned(),
+                found: format!(
+                    "no NUL inside the object's {} bytes (pass it as `void *` or \
+                     `unsigned char *` if it is not a string)",
+                    d.size()
+                ),
+            });
+        }
+        self.address_of(d)
     }
 
     fn c_string(&mut self, bytes: &[u8]) -> Result<usize> {

@@ -151,6 +151,14 @@ impl Function {
             function: name.to_owned(),
             reason,
         };
+        if signature.is_variadic() && signature.fixed_count() == 0 {
+            return Err(refuse(
+                "a variadic function needs a fixed argument before `...` (C requires a named \
+                 parameter there, and the caller's convention for the variadic part depends \
+                 on it)"
+                    .to_owned(),
+            ));
+        }
         let params = marshal::params_of(&signature).map_err(refuse)?;
         let cif = if signature.is_variadic() {
             // Checked now, so that only the variadic part can fail at call time.

@@ -314,6 +314,12 @@ impl CData {
 
     /// The object at `path` (`"hdr.items[3].len"`, `"[2]"`; `""` is this object). An index
     /// step on a pointer reads through the pointer, as [`CData::index`] does.
+    ///
+    /// A path is exactly: an optional first step that is a field name or an index, then steps
+    /// `.name` or `[index]`, with no spaces. A name is a C identifier; an index is a decimal
+    /// number without sign or leading zeros. Anything else is [`Error::BadPath`] saying why
+    /// (`a.[0]`, `[+1]`, `[ 2 ]` are refused). A field whose name is not a C identifier is
+    /// reached with [`CData::field`].
     pub fn at(&self, path: &str) -> Result<CData> {
         let mut view = self.clone();
         for step in path::parse(path)? {
@@ -419,13 +425,15 @@ impl CData {
     /// [`CData::new`] (or a copy of one), not a view into another object, can be resized.
     ///
     /// The memory may move: addresses taken before are stale afterwards (pointers made from the
-    /// object then refuse to dereference rather than dangle). For that reason an object whose
-    /// address a call in progress was given — an argument, a pointer argument made from it, the
-    /// object a result is written into — cannot be resized until the call returns (from a
-    /// callback that call runs, say): that is an error.
+    /// object then refuse to dereference rather than dangle). For that reason no object is
+    /// resized while a call into C made through this crate ([`Function`](crate::Function)) is
+    /// in progress on this thread — from a callback that call runs, say, where C may hold the
+    /// object's address in an argument or in memory an argument points to: that is an error.
+    /// An address handed to C that C keeps after the call returns is stale after a resize, as
+    /// after a drop.
     pub fn resize(&self, new_size: usize) -> Result<()> {
         // A view at offset 0 (a first field, a cast) shares the memory but does not own it.
-        if !self.is_root || !self.storage.is_owned() {
+        if !self.owns_memory() {
             return Err(Error::TypeMismatch {
                 expected: "an object that owns its memory".to_owned(),
                 found: format!("a view of `{}`", self.ty),
@@ -440,6 +448,12 @@ impl CData {
             });
         }
         self.storage.grow(new_size)
+    }
+
+    /// Whether this object owns its memory (made by [`CData::new`] or a copy of one), rather
+    /// than being a view into another object or foreign memory.
+    pub(crate) fn owns_memory(&self) -> bool {
+        self.is_root && self.storage.is_owned()
     }
 
     /// How many bytes the memory under this object holds from its start (its size, or more

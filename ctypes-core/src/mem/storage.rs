@@ -11,6 +11,7 @@ use std::ptr::NonNull;
 use std::rc::Rc;
 
 use crate::error::{Error, Result};
+use crate::in_call;
 
 /// A block of memory shared by a memory object and every view of it.
 ///
@@ -50,9 +51,7 @@ impl Storage {
         let layout = block_layout(len, align)?;
         // SAFETY: `block_layout` never returns a zero-size layout.
         let raw = unsafe { alloc::alloc_zeroed(layout) };
-        let Some(base) = NonNull::new(raw) else {
-            alloc::handle_alloc_error(layout)
-        };
+        let base = NonNull::new(raw).ok_or(Error::Allocation { size: len, align })?;
         Ok(Rc::new(Storage {
             base: Cell::new(base),
             len: Cell::new(len),
@@ -149,6 +148,18 @@ impl Storage {
         Ok(())
     }
 
+    /// Where `byte` first occurs in the `len` bytes at `offset` (clipped to the block),
+    /// relative to `offset`.
+    pub(crate) fn find_byte(&self, offset: usize, len: usize, byte: u8) -> Option<usize> {
+        let end = offset.saturating_add(len).min(self.len());
+        let base = self.address(offset.min(end));
+        (0..end.saturating_sub(offset)).find(|&i| {
+            // SAFETY: `offset + i < end <= len`: inside the block, valid for reads (as in
+            // `read`); a byte-sized read needs no alignment.
+            unsafe { base.add(i).read() == byte }
+        })
+    }
+
     /// Sets `len` bytes at `offset` to `byte`.
     pub(crate) fn fill(&self, offset: usize, byte: u8, len: usize) -> Result<()> {
         self.check("memset", offset, len)?;
@@ -158,8 +169,7 @@ impl Storage {
     }
 
     /// Grows an owned block to `new_len` bytes, zeroing the new bytes. The block may move, so
-    /// this is refused while a call in progress holds an address inside it (a callback running
-    /// during the call may try).
+    /// this is refused while any call into C is in progress on this thread.
     pub(crate) fn grow(&self, new_len: usize) -> Result<()> {
         let StorageKind::Owned { align } = self.kind else {
             return Err(Error::TypeMismatch {
@@ -167,11 +177,16 @@ impl Storage {
                 found: "foreign memory".to_owned(),
             });
         };
-        if self.pins.get() > 0 {
+        // An address passed to a call is pinned; but C may also hold addresses no argument
+        // shows (stored in another argument's memory, say), so no block moves while any call
+        // into C is in progress on this thread (a callback that call runs may try). The block
+        // is not `Send`, so no other thread's callback can reach it.
+        if self.pins.get() > 0 || in_call::depth() > 0 {
             return Err(Error::TypeMismatch {
-                expected: "an object that no call in progress uses".to_owned(),
-                found: "an object passed to a call that has not returned \
-                        (cannot resize an object while a call uses it)"
+                expected: "no call into C in progress on this thread".to_owned(),
+                found: "a call that has not returned (cannot resize an object while a call \
+                        uses it: C may hold its address; resize it before the call or after it \
+                        returns)"
                     .to_owned(),
             });
         }
@@ -185,9 +200,11 @@ impl Storage {
         // updates `len`, from which the layout is recomputed), and `new_len` was checked to form
         // a valid layout with the same alignment.
         let raw = unsafe { alloc::realloc(self.base.get().as_ptr(), old_layout, new_len) };
-        let Some(base) = NonNull::new(raw) else {
-            alloc::handle_alloc_error(block_layout(new_len, align)?)
-        };
+        // On failure the old block is left as it was, still owned here.
+        let base = NonNull::new(raw).ok_or(Error::Allocation {
+            size: new_len,
+            align,
+        })?;
         // SAFETY: the new block holds `new_len` bytes; the tail past `old_len` is fresh.
         unsafe { std::ptr::write_bytes(base.as_ptr().add(old_len), 0, new_len - old_len) };
         self.base.set(base);

@@ -92,6 +92,18 @@ impl CData {
     }
 
     /// The element count of a `char`, `signed char` or `unsigned char` array.
+    /// Whether the object's bytes hold a NUL, so that C reading it as a string (`char *`)
+    /// stops inside it. An object that owns its memory is searched to its capacity (which
+    /// [`resize`](CData::resize) may have grown), a view to its own size.
+    pub(crate) fn holds_nul(&self) -> bool {
+        let len = if self.owns_memory() {
+            self.capacity()
+        } else {
+            self.size()
+        };
+        self.storage().find_byte(self.offset(), len, 0).is_some()
+    }
+
     fn char_array(&self) -> Result<usize> {
         match self.array_of() {
             Some((element, len))

@@ -51,6 +51,35 @@ pub enum TypeKind {
     Function(Signature),
 }
 
+impl Drop for TypeKind {
+    /// Frees the types this one refers to with a work list rather than by recursion, so that
+    /// a type nested a million levels deep (pointers to pointers, structs in structs) cannot
+    /// overflow the stack: each type that nothing else holds gives up what it refers to first.
+    fn drop(&mut self) {
+        let mut work = Vec::new();
+        self.give_up_parts(&mut work);
+        while let Some(ty) = work.pop() {
+            if let Some(mut kind) = Arc::into_inner(ty.0) {
+                kind.give_up_parts(&mut work);
+                // Dropped here, holding nothing that could recurse.
+            }
+        }
+    }
+}
+
+impl TypeKind {
+    /// Moves the types this one refers to into `out`, leaving `void` in their place.
+    fn give_up_parts(&mut self, out: &mut Vec<CType>) {
+        match self {
+            TypeKind::Void | TypeKind::Scalar(_) => {}
+            TypeKind::Pointer(target) => out.push(std::mem::replace(target, CType::void())),
+            TypeKind::Array { element, .. } => out.push(std::mem::replace(element, CType::void())),
+            TypeKind::Function(signature) => signature.give_up_parts(out),
+            TypeKind::Record(record) => record.give_up_parts(out),
+        }
+    }
+}
+
 static SCALARS: LazyLock<Vec<CType>> = LazyLock::new(|| {
     Scalar::ALL
         .iter()
@@ -226,20 +255,49 @@ impl CType {
 }
 
 impl PartialEq for CType {
+    /// Compares without recursion (types may nest a million levels deep): pointer and array
+    /// chains are followed in a loop, and the parameters of function types wait in a list,
+    /// which allocates only when function types are compared.
     fn eq(&self, other: &CType) -> bool {
-        if Arc::ptr_eq(&self.0, &other.0) {
-            return true;
-        }
-        match (&*self.0, &*other.0) {
-            (TypeKind::Void, TypeKind::Void) => true,
-            (TypeKind::Scalar(a), TypeKind::Scalar(b)) => a == b,
-            (TypeKind::Pointer(a), TypeKind::Pointer(b)) => a == b,
-            (TypeKind::Array { element: a, len: m }, TypeKind::Array { element: b, len: n }) => {
-                m == n && a == b
+        let mut waiting: Vec<(&CType, &CType)> = Vec::new();
+        let (mut a, mut b) = (self, other);
+        loop {
+            let same = Arc::ptr_eq(&a.0, &b.0)
+                || match (&*a.0, &*b.0) {
+                    (TypeKind::Void, TypeKind::Void) => true,
+                    (TypeKind::Scalar(x), TypeKind::Scalar(y)) => x == y,
+                    (TypeKind::Pointer(x), TypeKind::Pointer(y)) => {
+                        (a, b) = (x, y);
+                        continue;
+                    }
+                    (
+                        TypeKind::Array { element: x, len: m },
+                        TypeKind::Array { element: y, len: n },
+                    ) => {
+                        if m != n {
+                            return false;
+                        }
+                        (a, b) = (x, y);
+                        continue;
+                    }
+                    (TypeKind::Function(x), TypeKind::Function(y)) => {
+                        if x.is_variadic() != y.is_variadic() || x.args().len() != y.args().len() {
+                            return false;
+                        }
+                        waiting.extend(x.args().iter().zip(y.args()));
+                        (a, b) = (x.result(), y.result());
+                        continue;
+                    }
+                    // Records are equal only to themselves, which the identity test covers.
+                    _ => false,
+                };
+            if !same {
+                return false;
             }
-            (TypeKind::Function(a), TypeKind::Function(b)) => a == b,
-            // Records are equal only to themselves, which the identity test above covers.
-            _ => false,
+            match waiting.pop() {
+                Some(next) => (a, b) = next,
+                None => return true,
+            }
         }
     }
 }

@@ -65,45 +65,77 @@ impl fmt::Display for CType {
     }
 }
 
-/// Writes `ty` declaring `inner` (a name or an abstract declarator built so far).
-fn declarator(ty: &CType, inner: String, out: &mut String) {
-    match ty.kind() {
-        TypeKind::Void => base(out, "void", &inner),
-        TypeKind::Scalar(s) => base(out, s.c_name(), &inner),
-        TypeKind::Record(r) => base(out, &r.c_name(), &inner),
-        TypeKind::Pointer(target) => {
-            let inner = format!("*{inner}");
-            let wrap = matches!(
-                target.kind(),
-                TypeKind::Array { .. } | TypeKind::Function(_)
-            );
-            declarator(target, if wrap { format!("({inner})") } else { inner }, out);
+/// Writes `ty` declaring `name`.
+///
+/// The declarator grows outward from the name: `*` in front of it, `[n]` and `(parameters)`
+/// behind it, parentheses around both where C needs them. What goes in front is kept as a list
+/// (innermost first) and what goes behind as one string, so a chain of a million pointers or
+/// arrays takes linear time and no recursion; only parameter lists recurse, on a stack that
+/// grows as needed.
+fn declarator(ty: &CType, name: String, out: &mut String) {
+    let mut before: Vec<&str> = Vec::new();
+    let mut after = String::new();
+    let mut ty = ty;
+    let base_name = loop {
+        match ty.kind() {
+            TypeKind::Void => break "void".to_owned(),
+            TypeKind::Scalar(s) => break s.c_name().to_owned(),
+            TypeKind::Record(r) => break r.c_name(),
+            TypeKind::Pointer(target) => {
+                before.push("*");
+                if matches!(
+                    target.kind(),
+                    TypeKind::Array { .. } | TypeKind::Function(_)
+                ) {
+                    before.push("(");
+                    after.push(')');
+                }
+                ty = target;
+            }
+            TypeKind::Array { element, len } => {
+                let _ = write!(after, "[{len}]");
+                ty = element;
+            }
+            TypeKind::Function(sig) => {
+                after.push('(');
+                deeper(|| write_parameter_list(sig, &mut after));
+                after.push(')');
+                ty = sig.result();
+            }
         }
-        TypeKind::Array { element, len } => declarator(element, format!("{inner}[{len}]"), out),
-        TypeKind::Function(sig) => {
-            let inner = format!("{inner}({})", parameter_list(sig));
-            declarator(sig.result(), inner, out);
-        }
-    }
-}
-
-fn base(out: &mut String, name: &str, inner: &str) {
-    out.push_str(name);
-    if !inner.is_empty() {
+    };
+    out.push_str(&base_name);
+    if !before.is_empty() || !name.is_empty() || !after.is_empty() {
         out.push(' ');
-        out.push_str(inner);
+        out.extend(before.iter().rev().copied());
+        out.push_str(&name);
+        out.push_str(&after);
     }
 }
 
-fn parameter_list(sig: &Signature) -> String {
-    let mut parts: Vec<String> = sig.args().iter().map(CType::to_string).collect();
-    if sig.is_variadic() {
-        parts.push("...".to_owned());
+/// Runs `f`, first moving to a new stack segment if little of this one is left: printing
+/// recurses once per level of function types nested in parameter lists or anonymous members
+/// nested in records, which a type built at run time may nest without bound.
+fn deeper<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, f)
+}
+
+fn write_parameter_list(sig: &Signature, out: &mut String) {
+    if sig.args().is_empty() && !sig.is_variadic() {
+        out.push_str("void");
+        return;
     }
-    if parts.is_empty() {
-        "void".to_owned()
-    } else {
-        parts.join(", ")
+    for (i, arg) in sig.args().iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        declarator(arg, String::new(), out);
+    }
+    if sig.is_variadic() {
+        if !sig.args().is_empty() {
+            out.push_str(", ");
+        }
+        out.push_str("...");
     }
 }
 
@@ -156,7 +188,7 @@ fn write_member(field: &Field, depth: usize, base: usize, out: &mut String) {
     let offset = base + field.offset();
     match field.ty().as_record().and_then(|r| r.definition()) {
         Some(inner) if field.is_anonymous() => {
-            write_record_body(field.ty(), inner, depth, offset, out);
+            deeper(|| write_record_body(field.ty(), inner, depth, offset, out));
         }
         _ => out.push_str(&field.ty().declaration(field.name().unwrap_or(""))),
     }

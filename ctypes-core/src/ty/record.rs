@@ -31,6 +31,10 @@ pub struct Record {
     kind: RecordKind,
     tag: Option<String>,
     definition: OnceLock<RecordDef>,
+    /// Declared for a Rust declaration (`#[c_struct]`, `#[c_union]`), whose definition only the
+    /// generated code gives: [`RecordBuilder::define`] refuses it, so that no other definition
+    /// can take the place of the one the Rust type's layout was checked against.
+    sealed: bool,
 }
 
 /// The definition of a record: fields, layout and the attributes that produced it.
@@ -57,6 +61,14 @@ pub struct Field {
 }
 
 impl Record {
+    /// Moves the types the definition refers to into `out`, leaving the record undefined (see
+    /// `TypeKind`'s `Drop`).
+    pub(super) fn give_up_parts(&mut self, out: &mut Vec<CType>) {
+        if let Some(definition) = self.definition.take() {
+            out.extend(definition.fields.into_iter().map(|field| field.ty));
+        }
+    }
+
     /// `struct` or `union`.
     pub fn kind(&self) -> RecordKind {
         self.kind
@@ -239,7 +251,16 @@ impl CType {
     }
 
     fn declare(kind: RecordKind, tag: Option<String>) -> CType {
-        let ty = CType::undefined(kind, tag);
+        CType::keep_declared(CType::undefined(kind, tag, false))
+    }
+
+    /// Declares the record of a Rust declaration: only [`RecordBuilder::define_sealed`]
+    /// defines it.
+    pub(crate) fn declare_sealed(kind: RecordKind, tag: &str) -> CType {
+        CType::keep_declared(CType::undefined(kind, Some(tag.to_owned()), true))
+    }
+
+    fn keep_declared(ty: CType) -> CType {
         DECLARED
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -247,11 +268,12 @@ impl CType {
         ty
     }
 
-    fn undefined(kind: RecordKind, tag: Option<String>) -> CType {
+    fn undefined(kind: RecordKind, tag: Option<String>, sealed: bool) -> CType {
         CType::from_record(Record {
             kind,
             tag,
             definition: OnceLock::new(),
+            sealed,
         })
     }
 
@@ -385,13 +407,26 @@ impl RecordBuilder {
 
     /// Defines a new record type.
     pub fn build(self) -> Result<CType> {
-        let ty = CType::undefined(self.kind, self.tag.clone());
+        let ty = CType::undefined(self.kind, self.tag.clone(), false);
         self.define(&ty)?;
         Ok(ty)
     }
 
     /// Completes a record made by [`CType::declare_struct`] or [`CType::declare_union`].
+    ///
+    /// The record of a `#[c_struct]` or `#[c_union]` type (reached through
+    /// `CTyped::c_type_declared`) is refused: only its Rust declaration defines it.
     pub fn define(self, declared: &CType) -> Result<()> {
+        if let TypeKind::Record(r) = declared.kind() {
+            if r.sealed {
+                return Err(Error::DefinedByDeclaration(r.c_name()));
+            }
+        }
+        self.define_sealed(declared)
+    }
+
+    /// [`RecordBuilder::define`], for the record of a Rust declaration too.
+    pub(crate) fn define_sealed(self, declared: &CType) -> Result<()> {
         let record = match declared.kind() {
             TypeKind::Record(r) if r.kind == self.kind => r,
             _ => {

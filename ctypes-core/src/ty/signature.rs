@@ -11,7 +11,7 @@ use super::ctype::CType;
 /// let printf = Signature::variadic(vec![CType::char_ptr()], CType::scalar(Scalar::Int));
 /// assert_eq!(CType::function_pointer(printf).to_string(), "int (*)(char *, ...)");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Signature {
     args: Vec<CType>,
     result: CType,
@@ -28,7 +28,9 @@ impl Signature {
         }
     }
 
-    /// A variadic function: `fixed` are the arguments before the `...`.
+    /// A variadic function: `fixed` are the arguments before the `...`. C requires at least
+    /// one: a [`Function`](crate::Function) with none is refused when it is made (as
+    /// `c_func!` and `c_library!` refuse it), and callbacks are never variadic.
     pub fn variadic(fixed: Vec<CType>, result: CType) -> Signature {
         Signature {
             args: fixed,
@@ -55,5 +57,24 @@ impl Signature {
     /// The number of fixed arguments.
     pub fn fixed_count(&self) -> usize {
         self.args.len()
+    }
+}
+
+impl PartialEq for Signature {
+    /// The same arguments, result and variadic tail: equality of the function types.
+    fn eq(&self, other: &Signature) -> bool {
+        // `CType`'s equality does not recurse, and does not come back here.
+        self.variadic == other.variadic && self.args == other.args && self.result == other.result
+    }
+}
+
+impl Eq for Signature {}
+
+impl Signature {
+    /// Moves the types this signature refers to into `out`, leaving `void` in their place (see
+    /// `TypeKind`'s `Drop`).
+    pub(super) fn give_up_parts(&mut self, out: &mut Vec<CType>) {
+        out.append(&mut self.args);
+        out.push(std::mem::replace(&mut self.result, CType::void()));
     }
 }

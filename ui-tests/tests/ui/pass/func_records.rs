@@ -24,7 +24,7 @@ pub struct Shape {
     pub kind: Kind,
     pub points: [Vec2; 2],
     pub next: *mut Shape,
-    pub on_draw: Option<extern "C" fn(*mut Shape)>,
+    pub on_draw: Option<unsafe extern "C" fn(*mut Shape)>,
     pub weight: c_double,
 }
 
