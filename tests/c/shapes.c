@@ -77,3 +77,10 @@ double bdu_cb(BDU (*make)(double), double (*take)(BDU, long), double v) {
     BDU s = make(v);
     return take(s, 5) + s.d;
 }
+
+/* One INTEGER and one SSE eightbyte, taking the last integer register after a floating
+ * argument: libffi before 3.4.7 passed `x` as `s.d` here. */
+typedef struct { long a; double d; } LSD;
+double lsd_after_float(int a, int b, int c, int d, int e, double x, LSD s) {
+    return a + 2 * b + 3 * c + 4 * d + 5 * e + 1000.0 * x + 100000.0 * (double)s.a + 1e7 * s.d;
+}

@@ -482,3 +482,36 @@ fn callbacks_classify_unnamed_bit_fields_as_c_does() {
         Some(506.0)
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// One integer and one floating eightbyte in the last integer register after a floating
+// argument: wrong in libffi before 3.4.7, which gave `x` the value of `s.d`.
+
+#[test]
+fn a_mixed_record_in_the_last_integer_register_after_a_float_keeps_both() {
+    let lib = library();
+    let lsd = structure("LSD", &[("a", long()), ("d", double())]);
+    let f = func(
+        &lib,
+        "lsd_after_float",
+        &[int(), int(), int(), int(), int(), double(), lsd.clone()],
+        double(),
+    );
+    let s = CData::new(&lsd).unwrap();
+    s.set("a", 3i64).unwrap();
+    s.set("d", 0.5).unwrap();
+    for f in [f.clone(), f.through_libffi()] {
+        let args: [Arg<'_>; 7] = [
+            1.into(),
+            1.into(),
+            1.into(),
+            1.into(),
+            1.into(),
+            0.25.into(),
+            (&s).into(),
+        ];
+        let r = call(&f, &args).as_f64().unwrap();
+        // 15 from the ints, 250 from x, 300000 from s.a, 5000000 from s.d.
+        assert_eq!(r, 15.0 + 250.0 + 300_000.0 + 5_000_000.0);
+    }
+}

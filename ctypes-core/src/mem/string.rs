@@ -91,7 +91,6 @@ impl CData {
         self.write_bytes(0, &units_to_bytes(&units, self.byte_order()))
     }
 
-    /// The element count of a `char`, `signed char` or `unsigned char` array.
     /// Whether the object's bytes hold a NUL, so that C reading it as a string (`char *`)
     /// stops inside it. An object that owns its memory is searched to its capacity (which
     /// [`resize`](CData::resize) may have grown), a view to its own size.
@@ -104,6 +103,7 @@ impl CData {
         self.storage().find_byte(self.offset(), len, 0).is_some()
     }
 
+    /// The element count of a `char`, `signed char` or `unsigned char` array.
     fn char_array(&self) -> Result<usize> {
         match self.array_of() {
             Some((element, len))
