@@ -8,6 +8,13 @@ pub use crate::layout::{
 };
 pub use crate::ty::{CType, RecordBuilder, RecordKind, Scalar, Signature};
 
+/// The System V x86-64 classification and placement, for the tests that check them against
+/// the C compiler.
+#[cfg(all(target_arch = "x86_64", unix))]
+pub mod abi {
+    pub use crate::abi::*;
+}
+
 use std::ffi::c_void;
 use std::ptr::NonNull;
 

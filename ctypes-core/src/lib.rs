@@ -17,6 +17,8 @@
 //! # Ok::<(), ctypes_core::Error>(())
 //! ```
 
+#[cfg(all(target_arch = "x86_64", unix))]
+mod abi;
 mod callback;
 mod error;
 mod find;
