@@ -84,3 +84,24 @@ typedef struct { long a; double d; } LSD;
 double lsd_after_float(int a, int b, int c, int d, int e, double x, LSD s) {
     return a + 2 * b + 3 * c + 4 * d + 5 * e + 1000.0 * x + 100000.0 * (double)s.a + 1e7 * s.d;
 }
+
+/* Shapes GCC classifies in its own way (the x86-64 psABI as GCC 12 reads it). */
+/* A union's zero-width bit-field is a one-byte integer member: INTEGER, in rdi and rax. */
+typedef union { unsigned long : 0; double f; } UZW;
+double uzw_take(UZW u) { return u.f * 2.0; }
+UZW uzw_make(double f) { UZW u; u.f = f + 1.0; return u; }
+double uzw_call(double (*f)(UZW), double v) { UZW u; u.f = v; return f(u) + 0.5; }
+/* An element of a zero-length array counts at the array's offset: INTEGER, in rdi and rax. */
+typedef struct { float a; int z[0]; } FZ0;
+float fz0_take(FZ0 s) { return s.a * 3.0f; }
+FZ0 fz0_make(float a) { FZ0 s; s.a = a - 1.0f; return s; }
+/* A union bit-field is an integer of its width's size, here misaligned: in memory. */
+#pragma pack(1)
+typedef struct { char c; union { unsigned b : 22; } u; } PUB;
+#pragma pack()
+unsigned pub_take(PUB p) { return p.u.b + (unsigned)p.c; }
+PUB pub_make(unsigned b) { PUB p; p.c = 1; p.u.b = b; return p; }
+/* A misaligned element of a zero-length array: in memory. */
+typedef struct __attribute__((packed)) { char c; double z[0]; } PZD;
+int pzd_take(PZD p) { return p.c; }
+PZD pzd_make(char c) { PZD p; p.c = c; return p; }

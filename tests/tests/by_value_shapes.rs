@@ -7,7 +7,9 @@ mod fixture;
 
 use std::time::{Duration, Instant};
 
-use ctypes_core::{Arg, CData, CType, CValue, Callback, Function, Library, Scalar, Signature};
+use ctypes_core::{
+    Arg, CData, CType, CValue, Callback, Function, Library, Scalar, Signature, Value,
+};
 use fixture::{library, sig, t};
 
 /// Calls `f` with `args`, which must succeed.
@@ -513,5 +515,130 @@ fn a_mixed_record_in_the_last_integer_register_after_a_float_keeps_both() {
         let r = call(&f, &args).as_f64().unwrap();
         // 15 from the ints, 250 from x, 300000 from s.a, 5000000 from s.d.
         assert_eq!(r, 15.0 + 250.0 + 300_000.0 + 5_000_000.0);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shapes GCC classifies in its own way: each passes as GCC passes it, or is refused when the
+// function is made (never a wrong call or a crash).
+
+/// `union { unsigned long : 0; double f; }`.
+fn uzw() -> CType {
+    CType::union_builder("UZW")
+        .unnamed_bit_field(t(Scalar::ULong), 0)
+        .field("f", double())
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn a_union_with_a_zero_width_bit_field_passes_in_an_integer_register() {
+    let lib = library();
+    let uzw = uzw();
+    let take = func(&lib, "uzw_take", std::slice::from_ref(&uzw), double());
+    let make = func(&lib, "uzw_make", &[double()], uzw.clone());
+    let u = CData::new(&uzw).unwrap();
+    u.set("f", 2.5).unwrap();
+    for (take, make) in [
+        (take.clone(), make.clone()),
+        (take.through_libffi(), make.through_libffi()),
+    ] {
+        assert_eq!(call(&take, &[(&u).into()]).as_f64(), Some(5.0));
+        let CValue::Data(made) = call(&make, &[1.5.into()]) else {
+            panic!("a record result");
+        };
+        assert_eq!(made.get("f").unwrap().as_f64(), Some(2.5));
+    }
+    // And into a callback, as C passes it.
+    let callback = Callback::new(sig(std::slice::from_ref(&uzw), double()), |args| {
+        let CValue::Data(u) = &args[0] else {
+            panic!("a record argument");
+        };
+        CValue::Value(Value::Double(u.get("f").unwrap().as_f64().unwrap() * 10.0))
+    })
+    .unwrap();
+    let through = func(
+        &lib,
+        "uzw_call",
+        &[CType::function_pointer(sig(&[uzw], double())), double()],
+        double(),
+    );
+    assert_eq!(
+        call(&through, &[(&callback).into(), 0.25.into()]).as_f64(),
+        Some(3.0)
+    );
+}
+
+#[test]
+fn an_element_of_a_zero_length_array_counts_where_it_lies() {
+    let lib = library();
+    let fz0 = CType::struct_builder("FZ0")
+        .field("a", float())
+        .field("z", int().array(0).unwrap())
+        .build()
+        .unwrap();
+    let take = func(&lib, "fz0_take", std::slice::from_ref(&fz0), float());
+    let make = func(&lib, "fz0_make", &[float()], fz0.clone());
+    let s = CData::new(&fz0).unwrap();
+    s.set("a", 1.5f32).unwrap();
+    assert_eq!(call(&take, &[(&s).into()]).as_f64(), Some(4.5));
+    let CValue::Data(made) = call(&make, &[4.0f32.into()]) else {
+        panic!("a record result");
+    };
+    assert_eq!(made.get("a").unwrap().as_f64(), Some(3.0));
+}
+
+#[test]
+fn small_records_gcc_passes_in_memory_are_refused_rather_than_miscalled() {
+    let lib = library();
+    let unsigned = t(Scalar::UInt);
+    let pub_ = CType::struct_builder("PUB")
+        .pack(1)
+        .field("c", t(Scalar::Char))
+        .field(
+            "u",
+            CType::union_builder("")
+                .bit_field("b", unsigned.clone(), 22)
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let pzd = CType::struct_builder("PZD")
+        .pack(1)
+        .field("c", t(Scalar::Char))
+        .field("z", double().array(0).unwrap())
+        .build()
+        .unwrap();
+    assert_eq!((pub_.size().unwrap(), pzd.size().unwrap()), (5, 1));
+    for (name, signature, member) in [
+        (
+            "pub_take",
+            sig(std::slice::from_ref(&pub_), unsigned.clone()),
+            "bit-field of type `unsigned int` at offset 1",
+        ),
+        (
+            "pub_make",
+            sig(std::slice::from_ref(&unsigned), pub_.clone()),
+            "bit-field of type `unsigned int` at offset 1",
+        ),
+        (
+            "pzd_take",
+            sig(std::slice::from_ref(&pzd), int()),
+            "member of type `double` at offset 1",
+        ),
+        (
+            "pzd_make",
+            sig(&[t(Scalar::Char)], pzd.clone()),
+            "member of type `double` at offset 1",
+        ),
+    ] {
+        let message = refusal(&lib, name, signature);
+        assert!(
+            message.contains(&format!(
+                "{member} is not aligned, so C passes the record in memory"
+            )),
+            "{message}"
+        );
     }
 }

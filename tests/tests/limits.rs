@@ -97,6 +97,17 @@ fn deep_arrays_and_function_types_print_like_c() {
         assert!(shown.starts_with("char (*(*(*"), "{}", &shown[..20]);
         assert!(shown.ends_with(")[1])[1]"));
         assert_eq!(shown.len(), "char ".len() + 100_000 * "(*)[1]".len());
+        // Arrays of arrays: `int [1][1]...`, sized in a loop.
+        let mut nested = CType::scalar(Scalar::Int);
+        for _ in 0..100_000 {
+            nested = nested.array(1).unwrap();
+        }
+        assert_eq!((nested.size().unwrap(), nested.align().unwrap()), (4, 4));
+        assert_eq!(
+            nested.to_string().len(),
+            "int ".len() + 100_000 * "[1]".len()
+        );
+        assert_eq!(nested.array(0).unwrap().size().unwrap(), 0);
         // Function types nested in parameter lists: `void (*)(void (*)(...))`.
         let mut callback = CType::function_pointer(Signature::new(vec![], CType::void()));
         for _ in 0..20_000 {
@@ -193,4 +204,22 @@ fn paths_follow_their_grammar_exactly() {
             ..
         })
     ));
+}
+
+#[test]
+fn a_function_and_a_callback_of_a_hundred_thousand_nested_structs_are_made() {
+    on_small_stack(|| {
+        let mut ty = CType::scalar(Scalar::Int);
+        for i in 0..100_000 {
+            ty = CType::struct_builder(&format!("nest{i}"))
+                .field("inner", ty)
+                .build()
+                .unwrap();
+        }
+        let signature = Signature::new(vec![ty.clone()], ty);
+        let abs = Library::this().function("abs", signature.clone());
+        assert!(abs.is_ok(), "{abs:?}");
+        let callback = ctypes_core::Callback::new(signature, |args| args[0].clone());
+        assert!(callback.is_ok(), "{callback:?}");
+    });
 }

@@ -26,7 +26,7 @@
 
 use super::class::{post_merge, Class};
 use crate::error::{Error, Result};
-use crate::ty::{CType, Field, RecordDef, RecordKind, Scalar, TypeKind};
+use crate::ty::{deeper, CType, Field, RecordDef, RecordKind, Scalar, TypeKind};
 
 /// The most eightbytes a value passed in registers has.
 pub const MAX_EIGHTBYTES: usize = 2;
@@ -122,7 +122,7 @@ fn classify_at(ty: &CType, bit: u64, classes: &mut [Class; WORDS]) -> Result<Opt
                 return Ok(Some(1));
             }
             let mut inner = [Class::NoClass; WORDS];
-            let Some(count) = classify_at(element, bit, &mut inner)? else {
+            let Some(count) = deeper(|| classify_at(element, bit, &mut inner))? else {
                 return Ok(None);
             };
             for (i, class) in classes.iter_mut().enumerate().take(words) {
@@ -182,7 +182,7 @@ fn struct_member(field: &Field, bit: u64, classes: &mut [Class]) -> Result<bool>
     }
     let mut inner = [Class::NoClass; WORDS];
     let at = (field.bit_position() + bit) % 512;
-    let Some(count) = classify_at(field.ty(), at, &mut inner)? else {
+    let Some(count) = deeper(|| classify_at(field.ty(), at, &mut inner))? else {
         return Ok(false);
     };
     merge_from(classes, (start / 64) as usize, &inner[..count]);
@@ -195,7 +195,7 @@ fn union_member(field: &Field, bit: u64, classes: &mut [Class]) -> Result<bool> 
     let mut inner = [Class::NoClass; WORDS];
     let count = match field.bit_width() {
         Some(width) => integer(bit_field_bytes(width), bit, &mut inner),
-        None => classify_at(field.ty(), bit, &mut inner)?,
+        None => deeper(|| classify_at(field.ty(), bit, &mut inner))?,
     };
     let Some(count) = count else {
         return Ok(false);
@@ -264,13 +264,13 @@ fn is_empty(ty: &CType) -> Result<bool> {
             let def: &RecordDef = r.definition_for("classification")?;
             for field in def.fields() {
                 let counts = field.name().is_some() || field.ty().as_record().is_some();
-                if counts && !(field.bit_width().is_none() && is_empty(field.ty())?) {
+                if counts && !(field.bit_width().is_none() && deeper(|| is_empty(field.ty()))?) {
                     return Ok(false);
                 }
             }
             true
         }
-        TypeKind::Array { element, len } => *len == 0 || is_empty(element)?,
+        TypeKind::Array { element, len } => *len == 0 || deeper(|| is_empty(element))?,
         _ => false,
     })
 }

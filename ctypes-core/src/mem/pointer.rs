@@ -207,10 +207,11 @@ impl CData {
 /// Whether `ty` is a scalar or an array of them, whose bytes follow the byte order of the
 /// record they are in (records keep their own order; pointers are always native).
 fn holds_scalars(ty: &CType) -> bool {
-    match ty.as_array() {
-        Some((element, _)) => holds_scalars(element),
-        None => ty.as_scalar().is_some(),
+    let mut ty = ty;
+    while let Some((element, _)) = ty.as_array() {
+        ty = element;
     }
+    ty.as_scalar().is_some()
 }
 
 fn view_in(storage: &Rc<Storage>, ty: &CType, offset: usize) -> CData {

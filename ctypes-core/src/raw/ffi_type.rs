@@ -5,7 +5,7 @@ use std::ptr::{addr_of_mut, null_mut};
 
 use libffi_sys::{self as sys, ffi_type};
 
-use crate::ty::{CType, RecordDef, RecordKind, Scalar, ScalarClass, TypeKind};
+use crate::ty::{deeper, CType, RecordDef, RecordKind, Scalar, ScalarClass, TypeKind};
 
 /// A libffi description of one C type: a pointer to one of libffi's own scalar descriptions, or
 /// to a struct description owned here (with everything it points to).
@@ -72,7 +72,7 @@ impl FfiType {
                 let def = record
                     .definition()
                     .ok_or_else(|| format!("`{ty}` is incomplete"))?;
-                FfiType::record(ty, def)
+                deeper(|| FfiType::record(ty, def))
             }
             TypeKind::Void | TypeKind::Function(_) => Err(format!("`{ty}` has no values")),
             TypeKind::Array { .. } => Err(format!("an array (`{ty}`) cannot be passed by value")),
@@ -126,6 +126,15 @@ impl FfiType {
         if def.size() > 16 {
             return in_memory(ty, def);
         }
+        // On x86-64 the classifier decides, for natural records too: a member of size zero
+        // still counts where GCC counts it (`struct { float a; int z[0]; }` is INTEGER), which
+        // a natural description would leave out. Records of `long double`s keep their natural
+        // description: libffi passes them in memory as C does.
+        #[cfg(all(target_arch = "x86_64", unix))]
+        if !(is_natural(def) && holds_long_double(def)) {
+            return classified(ty, def);
+        }
+        #[cfg(not(all(target_arch = "x86_64", unix)))]
         if !is_natural(def) {
             return classified(ty, def);
         }
@@ -172,7 +181,9 @@ fn holds_long_double(def: &RecordDef) -> bool {
         let (element, _) = innermost(field.ty());
         match element.kind() {
             TypeKind::Scalar(s) => *s == Scalar::LongDouble,
-            TypeKind::Record(r) => r.definition().is_some_and(holds_long_double),
+            TypeKind::Record(r) => r
+                .definition()
+                .is_some_and(|def| deeper(|| holds_long_double(def))),
             _ => false,
         }
     })
@@ -208,7 +219,7 @@ fn is_natural(def: &RecordDef) -> bool {
         }
         let (element, count) = innermost(field.ty());
         if let Some(inner) = element.as_record().and_then(|r| r.definition()) {
-            if inner_kind_is_union(&element) || !is_natural(inner) {
+            if inner_kind_is_union(&element) || !deeper(|| is_natural(inner)) {
                 return false;
             }
         }
@@ -252,14 +263,6 @@ fn scalar(s: Scalar) -> *mut ffi_type {
     }
 }
 
-/// The SysV x86-64 class of one eightbyte.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Class {
-    None,
-    Integer,
-    Sse,
-}
-
 /// A description of a record over 16 bytes, which the x86-64 psABI always passes and returns
 /// in memory (its only exception, a record of vector types, has no equivalent here): libffi
 /// then needs only the record's size and alignment, so the description carries those, and a
@@ -287,9 +290,8 @@ fn in_memory(ty: &CType, def: &RecordDef) -> Result<FfiType, String> {
 }
 
 /// A description of a record of at most 16 bytes that libffi classifies exactly as the x86-64
-/// psABI classifies the C record: one element list per eightbyte, integers where any integer
-/// data lies (bit-fields included, named or not, as GCC classifies them), floats or doubles
-/// where only floating data lies.
+/// psABI classifies the C record (see [`crate::abi::classify`]): one element list per
+/// eightbyte, integers where the class is INTEGER, a float or a double where it is SSE.
 ///
 /// The description carries the record's own size and alignment, which libffi then keeps
 /// instead of computing them from the elements (as CPython's ctypes does for packed records):
@@ -297,14 +299,23 @@ fn in_memory(ty: &CType, def: &RecordDef) -> Result<FfiType, String> {
 /// it, while the elements only steer the classification.
 #[cfg(all(target_arch = "x86_64", unix))]
 fn classified(ty: &CType, def: &RecordDef) -> Result<FfiType, String> {
+    use crate::abi::{classify, Class};
+
     let size = def.size();
     let align = def.align();
     debug_assert!(size <= 16);
     let cannot = |why: &str| format!("`{ty}` cannot be passed by value: {why}");
-    // The leaves first: what they hold (a long double, an unaligned member) is the more
-    // specific reason.
-    let mut leaves = Vec::new();
-    collect_leaves(def, 0, &mut leaves).map_err(|why| cannot(&why))?;
+    if holds_long_double(def) {
+        return Err(cannot("it holds a long double"));
+    }
+    let classification = classify(ty).map_err(|e| cannot(&e.to_string()))?;
+    let Some(classes) = classification.classes() else {
+        let member = misaligned_member(ty, 0).unwrap_or_else(|| "a member".to_owned());
+        return Err(cannot(&format!(
+            "{member} is not aligned, so C passes the record in memory, which libffi cannot \
+             be told for a record of 16 bytes or less"
+        )));
+    };
     if align > 8 {
         return Err(cannot(
             "its alignment exceeds 8, and libffi aligns such a value differently from C",
@@ -313,20 +324,8 @@ fn classified(ty: &CType, def: &RecordDef) -> Result<FfiType, String> {
     if size == 0 {
         return Err(cannot("it is empty"));
     }
-    let mut classes = [Class::None; 2];
-    for (start, len, class) in leaves {
-        for (i, slot) in classes.iter_mut().enumerate() {
-            let (lo, hi) = (i * 8, i * 8 + 8);
-            if start < hi && start + len > lo {
-                *slot = match (*slot, class) {
-                    (Class::Integer, _) | (_, Class::Integer) => Class::Integer,
-                    _ => Class::Sse,
-                };
-            }
-        }
-    }
     let mut children = Vec::new();
-    for (i, class) in classes.iter().enumerate().take(size.div_ceil(8)) {
+    for (i, class) in classes.iter().enumerate() {
         let extent = (size - i * 8).min(8);
         // Each eightbyte's elements end exactly at the next eightbyte, so that libffi's own
         // placement of the elements (by their alignment) puts each in its eightbyte.
@@ -336,23 +335,53 @@ fn classified(ty: &CType, def: &RecordDef) -> Result<FfiType, String> {
             }
             Class::Integer => children
                 .extend((0..extent).map(|_| FfiType::fixed(addr_of_mut!(sys::ffi_type_uint8)))),
-            // Only a float or a double lies here, at an offset aligned for it (checked when
-            // the leaves were collected), so the eightbyte is either 8 or 4 bytes long.
+            // Only floats or a double lie here, each aligned to its size (or the record would
+            // be in memory), so the eightbyte is either 8 or 4 bytes long.
             Class::Sse if extent == 8 => {
                 children.push(FfiType::fixed(addr_of_mut!(sys::ffi_type_double)));
             }
             Class::Sse if extent == 4 => {
                 children.push(FfiType::fixed(addr_of_mut!(sys::ffi_type_float)));
             }
-            Class::Sse => {
-                return Err(cannot(
-                    "its floating members do not fill an eightbyte as C classifies it",
-                ))
+            Class::NoClass => return Err(cannot("an eightbyte holds only padding")),
+            class => {
+                return Err(cannot(&format!(
+                    "an eightbyte of {extent} bytes is of class {class}, which libffi cannot \
+                     be given for a record"
+                )))
             }
-            Class::None => return Err(cannot("an eightbyte holds only padding")),
         }
     }
     Ok(FfiType::structure(children).with_layout(size, align))
+}
+
+/// The first member of `ty` (at `offset` in the outermost record) that lies at an offset not
+/// a multiple of its size, described for a message: what sends a small record to memory.
+#[cfg(all(target_arch = "x86_64", unix))]
+fn misaligned_member(ty: &CType, offset: usize) -> Option<String> {
+    let at = |what: &str, size: usize| {
+        (!offset.is_multiple_of(size))
+            .then(|| format!("member of type `{what}` at offset {offset}"))
+    };
+    match ty.kind() {
+        TypeKind::Scalar(s) => at(s.c_name(), s.size()),
+        TypeKind::Pointer(_) => at(&ty.to_string(), size_of::<usize>()),
+        TypeKind::Array { element, .. } => deeper(|| misaligned_member(element, offset)),
+        TypeKind::Record(r) => r.definition()?.fields().iter().find_map(|field| {
+            let offset = offset + field.offset();
+            match (field.bit_width(), r.kind()) {
+                // A union's bit-field counts as an integer of its width's size.
+                (Some(width), RecordKind::Union) => {
+                    let size = (width.max(1) as usize).div_ceil(8).next_power_of_two();
+                    (!offset.is_multiple_of(size))
+                        .then(|| format!("bit-field of type `{}` at offset {offset}", field.ty()))
+                }
+                (Some(_), RecordKind::Struct) => None,
+                (None, _) => deeper(|| misaligned_member(field.ty(), offset)),
+            }
+        }),
+        TypeKind::Void | TypeKind::Function(_) => None,
+    }
 }
 
 #[cfg(not(all(target_arch = "x86_64", unix)))]
@@ -361,81 +390,6 @@ fn classified(ty: &CType, _def: &RecordDef) -> Result<FfiType, String> {
         "`{ty}` cannot be passed by value on this target: unions, bit-fields and packed or \
          over-aligned records are described only for x86-64 System V"
     ))
-}
-
-/// Every scalar inside the record as (byte offset, byte length, class).
-#[cfg(all(target_arch = "x86_64", unix))]
-fn collect_leaves(
-    def: &RecordDef,
-    base: usize,
-    out: &mut Vec<(usize, usize, Class)>,
-) -> Result<(), String> {
-    for field in def.fields() {
-        let offset = base + field.offset();
-        if let Some(width) = field.bit_width() {
-            if width > 0 {
-                out.push((offset, field.size(), Class::Integer));
-            }
-            continue;
-        }
-        collect_type(field.ty(), offset, out)?;
-    }
-    Ok(())
-}
-
-#[cfg(all(target_arch = "x86_64", unix))]
-fn collect_type(
-    ty: &CType,
-    offset: usize,
-    out: &mut Vec<(usize, usize, Class)>,
-) -> Result<(), String> {
-    match ty.kind() {
-        TypeKind::Scalar(s) => {
-            if !offset.is_multiple_of(s.align()) {
-                return Err(format!(
-                    "member of type `{s}` at offset {offset} is not aligned, so C passes the \
-                     record in memory, which libffi cannot be told for a record of 16 bytes \
-                     or less"
-                ));
-            }
-            let class = match s.class() {
-                ScalarClass::Float if *s == Scalar::LongDouble => {
-                    return Err("it holds a long double".to_owned());
-                }
-                ScalarClass::Float => Class::Sse,
-                _ => Class::Integer,
-            };
-            out.push((offset, s.size(), class));
-        }
-        TypeKind::Pointer(_) => {
-            if !offset.is_multiple_of(size_of::<usize>()) {
-                return Err(format!(
-                    "pointer member at offset {offset} is not aligned, so C passes the record \
-                     in memory, which libffi cannot be told for a record of 16 bytes or less"
-                ));
-            }
-            out.push((offset, size_of::<usize>(), Class::Integer));
-        }
-        TypeKind::Array { element, len } => {
-            let size = element.size().map_err(|e| e.to_string())?;
-            if size == 0 {
-                // No data, however long (the record is at most 16 bytes, so any other array
-                // has at most 16 elements).
-                return Ok(());
-            }
-            for i in 0..*len {
-                collect_type(element, offset + i * size, out)?;
-            }
-        }
-        TypeKind::Record(r) => {
-            let def = r.definition().ok_or("it holds an incomplete record")?;
-            collect_leaves(def, offset, out)?;
-        }
-        TypeKind::Void | TypeKind::Function(_) => {
-            return Err("it holds a member with no values".to_owned())
-        }
-    }
-    Ok(())
 }
 
 #[cfg(all(target_arch = "x86_64", unix))]

@@ -26,7 +26,24 @@ use crate::error::{Error, Result};
 /// # Ok::<(), ctypes_core::Error>(())
 /// ```
 #[derive(Clone)]
-pub struct CType(Arc<TypeKind>);
+pub struct CType(Arc<Node>);
+
+/// What a [`CType`] handle points to.
+struct Node {
+    kind: TypeKind,
+    /// `sizeof` an array, computed when it is made, so that arrays nested without bound are
+    /// sized in constant time; 0 for other types.
+    array_size: usize,
+}
+
+impl Node {
+    fn new(kind: TypeKind) -> Node {
+        Node {
+            kind,
+            array_size: 0,
+        }
+    }
+}
 
 /// What a [`CType`] is.
 #[derive(Debug)]
@@ -59,8 +76,8 @@ impl Drop for TypeKind {
         let mut work = Vec::new();
         self.give_up_parts(&mut work);
         while let Some(ty) = work.pop() {
-            if let Some(mut kind) = Arc::into_inner(ty.0) {
-                kind.give_up_parts(&mut work);
+            if let Some(mut node) = Arc::into_inner(ty.0) {
+                node.kind.give_up_parts(&mut work);
                 // Dropped here, holding nothing that could recurse.
             }
         }
@@ -83,11 +100,11 @@ impl TypeKind {
 static SCALARS: LazyLock<Vec<CType>> = LazyLock::new(|| {
     Scalar::ALL
         .iter()
-        .map(|&s| CType(Arc::new(TypeKind::Scalar(s))))
+        .map(|&s| CType(Arc::new(Node::new(TypeKind::Scalar(s)))))
         .collect()
 });
 
-static VOID: LazyLock<CType> = LazyLock::new(|| CType(Arc::new(TypeKind::Void)));
+static VOID: LazyLock<CType> = LazyLock::new(|| CType(Arc::new(Node::new(TypeKind::Void))));
 
 impl CType {
     /// `void`.
@@ -121,24 +138,28 @@ impl CType {
 
     /// A pointer to this type. The target may be incomplete.
     pub fn pointer(&self) -> CType {
-        CType(Arc::new(TypeKind::Pointer(self.clone())))
+        CType(Arc::new(Node::new(TypeKind::Pointer(self.clone()))))
     }
 
     /// An array of `len` elements of this type, which must be complete.
     pub fn array(&self, len: usize) -> Result<CType> {
         let size = self.size_for("array element")?;
-        size.checked_mul(len)
+        let array_size = size
+            .checked_mul(len)
             .filter(|&total| total <= isize::MAX as usize)
             .ok_or_else(|| Error::SizeOverflow(format!("{len} elements of `{self}`")))?;
-        Ok(CType(Arc::new(TypeKind::Array {
-            element: self.clone(),
-            len,
+        Ok(CType(Arc::new(Node {
+            kind: TypeKind::Array {
+                element: self.clone(),
+                len,
+            },
+            array_size,
         })))
     }
 
     /// A function type with this signature; `.pointer()` makes it a function pointer.
     pub fn function(signature: Signature) -> CType {
-        CType(Arc::new(TypeKind::Function(signature)))
+        CType(Arc::new(Node::new(TypeKind::Function(signature))))
     }
 
     /// A pointer to a function with this signature.
@@ -147,17 +168,17 @@ impl CType {
     }
 
     pub(crate) fn from_record(record: Record) -> CType {
-        CType(Arc::new(TypeKind::Record(record)))
+        CType(Arc::new(Node::new(TypeKind::Record(record))))
     }
 
     /// What this type is.
     pub fn kind(&self) -> &TypeKind {
-        &self.0
+        &self.0.kind
     }
 
     /// The scalar, if this is one.
     pub fn as_scalar(&self) -> Option<Scalar> {
-        match *self.0 {
+        match self.0.kind {
             TypeKind::Scalar(s) => Some(s),
             _ => None,
         }
@@ -165,7 +186,7 @@ impl CType {
 
     /// The record, if this is a struct or union.
     pub fn as_record(&self) -> Option<&Record> {
-        match &*self.0 {
+        match &self.0.kind {
             TypeKind::Record(r) => Some(r),
             _ => None,
         }
@@ -173,7 +194,7 @@ impl CType {
 
     /// The pointed-to type, if this is a pointer.
     pub fn pointee(&self) -> Option<&CType> {
-        match &*self.0 {
+        match &self.0.kind {
             TypeKind::Pointer(t) => Some(t),
             _ => None,
         }
@@ -181,7 +202,7 @@ impl CType {
 
     /// The element type and length, if this is an array.
     pub fn as_array(&self) -> Option<(&CType, usize)> {
-        match &*self.0 {
+        match &self.0.kind {
             TypeKind::Array { element, len } => Some((element, *len)),
             _ => None,
         }
@@ -189,7 +210,7 @@ impl CType {
 
     /// The signature, if this is a function type.
     pub fn as_function(&self) -> Option<&Signature> {
-        match &*self.0 {
+        match &self.0.kind {
             TypeKind::Function(s) => Some(s),
             _ => None,
         }
@@ -197,13 +218,13 @@ impl CType {
 
     /// Whether this is `void`.
     pub fn is_void(&self) -> bool {
-        matches!(*self.0, TypeKind::Void)
+        matches!(self.0.kind, TypeKind::Void)
     }
 
     /// Whether the size of this type is known: false for `void`, function types and records
     /// declared but not yet defined.
     pub fn is_complete(&self) -> bool {
-        match &*self.0 {
+        match &self.0.kind {
             TypeKind::Void | TypeKind::Function(_) => false,
             TypeKind::Record(r) => r.is_defined(),
             TypeKind::Scalar(_) | TypeKind::Pointer(_) | TypeKind::Array { .. } => true,
@@ -217,20 +238,25 @@ impl CType {
 
     /// `_Alignof` this type.
     pub fn align(&self) -> Result<usize> {
-        Ok(match &*self.0 {
+        let mut ty = self;
+        // Arrays of arrays in a loop: they may nest without bound.
+        while let TypeKind::Array { element, .. } = &ty.0.kind {
+            ty = element;
+        }
+        Ok(match &ty.0.kind {
             TypeKind::Scalar(s) => s.align(),
             TypeKind::Pointer(_) => core::mem::align_of::<*const u8>(),
-            TypeKind::Array { element, .. } => element.align()?,
             TypeKind::Record(r) => r.definition_for("")?.align(),
+            TypeKind::Array { .. } => unreachable!("arrays were followed to their elements"),
             TypeKind::Void | TypeKind::Function(_) => return Err(self.incomplete("")),
         })
     }
 
     pub(crate) fn size_for(&self, context: &str) -> Result<usize> {
-        Ok(match &*self.0 {
+        Ok(match &self.0.kind {
             TypeKind::Scalar(s) => s.size(),
             TypeKind::Pointer(_) => core::mem::size_of::<*const u8>(),
-            TypeKind::Array { element, len } => element.size_for(context)? * len,
+            TypeKind::Array { .. } => self.0.array_size,
             TypeKind::Record(r) => r.definition_for(context)?.size(),
             TypeKind::Void | TypeKind::Function(_) => return Err(self.incomplete(context)),
         })
@@ -263,7 +289,7 @@ impl PartialEq for CType {
         let (mut a, mut b) = (self, other);
         loop {
             let same = Arc::ptr_eq(&a.0, &b.0)
-                || match (&*a.0, &*b.0) {
+                || match (&a.0.kind, &b.0.kind) {
                     (TypeKind::Void, TypeKind::Void) => true,
                     (TypeKind::Scalar(x), TypeKind::Scalar(y)) => x == y,
                     (TypeKind::Pointer(x), TypeKind::Pointer(y)) => {

@@ -3,6 +3,7 @@
 use std::fmt::{self, Write};
 
 use super::ctype::{CType, TypeKind};
+use super::deep::deeper;
 use super::record::{Field, RecordDef};
 use super::signature::Signature;
 use crate::layout::{ByteOrder, LayoutRules};
@@ -111,13 +112,6 @@ fn declarator(ty: &CType, name: String, out: &mut String) {
         out.push_str(&name);
         out.push_str(&after);
     }
-}
-
-/// Runs `f`, first moving to a new stack segment if little of this one is left: printing
-/// recurses once per level of function types nested in parameter lists or anonymous members
-/// nested in records, which a type built at run time may nest without bound.
-fn deeper<R>(f: impl FnOnce() -> R) -> R {
-    stacker::maybe_grow(64 * 1024, 1024 * 1024, f)
 }
 
 fn write_parameter_list(sig: &Signature, out: &mut String) {

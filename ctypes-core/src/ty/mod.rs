@@ -1,12 +1,14 @@
 //! Runtime C type objects.
 
 mod ctype;
+mod deep;
 mod display;
 mod record;
 mod scalar;
 mod signature;
 
 pub use ctype::{CType, TypeKind};
+pub(crate) use deep::deeper;
 pub use record::{Field, Record, RecordBuilder, RecordDef, RecordKind};
 pub use scalar::{LongDoubleFormat, Scalar, ScalarClass};
 pub use signature::Signature;

@@ -568,8 +568,9 @@ impl RecordBuilder {
 
 /// Whether `ty` holds `record` by value: is it, or an array of it.
 fn contains_by_value(ty: &CType, record: &CType) -> bool {
-    match ty.as_array() {
-        Some((element, _)) => contains_by_value(element, record),
-        None => ty.same_object(record),
+    let mut ty = ty;
+    while let Some((element, _)) = ty.as_array() {
+        ty = element;
     }
+    ty.same_object(record)
 }
