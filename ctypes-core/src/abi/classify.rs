@@ -9,7 +9,10 @@
 //!   alignment, packed records included.
 //! - In a struct, a bit-field is INTEGER over every eightbyte its bits touch, named or not.
 //!   A zero-width bit-field counts for nothing (GCC 12 changed this for C, with the note "the ABI
-//!   of passing C structures with zero-width bit-fields has changed").
+//!   of passing C structures with zero-width bit-fields has changed"). But a bit-field of 8, 16,
+//!   32 or 64 bits at a multiple of its width in its record is laid out by GCC as an ordinary
+//!   integer, and checked for alignment like one: `#pragma pack(2) struct p { long x : 64;
+//!   short s; };` nested at offset 6 sends the outer record to memory.
 //! - In a union, GCC classifies each member by its type, bit-fields included: a bit-field of
 //!   width `w` has the smallest integer type of at least `w` bits, at the union's offset, so
 //!   `#pragma pack(1) struct { char c; union { unsigned b : 22; } u; }` is in memory (a 4-byte
@@ -171,8 +174,19 @@ fn finish(classes: &mut [Class]) -> Option<usize> {
 /// Merges one struct member into the struct's classes; `false` for MEMORY.
 fn struct_member(field: &Field, bit: u64, classes: &mut [Class]) -> Result<bool> {
     let start = field.bit_position() + bit % 64;
+    let at = (field.bit_position() + bit) % 512;
     if let Some(width) = field.bit_width() {
-        if width > 0 {
+        if matches!(width, 8 | 16 | 32 | 64)
+            && field.bit_position().is_multiple_of(u64::from(width))
+        {
+            // GCC lays such a bit-field out as an ordinary integer of its width, which is then
+            // checked for alignment in the outermost value like any other.
+            let mut inner = [Class::NoClass; WORDS];
+            let Some(count) = integer(width as usize / 8, at, &mut inner) else {
+                return Ok(false);
+            };
+            merge_from(classes, (start / 64) as usize, &inner[..count]);
+        } else if width > 0 {
             let end = (start + u64::from(width)).div_ceil(64) as usize;
             for class in classes.iter_mut().take(end).skip((start / 64) as usize) {
                 *class = Class::Integer.merge(*class);
@@ -181,7 +195,6 @@ fn struct_member(field: &Field, bit: u64, classes: &mut [Class]) -> Result<bool>
         return Ok(true);
     }
     let mut inner = [Class::NoClass; WORDS];
-    let at = (field.bit_position() + bit) % 512;
     let Some(count) = classify_at(field.ty(), at, &mut inner)? else {
         return Ok(false);
     };

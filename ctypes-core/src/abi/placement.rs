@@ -13,7 +13,9 @@
 //!   aligned to 32 starts at a multiple of 32), and takes its size rounded up to 8 bytes. An
 //!   empty record (see [`Classification::is_empty`]) takes no room at all.
 //! - A result in memory is written through a hidden pointer that the caller passes in `rdi`
-//!   (taking the first general register) and the callee returns in `rax`. Otherwise INTEGER
+//!   (taking the first general register) and the callee returns in `rax`; but an empty record
+//!   of class MEMORY (`struct __attribute__((aligned(32))) { int z[0]; }`) is not returned at
+//!   all, and takes no hidden pointer. Otherwise INTEGER
 //!   eightbytes come back in `rax` then `rdx`, SSE ones in `xmm0` then `xmm1`, an X87 pair in
 //!   `st0`, COMPLEX_X87 in `st0` and `st1`.
 //! - A variadic call sets `al` to the number of vector registers used: GCC sets the exact
@@ -135,6 +137,8 @@ impl Placement {
             let class = value_class(result, "a result")?;
             match result_registers(&class) {
                 Some(parts) => (ResultPlace::Registers(parts), 0),
+                // GCC never returns an empty record in memory: nothing comes back at all.
+                None if class.is_empty() => (ResultPlace::Registers(Vec::new()), 0),
                 None => (ResultPlace::Memory, 1),
             }
         };
