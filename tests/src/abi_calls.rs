@@ -107,10 +107,10 @@ impl CallCase {
             types.push(scalar_type(rng, variadic && i >= fixed_before));
         }
         types.push(ArgType::Record);
-        for _ in 0..rng.gen_range(0..=3) {
+        for _ in 0..rng.gen_range(0..=4) {
             types.push(scalar_type(rng, variadic));
         }
-        if rng.gen_bool(0.3) {
+        if rng.gen_bool(0.4) {
             types.push(ArgType::Record);
             types.push(scalar_type(rng, variadic));
         }

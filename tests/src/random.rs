@@ -160,9 +160,14 @@ impl Generator {
         let big_endian = rng.gen_bool(0.25);
         let count = rng.gen_range(1..=self.shape.max_members);
         // An anonymous member with no members would declare nothing, so only named records
-        // are made empty.
-        let empty = self.shape.gnu_empty && tag.is_some() && self.rng.gen_bool(0.03);
+        // are made empty: with no members at all, or with padding and zero-length arrays only.
+        let empty = self.shape.gnu_empty && tag.is_some() && self.rng.gen_bool(0.1);
         let mut members = Vec::new();
+        if empty && self.rng.gen_bool(0.7) {
+            for _ in 0..count {
+                self.padding(&mut members);
+            }
+        }
         while !empty && members.len() < count && scope.budget > 0 {
             self.members(scope, pack, depth, &mut members);
         }
@@ -242,6 +247,26 @@ impl Generator {
                 .budget
                 .saturating_sub(record.leaf_count(scope.earlier));
             out.push(Member::Anonymous(record));
+        }
+    }
+
+    /// Adds a member with no data: an unnamed bit-field, or an array of length 0.
+    fn padding(&mut self, out: &mut Vec<Member>) {
+        if self.rng.gen_bool(0.6) {
+            let Member::BitField { scalar, width, .. } = self.bit_field() else {
+                unreachable!("bit_field makes bit-fields")
+            };
+            out.push(Member::BitField {
+                name: None,
+                scalar,
+                width,
+            });
+        } else {
+            let element = FieldType::Scalar(self.scalar());
+            out.push(Member::Field {
+                name: self.name(),
+                ty: FieldType::Array(Box::new(element), 0),
+            });
         }
     }
 

@@ -47,6 +47,9 @@ const FEATURES: &[&str] = &[
     "record argument aligned to more than 16 on the stack",
     "record argument of the x87 classes",
     "empty record argument",
+    "empty record argument of some size on the stack",
+    "empty record result of class MEMORY",
+    "record of at most 16 bytes in memory by class",
     "record with a NO_CLASS eightbyte",
     "stack argument after registers ran out",
     "variadic call",
@@ -136,6 +139,12 @@ impl Prepared {
             let has = |c: Class| classes.contains(&c);
             if class.is_empty() {
                 tally.saw("empty record argument");
+                if on_stack && class.size() > 0 {
+                    tally.saw("empty record argument of some size on the stack");
+                }
+            }
+            if class.is_memory() && class.size() <= 16 {
+                tally.saw("record of at most 16 bytes in memory by class");
             }
             if has(Class::NoClass) && classes.len() == 2 {
                 tally.saw("record with a NO_CLASS eightbyte");
@@ -168,6 +177,13 @@ impl Prepared {
         }
         if self.args.has_hidden_result_pointer() && !self.call.args.is_empty() {
             tally.saw("hidden result pointer before arguments");
+        }
+        if self
+            .result
+            .result_class()
+            .is_some_and(|c| c.is_empty() && c.is_memory())
+        {
+            tally.saw("empty record result of class MEMORY");
         }
         match self.result.result() {
             ResultPlace::Memory => tally.saw("result in memory"),
