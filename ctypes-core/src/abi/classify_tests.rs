@@ -283,3 +283,19 @@ fn full_width_bit_fields_are_checked_for_alignment_like_integers() {
         assert_eq!(classes(&s), expected, "width {width}");
     }
 }
+
+#[test]
+fn records_nested_deeper_than_any_stack_are_classified() {
+    // struct s0 { double d; }; struct s1 { struct s0 m; }; ... 100,000 levels: xmm0.
+    let mut ty = strukt().field("d", sc(Scalar::Double)).build().unwrap();
+    for _ in 0..100_000 {
+        ty = strukt().field("m", ty).build().unwrap();
+    }
+    assert_eq!(classes(&ty), Some(vec![Sse]));
+    assert!(!classify(&ty).unwrap().is_empty());
+    let mut empty = strukt().build().unwrap();
+    for _ in 0..100_000 {
+        empty = union().field("m", empty).build().unwrap();
+    }
+    assert!(classify(&empty).unwrap().is_empty());
+}

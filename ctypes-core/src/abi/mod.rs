@@ -18,6 +18,7 @@
 mod class;
 mod classify;
 mod placement;
+mod walk;
 
 pub use class::Class;
 pub use classify::{classify, Classification, MAX_EIGHTBYTES};
