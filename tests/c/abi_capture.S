@@ -2,9 +2,9 @@
  * on the stack, as the C compiler placed it.
  *
  * ctypes_abi_capture_args: called (through a cast) with any argument list. Saves rdi, rsi, rdx,
- * rcx, r8, r9, rax, then xmm0..xmm7 (16 bytes each), into ctypes_abi_regs, and the caller's
- * outgoing stack area (from the return address up, CTYPES_ABI_STACK bytes) into
- * ctypes_abi_stack. Returns nothing.
+ * rcx, r8, r9, rax, then xmm0..xmm7 (16 bytes each), then the address of the stack area (the
+ * stack pointer at the call) into ctypes_abi_regs, and the caller's outgoing stack area (from
+ * the return address up, CTYPES_ABI_STACK bytes) into ctypes_abi_stack. Returns nothing.
  *
  * ctypes_abi_capture_result(fn, hidden): calls fn() with rdi = hidden, then saves rax, rdx,
  * xmm0, xmm1 (16 bytes each) into ctypes_abi_result and the x87 state (fxsave) into
@@ -31,6 +31,8 @@ ctypes_abi_capture_args:
     movdqu %xmm5, ctypes_abi_regs+136(%rip)
     movdqu %xmm6, ctypes_abi_regs+152(%rip)
     movdqu %xmm7, ctypes_abi_regs+168(%rip)
+    leaq 8(%rsp), %r11
+    movq %r11, ctypes_abi_regs+184(%rip)
     leaq 8(%rsp), %rsi
     leaq ctypes_abi_stack(%rip), %rdi
     movl $(CTYPES_ABI_STACK / 8), %ecx
@@ -59,7 +61,7 @@ ctypes_abi_capture_result:
     .globl ctypes_abi_regs, ctypes_abi_stack, ctypes_abi_result, ctypes_abi_fx
     .align 64
 ctypes_abi_regs:
-    .zero 184
+    .zero 192
     .align 64
 ctypes_abi_stack:
     .zero CTYPES_ABI_STACK

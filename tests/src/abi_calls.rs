@@ -302,7 +302,7 @@ pub const PRELUDE: &str = r#"#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
-extern unsigned char ctypes_abi_regs[184], ctypes_abi_stack[], ctypes_abi_result[48], ctypes_abi_fx[512];
+extern unsigned char ctypes_abi_regs[192], ctypes_abi_stack[], ctypes_abi_result[48], ctypes_abi_fx[512];
 void ctypes_abi_capture_args();
 void ctypes_abi_capture_result(void *fn, void *hidden);
 static unsigned char hidden[4096] __attribute__((aligned(64)));
@@ -312,10 +312,10 @@ static void hex(const void *p, size_t n) {
     for (size_t i = 0; i < n; i++) printf("%02x", b[i]);
 }
 
-/* "A <id> <rdi..r9, rax, xmm0..7> <stack area>" */
+/* "A <id> <rdi..r9, rax, xmm0..7, the stack area's address> <stack area>" */
 static void dump_args(int id, size_t stack) {
     printf("A %d ", id);
-    hex(ctypes_abi_regs, 184);
+    hex(ctypes_abi_regs, 192);
     putchar(' ');
     hex(ctypes_abi_stack, stack);
     putchar('\n');

@@ -14,7 +14,8 @@ use crate::abi_calls::Arg;
 /// The argument call's capture: "A <id> <registers> <stack area>".
 #[derive(Debug)]
 pub struct ArgCapture {
-    /// rdi, rsi, rdx, rcx, r8, r9, rax (8 bytes each), then xmm0..xmm7 (16 bytes each).
+    /// rdi, rsi, rdx, rcx, r8, r9, rax (8 bytes each), then xmm0..xmm7 (16 bytes each), then
+    /// the address of the stack area.
     pub regs: Vec<u8>,
     /// The stack area, from the stack pointer at the call.
     pub stack: Vec<u8>,
@@ -126,6 +127,13 @@ pub fn check_args(placement: &Placement, args: &[Arg], capture: &ArgCapture) -> 
                 )?;
             }
         }
+    }
+    let area = u64::from_le_bytes(capture.regs[184..192].try_into().expect("8 bytes"));
+    if placement.stack_size() > 0 && area % placement.stack_align() as u64 != 0 {
+        return Err(format!(
+            "the stack area is at {area:#x}, predicted aligned to {}",
+            placement.stack_align()
+        ));
     }
     if let Some(al) = placement.al() {
         let found = capture.regs[8 * gpr_index(Gpr::Rax)];

@@ -7,7 +7,8 @@
 //! compiled by `cc` and go to the capture stubs of `c/abi_capture.S`, which save the argument
 //! registers, `al`, the stack area, and the result registers, `st0`/`st1` and the hidden
 //! pointer's memory. Every value is made of random bytes; the data bytes must be where
-//! [`Placement`] says.
+//! [`Placement`] says, `al` must be the count of vector registers of a variadic call, and the
+//! stack area must be aligned as predicted (to 32 or 64 under an over-aligned record).
 //!
 //! `CTYPES_ABI_CASES` sets the number of records (default 2000), `CTYPES_ABI_SEED` the seed.
 //! Case `n` depends only on the seed and `n`, so a failing case can be run alone with

@@ -88,6 +88,8 @@ pub fn classify(ty: &CType) -> Result<Classification> {
     let size = ty.size_for("classification")?;
     let align = ty.align()?;
     let empty = is_empty(ty)?;
+    // Complex types, when the runtime has them: `long double _Complex` (32 bytes) is one
+    // COMPLEX_X87 class rather than MEMORY, so it must be classified before this rule.
     if size > 8 * MAX_EIGHTBYTES {
         return Ok(Classification {
             size,

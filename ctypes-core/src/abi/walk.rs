@@ -255,6 +255,10 @@ fn bit_field_bytes(width: u32) -> usize {
     }
 }
 
+/// A scalar at `bit`. When the runtime has complex types, they belong here too: GCC gives
+/// `float _Complex` one SSE eightbyte (two at an offset not a multiple of 8), `double _Complex`
+/// two SSE eightbytes, and `long double _Complex` the single class COMPLEX_X87; each is MEMORY
+/// at an offset not a multiple of its element's size (16 for `long double`).
 fn scalar(s: Scalar, bit: u64, classes: &mut Classes) -> Outcome {
     match s {
         Scalar::LongDouble if s.size() == 16 => {
