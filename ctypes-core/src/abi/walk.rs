@@ -55,9 +55,10 @@ enum Into {
     Repeat,
 }
 
-/// A member classified at once, or an aggregate to open.
+/// A member classified at once (with how its classes go into its holder), or an aggregate to
+/// open.
 enum Step<'t> {
-    Done(Classes, Outcome),
+    Done(Classes, Outcome, Into),
     Open(Open<'t>),
 }
 
@@ -65,7 +66,7 @@ enum Step<'t> {
 /// `classes[..n]` set, or `None` for MEMORY.
 pub(super) fn eightbytes(ty: &CType, classes: &mut Classes) -> Result<Outcome> {
     let mut stack = match step(ty, 0, Into::Repeat)? {
-        Step::Done(found, outcome) => {
+        Step::Done(found, outcome, _) => {
             *classes = found;
             return Ok(outcome);
         }
@@ -90,11 +91,10 @@ pub(super) fn eightbytes(ty: &CType, classes: &mut Classes) -> Result<Outcome> {
             _ => None,
         };
         match next {
-            Some(Step::Done(found, outcome)) => {
+            Some(Step::Done(found, outcome, into)) => {
                 let Some(count) = outcome else {
                     return Ok(None);
                 };
-                let into = member_into(top);
                 absorb(top, into, &found[..count]);
             }
             Some(Step::Open(open)) => stack.push(open),
@@ -112,22 +112,6 @@ pub(super) fn eightbytes(ty: &CType, classes: &mut Classes) -> Result<Outcome> {
                 }
             }
         }
-    }
-}
-
-/// How the member just classified at once goes into `holder`. For a struct, the member was
-/// the field before `next`; members classified at once never repeat (arrays are opened).
-fn member_into(holder: &Open<'_>) -> Into {
-    match holder.members {
-        Members::Record {
-            def,
-            kind: RecordKind::Struct,
-            next,
-        } => Into::Merge {
-            from: ((def.fields()[next - 1].bit_position() + holder.bit % 64) / 64) as usize,
-        },
-        Members::Record { .. } => Into::Merge { from: 0 },
-        Members::Array { .. } => Into::Repeat,
     }
 }
 
@@ -154,11 +138,11 @@ fn step(ty: &CType, bit: u64, into: Into) -> Result<Step<'_>> {
     let members = match ty.kind() {
         TypeKind::Scalar(s) => {
             let outcome = scalar(*s, bit, &mut classes);
-            return Ok(Step::Done(classes, outcome));
+            return Ok(Step::Done(classes, outcome, into));
         }
         TypeKind::Pointer(_) => {
             let outcome = integer(8, bit, &mut classes);
-            return Ok(Step::Done(classes, outcome));
+            return Ok(Step::Done(classes, outcome, into));
         }
         TypeKind::Array { element, len } => {
             let bytes = element.size_for("classification")? * len;
@@ -184,11 +168,11 @@ fn step(ty: &CType, bit: u64, into: Into) -> Result<Step<'_>> {
     let (members, bytes) = members;
     let words = (bytes + (bit % 64) as usize / 8).div_ceil(8);
     if words > MAX_EIGHTBYTES {
-        return Ok(Step::Done(classes, None));
+        return Ok(Step::Done(classes, None, into));
     }
     if words == 0 {
         // A record or array of size zero on an eightbyte boundary: one NO_CLASS.
-        return Ok(Step::Done(classes, Some(1)));
+        return Ok(Step::Done(classes, Some(1), into));
     }
     let open = Open {
         members,
@@ -204,19 +188,17 @@ fn step(ty: &CType, bit: u64, into: Into) -> Result<Step<'_>> {
 fn member(field: &Field, kind: RecordKind, bit: u64) -> Result<Step<'_>> {
     let mut classes = [Class::NoClass; WORDS];
     let position = field.bit_position();
-    let at = (position + bit) % 512;
+    // A struct member starts at its position, its classes merged from the eightbyte that holds
+    // it; a union member starts where the union does.
+    let (at, into) = match kind {
+        RecordKind::Struct => {
+            let from = ((position + bit % 64) / 64) as usize;
+            ((position + bit) % 512, Into::Merge { from })
+        }
+        RecordKind::Union => (bit, Into::Merge { from: 0 }),
+    };
     let Some(width) = field.bit_width() else {
-        let (at, from) = match kind {
-            RecordKind::Struct => (at, (position + bit % 64) / 64),
-            RecordKind::Union => (bit, 0),
-        };
-        return step(
-            field.ty(),
-            at,
-            Into::Merge {
-                from: from as usize,
-            },
-        );
+        return step(field.ty(), at, into);
     };
     let outcome = match kind {
         // GCC classifies a union's bit-field by its type: the smallest integer type of at
@@ -241,7 +223,7 @@ fn member(field: &Field, kind: RecordKind, bit: u64) -> Result<Step<'_>> {
             Some(count.min(WORDS))
         }
     };
-    Ok(Step::Done(classes, outcome))
+    Ok(Step::Done(classes, outcome, into))
 }
 
 /// The size of the integer type GCC gives a bit-field of `width` bits: the smallest of 1, 2,
