@@ -17,6 +17,11 @@ pub fn compiler() -> String {
 /// compiler error or a failed run is an `Err` that carries the compiler's or the program's
 /// message. `name` names the temporary files, which are removed afterwards.
 pub fn compile_and_run(name: &str, source: &str) -> io::Result<String> {
+    compile_and_run_with(name, source, &[])
+}
+
+/// [`compile_and_run`], with more source files (assembly, say) compiled into the program.
+pub fn compile_and_run_with(name: &str, source: &str, extra: &[PathBuf]) -> io::Result<String> {
     static UNIQUE: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
         "ctypes-tests-{}-{}",
@@ -24,12 +29,17 @@ pub fn compile_and_run(name: &str, source: &str) -> io::Result<String> {
         UNIQUE.fetch_add(1, Ordering::Relaxed)
     ));
     std::fs::create_dir_all(&dir)?;
-    let result = compile_and_run_in(&dir, name, source);
+    let result = compile_and_run_in(&dir, name, source, extra);
     let _ = std::fs::remove_dir_all(&dir);
     result
 }
 
-fn compile_and_run_in(dir: &std::path::Path, name: &str, source: &str) -> io::Result<String> {
+fn compile_and_run_in(
+    dir: &std::path::Path,
+    name: &str,
+    source: &str,
+    extra: &[PathBuf],
+) -> io::Result<String> {
     let c_file: PathBuf = dir.join(format!("{name}.c"));
     let exe = dir.join(name);
     std::fs::write(&c_file, source)?;
@@ -37,6 +47,7 @@ fn compile_and_run_in(dir: &std::path::Path, name: &str, source: &str) -> io::Re
         .args(["-std=gnu11", "-O0", "-w", "-o"])
         .arg(&exe)
         .arg(&c_file)
+        .args(extra)
         .output()?;
     if !compiled.status.success() {
         return Err(io::Error::other(format!(

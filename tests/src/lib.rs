@@ -7,8 +7,14 @@
 //! - [`engine`]: the same record built with [`ctypes_core::CType`], paths resolved to places in
 //!   memory, and the bytes C's assignments are expected to leave there;
 //! - [`cc`]: compiling and running a C program with the system compiler;
-//! - [`register_shapes`]: the fixture functions of the register call, one per shape.
+//! - [`register_shapes`]: the fixture functions of the register call, one per shape;
+//! - [`abi_calls`], [`abi_check`]: random calls compiled by the C compiler, and what their
+//!   capture must show given the placement `ctypes-core` predicts.
 
+#[cfg(all(target_arch = "x86_64", unix))]
+pub mod abi_calls;
+#[cfg(all(target_arch = "x86_64", unix))]
+pub mod abi_check;
 pub mod cc;
 pub mod engine;
 pub mod model;

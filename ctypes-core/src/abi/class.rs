@@ -13,6 +13,9 @@
 //! GCC also keeps finer classes (`INTEGERSI`, `SSESF`, `SSEDF`) that choose the width of the
 //! register move; they never change which register an eightbyte takes, so they are not kept.
 
+/// The most eightbytes a value passed in registers has.
+pub const MAX_EIGHTBYTES: usize = 2;
+
 /// The class of one eightbyte.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Class {

@@ -9,7 +9,10 @@
 //!   alignment, packed records included.
 //! - In a struct, a bit-field is INTEGER over every eightbyte its bits touch, named or not.
 //!   A zero-width bit-field counts for nothing (GCC 12 changed this for C, with the note "the ABI
-//!   of passing C structures with zero-width bit-fields has changed").
+//!   of passing C structures with zero-width bit-fields has changed"). But a bit-field of 8, 16,
+//!   32 or 64 bits at a multiple of its width in its record is laid out by GCC as an ordinary
+//!   integer, and checked for alignment like one: `#pragma pack(2) struct p { long x : 64;
+//!   short s; };` nested at offset 6 sends the outer record to memory.
 //! - In a union, GCC classifies each member by its type, bit-fields included: a bit-field of
 //!   width `w` has the smallest integer type of at least `w` bits, at the union's offset, so
 //!   `#pragma pack(1) struct { char c; union { unsigned b : 22; } u; }` is in memory (a 4-byte
@@ -24,12 +27,10 @@
 //! Byte order (`scalar_storage_order`) and layout rules (`ms_struct`) change where members lie,
 //! not how they are classified.
 
-use super::class::{post_merge, Class};
+use super::class::{Class, MAX_EIGHTBYTES};
+use super::walk::{eightbytes, WORDS};
 use crate::error::{Error, Result};
-use crate::ty::{deeper, CType, Field, RecordDef, RecordKind, Scalar, TypeKind};
-
-/// The most eightbytes a value passed in registers has.
-pub const MAX_EIGHTBYTES: usize = 2;
+use crate::ty::{CType, TypeKind};
 
 /// How a value of some type is passed, as the psABI classifies it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,6 +85,8 @@ pub fn classify(ty: &CType) -> Result<Classification> {
     let size = ty.size_for("classification")?;
     let align = ty.align()?;
     let empty = is_empty(ty)?;
+    // Complex types, when the runtime has them: `long double _Complex` (32 bytes) is one
+    // COMPLEX_X87 class rather than MEMORY, so it must be classified before this rule.
     if size > 8 * MAX_EIGHTBYTES {
         return Ok(Classification {
             size,
@@ -93,7 +96,7 @@ pub fn classify(ty: &CType) -> Result<Classification> {
         });
     }
     let mut classes = [Class::NoClass; WORDS];
-    let classes = classify_at(ty, 0, &mut classes)?.map(|_| [classes[0], classes[1]]);
+    let classes = eightbytes(ty, &mut classes)?.map(|_| [classes[0], classes[1]]);
     Ok(Classification {
         size,
         align,
@@ -102,177 +105,34 @@ pub fn classify(ty: &CType) -> Result<Classification> {
     })
 }
 
-/// Room for the classes of a member: its eightbytes, plus the one GCC's integer rule may
-/// spill past them (ignored).
-const WORDS: usize = MAX_EIGHTBYTES + 2;
-
-/// The classes of a value of type `ty` that starts `bit` bits into the outermost value (GCC
-/// keeps this modulo 512), counted from the eightbyte holding its first byte: `Some(n)` with
-/// `classes[..n]` set, or `None` for MEMORY.
-fn classify_at(ty: &CType, bit: u64, classes: &mut [Class; WORDS]) -> Result<Option<usize>> {
-    match ty.kind() {
-        TypeKind::Scalar(s) => Ok(scalar(*s, bit, classes)),
-        TypeKind::Pointer(_) => Ok(integer(8, bit, classes)),
-        TypeKind::Array { element, len } => {
-            let bytes = element.size_for("classification")? * len;
-            let Some(words) = aggregate_words(bytes, bit, classes) else {
-                return Ok(None);
-            };
-            if words == 0 {
-                return Ok(Some(1));
-            }
-            let mut inner = [Class::NoClass; WORDS];
-            let Some(count) = deeper(|| classify_at(element, bit, &mut inner))? else {
-                return Ok(None);
-            };
-            for (i, class) in classes.iter_mut().enumerate().take(words) {
-                *class = inner[i % count];
-            }
-            Ok(finish(&mut classes[..words]))
-        }
-        TypeKind::Record(r) => {
-            let def = r.definition_for("classification")?;
-            let Some(words) = aggregate_words(def.size(), bit, classes) else {
-                return Ok(None);
-            };
-            if words == 0 {
-                return Ok(Some(1));
-            }
-            for field in def.fields() {
-                let merged = match r.kind() {
-                    RecordKind::Struct => struct_member(field, bit, &mut classes[..words])?,
-                    RecordKind::Union => union_member(field, bit, &mut classes[..words])?,
-                };
-                if !merged {
-                    return Ok(None);
-                }
-            }
-            Ok(finish(&mut classes[..words]))
-        }
-        TypeKind::Void | TypeKind::Function(_) => Err(ty.incomplete("classification")),
-    }
-}
-
-/// How many eightbytes an aggregate of `bytes` at `bit` touches, with those classes cleared;
-/// `None` when it is too large for registers anyway. Zero eightbytes leaves one NO_CLASS.
-fn aggregate_words(bytes: usize, bit: u64, classes: &mut [Class; WORDS]) -> Option<usize> {
-    let words = (bytes + (bit % 64) as usize / 8).div_ceil(8);
-    if words > MAX_EIGHTBYTES {
-        return None;
-    }
-    classes.fill(Class::NoClass);
-    Some(words)
-}
-
-fn finish(classes: &mut [Class]) -> Option<usize> {
-    post_merge(classes).then_some(classes.len())
-}
-
-/// Merges one struct member into the struct's classes; `false` for MEMORY.
-fn struct_member(field: &Field, bit: u64, classes: &mut [Class]) -> Result<bool> {
-    let start = field.bit_position() + bit % 64;
-    if let Some(width) = field.bit_width() {
-        if width > 0 {
-            let end = (start + u64::from(width)).div_ceil(64) as usize;
-            for class in classes.iter_mut().take(end).skip((start / 64) as usize) {
-                *class = Class::Integer.merge(*class);
-            }
-        }
-        return Ok(true);
-    }
-    let mut inner = [Class::NoClass; WORDS];
-    let at = (field.bit_position() + bit) % 512;
-    let Some(count) = deeper(|| classify_at(field.ty(), at, &mut inner))? else {
-        return Ok(false);
-    };
-    merge_from(classes, (start / 64) as usize, &inner[..count]);
-    Ok(true)
-}
-
-/// Merges one union member, which starts where the union does, into the union's classes;
-/// `false` for MEMORY.
-fn union_member(field: &Field, bit: u64, classes: &mut [Class]) -> Result<bool> {
-    let mut inner = [Class::NoClass; WORDS];
-    let count = match field.bit_width() {
-        Some(width) => integer(bit_field_bytes(width), bit, &mut inner),
-        None => deeper(|| classify_at(field.ty(), bit, &mut inner))?,
-    };
-    let Some(count) = count else {
-        return Ok(false);
-    };
-    merge_from(classes, 0, &inner[..count]);
-    Ok(true)
-}
-
-fn merge_from(classes: &mut [Class], first: usize, inner: &[Class]) {
-    for (class, &new) in classes.iter_mut().skip(first).zip(inner) {
-        *class = new.merge(*class);
-    }
-}
-
-/// The size of the integer type GCC gives a bit-field of `width` bits: the smallest of 1, 2,
-/// 4 and 8 bytes that holds it (1 for width 0).
-fn bit_field_bytes(width: u32) -> usize {
-    match width {
-        0..=8 => 1,
-        9..=16 => 2,
-        17..=32 => 4,
-        _ => 8,
-    }
-}
-
-fn scalar(s: Scalar, bit: u64, classes: &mut [Class; WORDS]) -> Option<usize> {
-    match s {
-        Scalar::LongDouble if s.size() == 16 => {
-            if !bit.is_multiple_of(128) {
-                return None;
-            }
-            classes[0] = Class::X87;
-            classes[1] = Class::X87Up;
-            Some(2)
-        }
-        Scalar::Float | Scalar::Double | Scalar::LongDouble => {
-            if !bit.is_multiple_of(s.size() as u64 * 8) {
-                return None;
-            }
-            classes[0] = Class::Sse;
-            Some(1)
-        }
-        _ => integer(s.size(), bit, classes),
-    }
-}
-
-/// An integer of `bytes` at `bit`: MEMORY unless aligned to its size. GCC's rule gives the
-/// eightbyte after the one holding an integer that starts in a second eightbyte the INTEGER class
-/// too; that eightbyte lies past any value passed in registers, so it never counts.
-fn integer(bytes: usize, bit: u64, classes: &mut [Class; WORDS]) -> Option<usize> {
-    let bits = bytes as u64 * 8;
-    if !bit.is_multiple_of(bits) {
-        return None;
-    }
-    let last = (bit + bits - 1) % 128;
-    let count = if last < 64 { 1 } else { 2 };
-    classes[..count].fill(Class::Integer);
-    Some(count)
-}
-
 /// GCC's empty types: records and unions whose named members and record members are all empty,
-/// arrays of length zero or of empty elements. Unnamed bit-fields do not count.
+/// arrays of length zero or of empty elements. Unnamed bit-fields do not count. A work list
+/// rather than recursion, since records may nest to any depth.
 fn is_empty(ty: &CType) -> Result<bool> {
-    Ok(match ty.kind() {
-        TypeKind::Record(r) => {
-            let def: &RecordDef = r.definition_for("classification")?;
-            for field in def.fields() {
-                let counts = field.name().is_some() || field.ty().as_record().is_some();
-                if counts && !(field.bit_width().is_none() && deeper(|| is_empty(field.ty()))?) {
-                    return Ok(false);
+    let mut work = vec![ty];
+    while let Some(ty) = work.pop() {
+        match ty.kind() {
+            TypeKind::Record(r) => {
+                for field in r.definition_for("classification")?.fields() {
+                    let counts = field.name().is_some() || field.ty().as_record().is_some();
+                    if !counts {
+                        continue;
+                    }
+                    if field.is_bit_field() {
+                        return Ok(false);
+                    }
+                    work.push(field.ty());
                 }
             }
-            true
+            TypeKind::Array { element, len } => {
+                if *len != 0 {
+                    work.push(element);
+                }
+            }
+            _ => return Ok(false),
         }
-        TypeKind::Array { element, len } => *len == 0 || deeper(|| is_empty(element))?,
-        _ => false,
-    })
+    }
+    Ok(true)
 }
 
 #[cfg(test)]

@@ -261,3 +261,41 @@ fn scalars_and_pointers() {
     let declared = CType::declare_struct("abi_never_defined");
     assert!(classify(&declared).is_err());
 }
+
+#[test]
+fn full_width_bit_fields_are_checked_for_alignment_like_integers() {
+    // #pragma pack(2) struct p { long x : 64; short s; };
+    // struct { int a; short b; struct p q; }: memory (x is a `long` at offset 6).
+    // With `long x : 63` instead: rdi, rsi.
+    for (width, expected) in [(64, None), (63, Some(vec![Integer, Integer]))] {
+        let p = strukt()
+            .bit_field("x", sc(Scalar::Long), width)
+            .field("s", sc(Scalar::Short))
+            .pack(2)
+            .build()
+            .unwrap();
+        let s = strukt()
+            .field("a", sc(Scalar::Int))
+            .field("b", sc(Scalar::Short))
+            .field("q", p)
+            .build()
+            .unwrap();
+        assert_eq!(classes(&s), expected, "width {width}");
+    }
+}
+
+#[test]
+fn records_nested_deeper_than_any_stack_are_classified() {
+    // struct s0 { double d; }; struct s1 { struct s0 m; }; ... 100,000 levels: xmm0.
+    let mut ty = strukt().field("d", sc(Scalar::Double)).build().unwrap();
+    for _ in 0..100_000 {
+        ty = strukt().field("m", ty).build().unwrap();
+    }
+    assert_eq!(classes(&ty), Some(vec![Sse]));
+    assert!(!classify(&ty).unwrap().is_empty());
+    let mut empty = strukt().build().unwrap();
+    for _ in 0..100_000 {
+        empty = union().field("m", empty).build().unwrap();
+    }
+    assert!(classify(&empty).unwrap().is_empty());
+}

@@ -6,9 +6,11 @@
 //! the `tests` crate checks [`Placement`] against what GCC-compiled code leaves in registers
 //! and on the stack, for random records and signatures.
 //!
-//! - [`class`](Class): the psABI's classes and how they merge;
-//! - [`classify`]: the classification of one type, with GCC's reading of the psABI;
-//! - [`Placement`]: registers, stack offsets, hidden result pointer and `al` for a call.
+//! - `class`: the psABI's classes ([`Class`]) and how they merge;
+//! - `classify`: the classification of one type ([`classify`]), with GCC's reading of the
+//!   psABI; `walk`: the member-by-member walk behind it;
+//! - `placement`: registers, stack offsets, hidden result pointer, `al` and the stack area of a
+//!   whole call ([`Placement`]).
 //!
 //! The module is compiled only for x86-64 Unix targets, where the runtime's scalar sizes are
 //! those of the System V ABI.
@@ -18,9 +20,10 @@
 mod class;
 mod classify;
 mod placement;
+mod walk;
 
-pub use class::Class;
-pub use classify::{classify, Classification, MAX_EIGHTBYTES};
+pub use class::{Class, MAX_EIGHTBYTES};
+pub use classify::{classify, Classification};
 pub use placement::{
     ArgPlace, Gpr, Part, Placement, Register, ResultPlace, ARGUMENT_GPRS, ARGUMENT_XMMS,
 };

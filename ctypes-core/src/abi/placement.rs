@@ -13,7 +13,9 @@
 //!   aligned to 32 starts at a multiple of 32), and takes its size rounded up to 8 bytes. An
 //!   empty record (see [`Classification::is_empty`]) takes no room at all.
 //! - A result in memory is written through a hidden pointer that the caller passes in `rdi`
-//!   (taking the first general register) and the callee returns in `rax`. Otherwise INTEGER
+//!   (taking the first general register) and the callee returns in `rax`; but an empty record
+//!   of class MEMORY (`struct __attribute__((aligned(32))) { int z[0]; }`) is not returned at
+//!   all, and takes no hidden pointer. Otherwise INTEGER
 //!   eightbytes come back in `rax` then `rdx`, SSE ones in `xmm0` then `xmm1`, an X87 pair in
 //!   `st0`, COMPLEX_X87 in `st0` and `st1`.
 //! - A variadic call sets `al` to the number of vector registers used: GCC sets the exact
@@ -105,6 +107,7 @@ pub struct Placement {
     args: Vec<ArgPlace>,
     classes: Vec<Classification>,
     result: ResultPlace,
+    result_class: Option<Classification>,
     gprs: usize,
     xmms: u8,
     stack_size: usize,
@@ -129,13 +132,20 @@ impl Placement {
             });
         }
         let result = signature.result();
-        let (result, mut gprs) = if result.is_void() {
-            (ResultPlace::Void, 0)
+        let result_class = if result.is_void() {
+            None
         } else {
-            let class = value_class(result, "a result")?;
-            match result_registers(&class) {
-                Some(parts) => (ResultPlace::Registers(parts), 0),
-                None => (ResultPlace::Memory, 1),
+            Some(value_class(result, "a result")?)
+        };
+        let (result, mut gprs) = match result_class {
+            None => (ResultPlace::Void, 0),
+            Some(class) => {
+                match result_registers(&class) {
+                    Some(parts) => (ResultPlace::Registers(parts), 0),
+                    // GCC never returns an empty record in memory: nothing comes back at all.
+                    None if class.is_empty() => (ResultPlace::Registers(Vec::new()), 0),
+                    None => (ResultPlace::Memory, 1),
+                }
             }
         };
         let mut xmms = 0u8;
@@ -170,6 +180,7 @@ impl Placement {
             args,
             classes,
             result,
+            result_class,
             gprs,
             xmms,
             stack_size,
@@ -191,6 +202,11 @@ impl Placement {
     /// Where the result comes back.
     pub fn result(&self) -> &ResultPlace {
         &self.result
+    }
+
+    /// The classification of the result; `None` for `void`.
+    pub fn result_class(&self) -> Option<&Classification> {
+        self.result_class.as_ref()
     }
 
     /// Whether the caller passes a hidden pointer to the result's memory in `rdi`.

@@ -236,3 +236,30 @@ fn arguments_without_values_are_errors() {
         assert!(Placement::of(&sig).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn an_empty_record_in_memory_is_not_returned() {
+    // #pragma pack(1) typedef struct { signed char : 6; double z[0]; } E; E f(long): MEMORY by
+    // class, yet no hidden pointer: the long is in rdi.
+    let e = CType::struct_builder("")
+        .unnamed_bit_field(sc(Scalar::SChar), 6)
+        .field("z", sc(Scalar::Double).array(0).unwrap())
+        .pack(1)
+        .build()
+        .unwrap();
+    let p = Placement::of(&Signature::new(longs(1), e)).unwrap();
+    assert!(p.arg_classes()[0].classes().is_some());
+    assert_eq!(p.result(), &ResultPlace::Registers(vec![]));
+    assert_eq!(p.args()[0], regs(&[gpr(Gpr::Rdi, 0, 8)]));
+    // typedef struct { char c; double z[0]; } __attribute__((packed)) M; M f(long): the
+    // hidden pointer in rdi, the long in rsi.
+    let m = CType::struct_builder("")
+        .field("c", sc(Scalar::Char))
+        .field("z", sc(Scalar::Double).array(0).unwrap())
+        .pack(1)
+        .build()
+        .unwrap();
+    let p = Placement::of(&Signature::new(longs(1), m)).unwrap();
+    assert_eq!(p.result(), &ResultPlace::Memory);
+    assert_eq!(p.args()[0], regs(&[gpr(Gpr::Rsi, 0, 8)]));
+}
