@@ -53,17 +53,23 @@
 //! every statement finalized exactly once, in `Drop`. Callbacks from sqlite (row callbacks,
 //! user-defined functions) catch panics, so none unwinds into C.
 
+mod batch;
 mod connection;
 mod error;
 mod ffi;
 mod function;
+mod rows;
 mod statement;
+mod text;
 mod value;
 
-pub use connection::{Connection, ExecRow, Transaction};
+pub use batch::{Batch, Prepared, SqlBuffer};
+pub use connection::{Connection, ExecRow, InterruptHandle, Transaction};
 pub use error::{Error, Result};
 pub use function::{Arguments, FunctionFlags};
-pub use statement::{Batch, Row, Rows, Statement};
+pub use rows::{RawValue, Row, Rows};
+pub use statement::Statement;
+pub use text::{format_real, is_complete, is_keyword};
 pub use value::{FromSql, Null, ToSql, Type, Value, ValueRef};
 
 /// The version of the loaded libsqlite3 (`sqlite3_libversion`), loading it if needed.
@@ -73,9 +79,24 @@ pub fn library_version() -> Result<String> {
     Ok(unsafe { ffi::owned_string(api.sqlite3_libversion()) }.unwrap_or_default())
 }
 
-/// The file libsqlite3 was loaded from (as handed to the loader), loading it if needed.
+/// The file libsqlite3 was loaded from, loading it if needed: the path the dynamic loader
+/// found (`dladdr` of one of its functions), or the name handed to the loader if it cannot say.
 pub fn library_file() -> Result<String> {
-    Ok(ffi::api()?.library().name().to_owned())
+    let api = ffi::api()?;
+    let function = api.sqlite3_snprintf() as *const std::ffi::c_void;
+    // SAFETY: an all-zero Dl_info is a valid value of this plain C struct.
+    let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
+    // SAFETY: `function` is an address inside the loaded library and `info` is writable;
+    // dladdr only reads the loader's tables.
+    let found = unsafe { libc::dladdr(function, &mut info) } != 0;
+    if found && !info.dli_fname.is_null() {
+        // SAFETY: dli_fname is a NUL-terminated path the loader keeps while the library is
+        // loaded (for the life of the process: it is never unloaded).
+        if let Some(path) = unsafe { ffi::owned_string(info.dli_fname) } {
+            return Ok(path);
+        }
+    }
+    Ok(api.library().name().to_owned())
 }
 
 /// The names and paths tried when loading libsqlite3, in order.
