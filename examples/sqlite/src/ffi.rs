@@ -62,6 +62,8 @@ c_library! {
         fn sqlite3_reset(stmt: *mut sqlite3_stmt) -> c_int;
         fn sqlite3_clear_bindings(stmt: *mut sqlite3_stmt) -> c_int;
         fn sqlite3_step(stmt: *mut sqlite3_stmt) -> c_int;
+        // sqlite 3.28 and newer.
+        #[optional] fn sqlite3_stmt_isexplain(stmt: *mut sqlite3_stmt) -> c_int;
 
         fn sqlite3_bind_parameter_count(stmt: *mut sqlite3_stmt) -> c_int;
         fn sqlite3_bind_parameter_index(stmt: *mut sqlite3_stmt, name: *const c_char) -> c_int;

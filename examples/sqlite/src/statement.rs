@@ -195,6 +195,14 @@ impl<'c> Statement<'c> {
         unsafe { self.api().sqlite3_reset(self.raw()) };
     }
 
+    /// 1 for an `EXPLAIN` statement, 2 for `EXPLAIN QUERY PLAN`, 0 otherwise (and with a
+    /// library older than 3.28, which cannot say).
+    pub fn explain_kind(&self) -> u8 {
+        // SAFETY: a live statement.
+        let kind = unsafe { self.api().sqlite3_stmt_isexplain(self.raw()) };
+        kind.map_or(0, |k| k.clamp(0, 2) as u8)
+    }
+
     /// The number of result columns (0 for statements that return no rows).
     pub fn column_count(&self) -> usize {
         // SAFETY: a live statement.

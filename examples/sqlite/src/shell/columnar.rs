@@ -4,7 +4,7 @@
 //! Widths count characters, as sqlite3 3.40 does (a wide CJK character counts one). A tab
 //! moves to the next multiple of 8; any other control character starts a new line inside the
 //! cell (`\r\n` counts once), and a row with such a cell makes every row of the result set
-//! ruled off from the next.
+//! ruled off from the next. A column name shows its first line only.
 
 use std::io::{self, Write};
 
@@ -25,7 +25,11 @@ pub struct Columnar {
 
 impl Columnar {
     pub fn new(mode: Mode, names: &[String]) -> Columnar {
-        let headers: Vec<Vec<Line>> = names.iter().map(|n| lines(n.as_bytes())).collect();
+        // A name shows its first line only.
+        let headers: Vec<Vec<Line>> = names
+            .iter()
+            .map(|n| lines(n.as_bytes()).into_iter().take(1).collect())
+            .collect();
         let widths = headers.iter().map(|h| widest(h)).collect();
         Columnar {
             mode,

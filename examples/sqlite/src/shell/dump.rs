@@ -66,11 +66,11 @@ fn text_literal(out: &mut Vec<u8>, text: &[u8]) {
     }
     let mut inner = Vec::new();
     let _ = sql_string(&mut inner, &escaped);
-    if newline {
-        inner = [b"replace(".as_slice(), &inner, b",'\\n',char(10))"].concat();
-    }
     if cr {
         inner = [b"replace(".as_slice(), &inner, b",'\\r',char(13))"].concat();
+    }
+    if newline {
+        inner = [b"replace(".as_slice(), &inner, b",'\\n',char(10))"].concat();
     }
     out.extend_from_slice(&inner);
 }
@@ -100,11 +100,12 @@ impl Shell {
         true
     }
 
-    /// `.dump [TABLE]`: the schema and every row, in one transaction.
+    /// `.dump [PATTERN]`: the schema and every row of the tables (and the indexes, triggers and
+    /// views) whose names match, in one transaction.
     pub fn dump(&mut self, table: Option<&str>) -> bool {
         let Some(tables) = self.schema_rows(
             "SELECT name, type, sql FROM sqlite_schema WHERE sql IS NOT NULL AND type = 'table' \
-             AND name NOT LIKE 'sqlite_%' AND (?1 IS NULL OR tbl_name LIKE ?1) ORDER BY rowid",
+             AND name NOT LIKE 'sqlite_%' AND (?1 IS NULL OR name LIKE ?1) ORDER BY rowid",
             table,
         ) else {
             return false;
@@ -112,7 +113,7 @@ impl Shell {
         let Some(others) = self.schema_rows(
             "SELECT name, type, sql FROM sqlite_schema WHERE sql IS NOT NULL \
              AND type IN ('index', 'trigger', 'view') AND name NOT LIKE 'sqlite_%' \
-             AND (?1 IS NULL OR tbl_name LIKE ?1) ORDER BY rowid",
+             AND (?1 IS NULL OR name LIKE ?1) ORDER BY rowid",
             table,
         ) else {
             return false;

@@ -124,6 +124,9 @@ fn step(
     settings: &Settings,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
+    if statement.explain_kind() == 2 {
+        return query_plan(statement, out);
+    }
     let mut printer = Printer::new(settings, statement.column_names());
     let mut rows = statement.rows();
     let stepped = loop {
@@ -137,6 +140,43 @@ fn step(
     let finished = printer.finish(out);
     stepped?;
     Ok(finished?)
+}
+
+/// `EXPLAIN QUERY PLAN`, drawn as a tree in every mode, as sqlite3 does.
+fn query_plan(statement: &mut Statement<'_>, out: &mut dyn Write) -> Result<(), Failure> {
+    let mut nodes = Vec::new();
+    let mut rows = statement.rows();
+    while let Some(row) = rows.next()? {
+        let detail = row.get_text(3)?.unwrap_or_default().to_vec();
+        nodes.push((row.get::<i64>(0)?, row.get::<i64>(1)?, detail));
+    }
+    if nodes.is_empty() {
+        return Ok(());
+    }
+    out.write_all(b"QUERY PLAN\n")?;
+    draw_plan(&nodes, 0, &mut String::new(), out)?;
+    Ok(())
+}
+
+fn draw_plan(
+    nodes: &[(i64, i64, Vec<u8>)],
+    parent: i64,
+    prefix: &mut String,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let children: Vec<_> = nodes.iter().filter(|(_, p, _)| *p == parent).collect();
+    for (i, (id, _, detail)) in children.iter().enumerate() {
+        let last = i + 1 == children.len();
+        out.write_all(prefix.as_bytes())?;
+        out.write_all(if last { b"`--" } else { b"|--" })?;
+        out.write_all(detail)?;
+        out.write_all(b"\n")?;
+        let len = prefix.len();
+        prefix.push_str(if last { "   " } else { "|  " });
+        draw_plan(nodes, *id, prefix, out)?;
+        prefix.truncate(len);
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

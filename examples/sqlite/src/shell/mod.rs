@@ -88,7 +88,12 @@ impl Shell {
         let mut chunk = Chunk::default();
         let mut line_number = 0;
         let mut line = Vec::new();
+        let errors_before = self.errors;
         loop {
+            // As in sqlite3, `.bail on` stops a script that has already failed.
+            if self.settings.bail && self.errors > errors_before {
+                return Ended::Bailed;
+            }
             line.clear();
             match input.read_until(b'\n', &mut line) {
                 Ok(0) => break,
