@@ -122,6 +122,9 @@ fn read_stdin(shell: &mut Shell) -> i32 {
             env!("CARGO_PKG_VERSION"),
             ctypes_sqlite::library_version().unwrap_or_default()
         );
+        if shell.database() == ":memory:" {
+            println!("Connected to a transient in-memory database.");
+        }
         shell::run_prompt(shell)
     } else {
         shell.run_script(&mut io::stdin().lock(), false)

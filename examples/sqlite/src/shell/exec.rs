@@ -75,6 +75,10 @@ impl Shell {
                     return Err(Failed(1));
                 }
             }
+            if ran && self.interactive {
+                // At the prompt each statement's rows show as soon as it ends.
+                let _ = std::io::Write::flush(&mut self.out);
+            }
             if ran && self.settings.changes {
                 let line = format!(
                     "changes: {}   total_changes: {}\n",

@@ -25,7 +25,6 @@ fn history_file() -> Option<std::path::PathBuf> {
 
 /// Reads and runs lines typed at the terminal until Ctrl-D or `.quit`.
 pub fn run_prompt(shell: &mut Shell) -> Ended {
-    super::watch_interrupts(shell.connection().interrupt_handle());
     let config = Config::builder().auto_add_history(false).build();
     let mut editor: Editor<(), DefaultHistory> = match Editor::with_config(config) {
         Ok(editor) => editor,
@@ -34,6 +33,9 @@ pub fn run_prompt(shell: &mut Shell) -> Ended {
             return Ended::Eof;
         }
     };
+    // After the editor, which installs a SIGINT handler of its own for its lifetime (while it
+    // reads a line the terminal sends Ctrl-C as a key, not as the signal).
+    super::watch_interrupts(shell.connection().interrupt_handle());
     let history = history_file();
     if let Some(path) = &history {
         let _ = editor.load_history(path);

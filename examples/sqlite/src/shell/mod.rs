@@ -72,6 +72,11 @@ impl Shell {
         self.interactive
     }
 
+    /// The database's file name, `:memory:` for none.
+    pub fn database(&self) -> &str {
+        &self.db_name
+    }
+
     /// Whether `.bail on` (or `-bail`) is set.
     pub fn bails(&self) -> bool {
         self.settings.bail
