@@ -53,8 +53,24 @@ fn scratch(name: &str) -> std::path::PathBuf {
 
 /// Runs both programs with `args` and `input` in fresh directories and compares everything.
 fn compare(name: &str, args: &[&str], input: &str) -> Output {
+    compare_with_files(name, args, input, &[], &[])
+}
+
+/// As `compare`, with `files` written into each directory first, and the files named in
+/// `written` compared afterwards.
+fn compare_with_files(
+    name: &str,
+    args: &[&str],
+    input: &str,
+    files: &[(&str, &[u8])],
+    written: &[&str],
+) -> Output {
     let ours_dir = scratch(&format!("{name}-ours"));
     let theirs_dir = scratch(&format!("{name}-theirs"));
+    for (file, content) in files {
+        std::fs::write(ours_dir.join(file), content).unwrap();
+        std::fs::write(theirs_dir.join(file), content).unwrap();
+    }
     let ours = run(env!("CARGO_BIN_EXE_ctypes-sqlite"), args, input, &ours_dir);
     let theirs = run(SQLITE3, args, input, &theirs_dir);
     let show = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
@@ -82,6 +98,16 @@ fn compare(name: &str, args: &[&str], input: &str) -> Output {
         theirs.status.code(),
         "{name} {args:?}: exit status"
     );
+    for file in written {
+        let ours = std::fs::read(ours_dir.join(file));
+        let theirs = std::fs::read(theirs_dir.join(file));
+        assert!(theirs.is_ok(), "{name}: sqlite3 wrote no {file}");
+        assert_eq!(
+            ours.as_ref().map(|b| show(b)).ok(),
+            theirs.as_ref().map(|b| show(b)).ok(),
+            "{name}: the file {file}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&ours_dir);
     let _ = std::fs::remove_dir_all(&theirs_dir);
     theirs
@@ -209,5 +235,52 @@ fn the_dump_of_the_workload_is_sqlite3s_and_loads_back() {
         String::from_utf8_lossy(&again.stdout),
         &dump_text[start..],
         "a second dump"
+    );
+}
+
+#[test]
+fn import_once_output_and_changes() {
+    if !have_sqlite3() {
+        return;
+    }
+    let csv: &[u8] = b"name,age,note\r\n\"Ada, Countess\",36,\"said \"\"hi\"\"\"\r\n\
+        Grace,85,\"two\nlines\"\nZo\xc3\xab,,\nshort\nx,1,2,3\n";
+    let script = "\
+.import --csv people.csv people
+.mode quote
+.headers on
+SELECT * FROM people;
+.schema people
+.import --csv --skip 2 people.csv people
+SELECT count(*) FROM people;
+.once once.txt
+SELECT 42;
+SELECT 43;
+.output out.txt
+SELECT 'to the file';
+.mode box
+SELECT * FROM people LIMIT 2;
+.output
+SELECT 'back';
+.mode csv
+.import people.csv people3
+SELECT * FROM people3;
+.changes on
+INSERT INTO people VALUES (1, 2, 3);
+UPDATE people SET age = 1;
+SELECT 1;
+.changes off
+.import missing.csv x
+.output /nonexistent/dir/x
+CREATE TABLE ready(a, b, c);
+.import --csv people.csv ready
+SELECT * FROM ready;
+";
+    compare_with_files(
+        "import",
+        &[],
+        script,
+        &[("people.csv", csv)],
+        &["once.txt", "out.txt"],
     );
 }

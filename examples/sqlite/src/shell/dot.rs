@@ -189,10 +189,12 @@ impl Shell {
             }
             ("nullvalue", 2) => self.settings.null_value = unescape(&args[1]),
             ("once", 2) | ("output", 2) => {
-                if let Err(e) = self.out.redirect(&args[1], name == "once") {
-                    eprintln!("Error: cannot open \"{}\": {e}", args[1]);
+                if self.out.redirect(&args[1], name == "once").is_err() {
+                    eprintln!("Error: cannot open \"{}\"", args[1]);
+                    eprintln!("Error: cannot write to \"{}\"", args[1]);
                     return false;
                 }
+                self.once_starting = name == "once";
             }
             ("output", 1) => {
                 if let Err(e) = self.out.reset() {

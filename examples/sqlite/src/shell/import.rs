@@ -6,10 +6,14 @@ use super::dump::identifier;
 use super::settings::Mode;
 use super::Shell;
 
+/// A record of fields, and the line of the file it ends on (1-based).
+type Record = (usize, Vec<Vec<u8>>);
+
 /// Splits CSV text into records of fields (RFC 4180: `"` quotes a field, `""` inside is a
 /// quote, separators and line breaks inside quotes belong to the field).
-pub fn records(text: &[u8], separator: u8) -> Vec<Vec<Vec<u8>>> {
+pub fn records(text: &[u8], separator: u8) -> Vec<Record> {
     let mut records = Vec::new();
+    let mut line = 1;
     let mut record = Vec::new();
     let mut field = Vec::new();
     let mut i = 0;
@@ -26,6 +30,9 @@ pub fn records(text: &[u8], separator: u8) -> Vec<Vec<Vec<u8>>> {
                     quoted = false;
                 }
             } else {
+                if c == b'\n' {
+                    line += 1;
+                }
                 field.push(c);
             }
         } else if c == b'"' && field.is_empty() {
@@ -40,9 +47,10 @@ pub fn records(text: &[u8], separator: u8) -> Vec<Vec<Vec<u8>>> {
             }
             if started || !field.is_empty() || !record.is_empty() {
                 record.push(std::mem::take(&mut field));
-                records.push(std::mem::take(&mut record));
+                records.push((line, std::mem::take(&mut record)));
             }
             started = false;
+            line += 1;
         } else {
             field.push(c);
             started = true;
@@ -51,7 +59,7 @@ pub fn records(text: &[u8], separator: u8) -> Vec<Vec<Vec<u8>>> {
     }
     if started || !field.is_empty() || !record.is_empty() {
         record.push(field);
-        records.push(record);
+        records.push((line, record));
     }
     records
 }
@@ -91,6 +99,11 @@ impl Shell {
                 return false;
             }
         };
+        // As sqlite3 does: importing in csv mode turns its output row separator `\r\n` into
+        // `\n`, the one it reads.
+        if self.settings.mode == Mode::Csv && self.settings.row_separator == b"\r\n" {
+            self.settings.row_separator = b"\n".to_vec();
+        }
         let separator = if csv {
             b','
         } else {
@@ -114,7 +127,7 @@ impl Shell {
         &mut self,
         file: &str,
         table: &str,
-        records: &mut dyn Iterator<Item = Vec<Vec<u8>>>,
+        records: &mut dyn Iterator<Item = Record>,
     ) -> ctypes_sqlite::Result<()> {
         let name = identifier(table);
         let exists = !self
@@ -124,15 +137,20 @@ impl Shell {
             )?
             .is_empty();
         if !exists {
-            let Some(header) = records.next() else {
+            let Some((_, header)) = records.next() else {
                 return Ok(());
             };
+            // Every name quoted, as sqlite3 writes this statement.
+            let quoted = |n: &str| format!("\"{}\"", n.replace('"', "\"\""));
             let columns: Vec<String> = header
                 .iter()
-                .map(|c| format!("{} TEXT", identifier(&String::from_utf8_lossy(c))))
+                .map(|c| format!("{} TEXT", quoted(&String::from_utf8_lossy(c))))
                 .collect();
-            self.conn
-                .execute_batch(&format!("CREATE TABLE {name}({})", columns.join(", ")))?;
+            self.conn.execute_batch(&format!(
+                "CREATE TABLE {}(\n{})",
+                quoted(table),
+                columns.join(", ")
+            ))?;
         }
         let conn = &self.conn;
         let count = conn
@@ -145,11 +163,10 @@ impl Shell {
             conn.execute_batch("BEGIN")?;
         }
         let mut result = Ok(());
-        for (n, record) in records.enumerate() {
+        for (line, record) in records {
             if record.len() != count {
                 eprintln!(
-                    "{file}:{}: expected {count} columns but found {} - {}",
-                    n + 1,
+                    "{file}:{line}: expected {count} columns but found {} - {}",
                     record.len(),
                     if record.len() < count {
                         "filling the rest with NULL"
@@ -195,7 +212,10 @@ mod tests {
         let text = b"a,b\r\n\"x,1\",\"say \"\"hi\"\"\"\n\"two\nlines\",\n";
         let records = records(text, b',');
         assert_eq!(records.len(), 3);
-        assert_eq!(records[1], [b"x,1".to_vec(), b"say \"hi\"".to_vec()]);
-        assert_eq!(records[2], [b"two\nlines".to_vec(), Vec::new()]);
+        assert_eq!(
+            records[1],
+            (2, vec![b"x,1".to_vec(), b"say \"hi\"".to_vec()])
+        );
+        assert_eq!(records[2], (4, vec![b"two\nlines".to_vec(), Vec::new()]));
     }
 }

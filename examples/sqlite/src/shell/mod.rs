@@ -41,6 +41,8 @@ pub struct Shell {
     pub errors: usize,
     /// Set by `.quit` and `.exit`: stop reading and exit with this status.
     pub exit: Option<i32>,
+    /// Set by `.once`, so that the output it opens lasts through the next command.
+    once_starting: bool,
 }
 
 /// How reading a script ended.
@@ -64,6 +66,7 @@ impl Shell {
             interactive,
             errors: 0,
             exit: None,
+            once_starting: false,
         }
     }
 
@@ -165,13 +168,20 @@ impl Shell {
         self.after(ok)
     }
 
-    /// Counts an error, ends a `.once`, flushes at the prompt; says whether to stop.
-    fn after(&mut self, ok: bool) -> Option<Ended> {
-        if self.out.once {
+    /// Ends a `.once` after the command or SQL that followed it.
+    pub fn end_command(&mut self) {
+        if self.once_starting {
+            self.once_starting = false;
+        } else if self.out.once {
             if let Err(e) = self.out.reset() {
                 eprintln!("Error: cannot write the output: {e}");
             }
         }
+    }
+
+    /// Counts an error, ends a `.once`, flushes at the prompt; says whether to stop.
+    fn after(&mut self, ok: bool) -> Option<Ended> {
+        self.end_command();
         if self.interactive {
             let _ = self.out.flush();
         }
