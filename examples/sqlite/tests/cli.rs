@@ -195,3 +195,22 @@ fn dot_commands_unknown_to_the_shell_are_named() {
         "Error: unknown command or invalid arguments:  \"frob\". Enter \".help\" for help\n"
     );
 }
+
+#[test]
+fn the_timer_reports_each_statement_as_sqlite3_words_it() {
+    let output = run_with_stdin(&[], ".timer on\nselect 1;\ncreate table t(x);\n");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let lines: Vec<&str> = text(&output.stdout).lines().collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines[0], "1");
+    for line in &lines[1..] {
+        let words: Vec<&str> = line.split(' ').collect();
+        assert_eq!(words[..3], ["Run", "Time:", "real"], "{line}");
+        assert_eq!((words[4], words[6]), ("user", "sys"), "{line}");
+        for (i, decimals) in [(3, 3), (5, 6), (7, 6)] {
+            let (_, fraction) = words[i].split_once('.').unwrap();
+            assert_eq!(fraction.len(), decimals, "{line}");
+            words[i].parse::<f64>().unwrap();
+        }
+    }
+}
