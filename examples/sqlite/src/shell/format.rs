@@ -89,13 +89,9 @@ pub fn sql_blob(out: &mut dyn Write, blob: &[u8]) -> io::Result<()> {
     out.write_all(&text)
 }
 
-/// A real as the quote and JSON modes write it: a whole number below 2^63 as an integer with
-/// `.0`, anything else with sqlite's `%!.20g` (enough digits to read the same double back).
+/// A real as the quote and JSON modes (and `.dump`) write it: sqlite's `%!.20g`, enough
+/// digits to read the same double back, with `.0` on whole numbers.
 pub fn exact_real(value: f64) -> String {
-    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-    if (-LIMIT..LIMIT).contains(&value) && value == (value as i64) as f64 {
-        return format!("{}.0", value as i64);
-    }
     ctypes_sqlite::format_real(c"%!.20g", value).unwrap_or_else(|_| value.to_string())
 }
 

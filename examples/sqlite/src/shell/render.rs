@@ -138,7 +138,8 @@ impl<'s> Printer<'s> {
                             out.write_all(if r > 0.0 { b"1e999" } else { b"-1e999" })?
                         }
                         RawValue::Real(r) => out.write_all(exact_real(r).as_bytes())?,
-                        RawValue::Text(t) | RawValue::Blob(t) => json_string(out, t)?,
+                        RawValue::Text(t) => json_string(out, c_text(t))?,
+                        RawValue::Blob(b) => json_string(out, b)?,
                     }
                 }
                 out.write_all(b"}")?;

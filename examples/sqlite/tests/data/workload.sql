@@ -101,4 +101,24 @@ SELECT total(a) FROM wide
 WHERE
   b IS NULL;
 DROP TABLE wide;
+SELECT 1 AS "日本", 'é' AS "Zoë", 2 AS x;
+SELECT ?1, :name, @a, $b;
+SELECT x'00' || 'a', 'a' || x'00' || 'b', CAST(x'41004200' AS TEXT);
+SELECT 9223372036854775808.0, -9223372036854775808.0, 4611686018427387904.5, 1e19, 0.30000000000000004;
+SELECT 1 AS a, 2 AS b, 3 AS c, 'a very long line of text in a select that goes past the margin of the error context', nonexistent_column_abc FROM (SELECT 1);
+SELECT 'x' FROM (SELECT 1) WHERE 1 = 1 AND 2 = 2 AND 3 = 3 AND 4 = 4 AND 5 = 5 AND 6 = 6 AND bad_name_here = 7 AND 8 = 8 AND 9 = 9 AND 10 = 10;
+SELECT 'ünïcödé' AS u, 'ünïcödé' || ' ' || bad_col FROM (SELECT 1);
+SELECT char(9)||'lead tab', 'trail tab'||char(9), char(11)||char(12);
+SELECT '' AS "", NULL AS "NULL";
+SELECT 1 UNION ALL SELECT 2.5 UNION ALL SELECT 'three' UNION ALL SELECT x'04' UNION ALL SELECT NULL;
+VALUES (1, 'a'), (2, 'b');
+SELECT * FROM (SELECT 1 AS a) WHERE a > 5;
+PRAGMA user_version;
+PRAGMA user_version = 7;
+PRAGMA user_version;
+;;;
+SELECT 'after empties';
+/* a comment only */
+-- another
+SELECT 'end';
 SELECT 'last statement without a semicolon'
