@@ -80,8 +80,7 @@ impl Shell {
     pub fn schema(&mut self, pattern: Option<&str>) -> bool {
         let rows = self.schema_rows(
             "SELECT name, type, sql FROM sqlite_schema WHERE sql IS NOT NULL \
-             AND name NOT LIKE 'sqlite_%' AND (?1 IS NULL OR tbl_name LIKE ?1 OR name LIKE ?1) \
-             ORDER BY rowid",
+             AND (?1 IS NULL OR tbl_name LIKE ?1 OR name LIKE ?1) ORDER BY rowid",
             pattern,
         );
         let Some(rows) = rows else { return false };
@@ -92,7 +91,12 @@ impl Shell {
                 let columns = self
                     .names("SELECT name FROM pragma_table_info(?1)", &[&name])
                     .unwrap_or_default();
-                text.push_str(&format!("\n/* {}({}) */", name, columns.join(",")));
+                let columns: Vec<String> = columns.iter().map(|c| identifier(c)).collect();
+                text.push_str(&format!(
+                    "\n/* {}({}) */",
+                    identifier(&name),
+                    columns.join(",")
+                ));
             }
             text.push_str(";\n");
         }
@@ -105,7 +109,8 @@ impl Shell {
     pub fn dump(&mut self, table: Option<&str>) -> bool {
         let Some(tables) = self.schema_rows(
             "SELECT name, type, sql FROM sqlite_schema WHERE sql IS NOT NULL AND type = 'table' \
-             AND name NOT LIKE 'sqlite_%' AND (?1 IS NULL OR name LIKE ?1) ORDER BY rowid",
+             AND (name NOT LIKE 'sqlite_%' OR name IN ('sqlite_sequence', 'sqlite_stat1')) \
+             AND (?1 IS NULL OR name LIKE ?1) ORDER BY name = 'sqlite_sequence', rowid",
             table,
         ) else {
             return false;
@@ -121,7 +126,13 @@ impl Shell {
         self.write(b"PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n");
         let mut ok = true;
         for (name, _, sql) in &tables {
-            self.write(format!("{};\n", create_sql(sql)).as_bytes());
+            // sqlite creates these two itself: the dump refills them.
+            let head = match name.as_str() {
+                "sqlite_sequence" => "DELETE FROM sqlite_sequence;\n".to_owned(),
+                "sqlite_stat1" => "ANALYZE sqlite_schema;\n".to_owned(),
+                _ => format!("{};\n", create_sql(sql)),
+            };
+            self.write(head.as_bytes());
             if let Err(e) = self.dump_rows(name) {
                 eprintln!("Error: {}", e.sqlite_message().unwrap_or(&e.to_string()));
                 ok = false;

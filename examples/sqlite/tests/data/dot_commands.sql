@@ -49,6 +49,26 @@ SELECT a FROM alpha;
 SELECT 'after the errors';
 .dump
 .dump alpha
+CREATE TABLE t01(a UNIQUE, b); CREATE TABLE t02(x); CREATE TABLE t03(x); CREATE TABLE t04(x); CREATE TABLE t05(x);
+CREATE TABLE a_rather_long_table_name_number_six(x); CREATE TABLE t07(x); CREATE TABLE t08(x);
+CREATE TABLE "order"(id INTEGER PRIMARY KEY AUTOINCREMENT, "select" TEXT);
+INSERT INTO "order"("select") VALUES ('a'), ('b');
+CREATE TABLE wr(k TEXT PRIMARY KEY, v) WITHOUT ROWID;
+INSERT INTO wr VALUES ('k1', 1), ('k2', x'');
+INSERT INTO t01 VALUES (1, 2);
+CREATE VIEW "view two" AS SELECT a AS "col a", b FROM t01;
+.tables
+.tables t0%
+.indexes
+.indexes t01
+.schema
+.schema order
+.dump
+CREATE INDEX t02_x ON t02(x);
+INSERT INTO t02 VALUES (1), (2), (2);
+ANALYZE;
+.dump t0%
+.schema sqlite_seq%
 .bail on
 SELECT 'before bail';
 SELECT * FROM nowhere;
