@@ -59,6 +59,16 @@ impl Chunk {
         self.state == State::Code && self.ends_with_semicolon && self.is_complete()
     }
 
+    /// Whether a `;` on a line of its own would complete the chunk (or it is empty).
+    pub fn is_completed_by_semicolon(&self) -> bool {
+        let mut sql = self.sql.clone();
+        sql.extend_from_slice(b"\n;");
+        match CString::new(sql) {
+            Ok(sql) => ctypes_sqlite::is_complete(&sql).unwrap_or(false),
+            Err(_) => false,
+        }
+    }
+
     /// Empties the chunk, handing back its SQL.
     pub fn take(&mut self) -> Vec<u8> {
         self.state = State::Code;

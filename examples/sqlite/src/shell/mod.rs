@@ -138,6 +138,15 @@ impl Shell {
                 return None;
             }
         }
+        // A line of only `GO` or `/` ends the statement being typed, as `;` would (unless it
+        // is inside a string or comment).
+        let trimmed = text.trim_ascii();
+        let terminator = trimmed == b"/" || trimmed.eq_ignore_ascii_case(b"go");
+        let text = if terminator && chunk.is_completed_by_semicolon() {
+            b";".as_slice()
+        } else {
+            text
+        };
         if chunk.push_line(text, line_number) {
             return self.run_chunk(chunk, prompt);
         }

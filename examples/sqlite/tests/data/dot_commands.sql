@@ -69,6 +69,19 @@ INSERT INTO t02 VALUES (1), (2), (2);
 ANALYZE;
 .dump t0%
 .schema sqlite_seq%
+select 1
+go
+select 2
+  /  
+select 3
+GO
+go
+/
+select 4;
+select 'a
+go
+b'
+/
 .bail on
 SELECT 'before bail';
 SELECT * FROM nowhere;
