@@ -116,22 +116,17 @@ fn boolean(word: &str) -> bool {
     }
 }
 
-/// The full name of the command `typed` names (exactly, or as a prefix of at least three
-/// characters).
+/// The full name of the command `typed` names: the name itself, an alias (`header`,
+/// `indices`), or the first name (in `COMMANDS` order) it starts, if at least three letters.
 fn command_name(typed: &str) -> Option<&'static str> {
-    let names = COMMANDS.iter().map(|(usage, _)| {
-        let name = &usage[1..];
-        name.split_whitespace().next().unwrap_or(name)
-    });
-    let aliases = ["header", "indices", "output"];
-    if let Some(alias) = aliases.iter().find(|&&a| a == typed) {
-        return Some(match *alias {
-            "header" => "headers",
-            "indices" => "indexes",
-            other => other,
-        });
+    match typed {
+        "header" => return Some("headers"),
+        "indices" => return Some("indexes"),
+        _ => {}
     }
-    let mut names = names.clone().chain(std::iter::empty());
+    let mut names = COMMANDS
+        .iter()
+        .filter_map(|(usage, _)| usage[1..].split_whitespace().next());
     if let Some(exact) = names.clone().find(|&n| n == typed) {
         return Some(exact);
     }

@@ -49,12 +49,12 @@ impl Chunk {
             self.start_line = line_number;
             self.state = State::Code;
             self.ends_with_semicolon = false;
-            self.scan(start..line.len(), true);
+            self.scan(0);
         } else {
             let from = self.sql.len() + 1;
             self.sql.push(b'\n');
             self.sql.extend_from_slice(line);
-            self.scan(from..self.sql.len(), false);
+            self.scan(from);
         }
         self.state == State::Code && self.ends_with_semicolon && self.is_complete()
     }
@@ -84,14 +84,9 @@ impl Chunk {
         }
     }
 
-    /// Scans the bytes just added (for the first line, `range` is relative to the line and
-    /// the SQL is that line's tail).
-    fn scan(&mut self, range: std::ops::Range<usize>, first: bool) {
-        let bytes: &[u8] = if first {
-            &self.sql
-        } else {
-            &self.sql[range.clone()]
-        };
+    /// Scans the SQL from byte `from` on (the line just added).
+    fn scan(&mut self, from: usize) {
+        let bytes = &self.sql[from..];
         let mut i = 0;
         while i < bytes.len() {
             let c = bytes[i];

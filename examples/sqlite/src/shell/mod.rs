@@ -131,7 +131,7 @@ impl Shell {
     ) -> Option<Ended> {
         if chunk.is_empty() {
             if text.first() == Some(&b'.') {
-                let ok = self.run_dot_line(text, prompt);
+                let ok = self.run_dot(&String::from_utf8_lossy(text));
                 return self.after(ok);
             }
             if text.first() == Some(&b'#') || is_blank(text) {
@@ -204,13 +204,6 @@ impl Shell {
             }
         }
         None
-    }
-
-    /// Runs one dot-command line; `prompt` selects the prompt's wording of errors.
-    fn run_dot_line(&mut self, line: &[u8], prompt: bool) -> bool {
-        let line = String::from_utf8_lossy(line).into_owned();
-        let _ = prompt;
-        self.run_dot(&line)
     }
 
     /// Writes shell text (not a result row) to the output.
