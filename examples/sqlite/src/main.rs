@@ -127,7 +127,7 @@ fn read_stdin(shell: &mut Shell) -> i32 {
         }
         shell::run_prompt(shell)
     } else {
-        shell.run_script(&mut io::stdin().lock(), false)
+        shell.run_script(&mut io::stdin().lock())
     };
     match ended {
         Ended::Quit => shell.exit.unwrap_or(0),

@@ -248,7 +248,7 @@ impl Shell {
             }
         };
         let errors = self.errors;
-        let ended = self.run_script(&mut BufReader::new(file), false);
+        let ended = self.run_script(&mut BufReader::new(file));
         ended != Ended::Bailed && self.errors == errors
     }
 

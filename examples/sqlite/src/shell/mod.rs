@@ -90,9 +90,9 @@ impl Shell {
         &self.conn
     }
 
-    /// Reads `input` line by line, running dot-commands and SQL as each is complete.
-    /// `prompt` says whether errors are worded for the prompt (no line numbers).
-    pub fn run_script(&mut self, input: &mut dyn BufRead, prompt: bool) -> Ended {
+    /// Reads a script (a file, or standard input that is not a terminal) line by line,
+    /// running dot-commands and SQL as each is complete.
+    pub fn run_script(&mut self, input: &mut dyn BufRead) -> Ended {
         let mut chunk = Chunk::default();
         let mut line_number = 0;
         let mut line = Vec::new();
@@ -114,14 +114,15 @@ impl Shell {
             }
             line_number += 1;
             let text = trim_line_end(&line);
-            if let Some(ended) = self.take_line(&mut chunk, text, line_number, prompt) {
+            if let Some(ended) = self.take_line(&mut chunk, text, line_number, false) {
                 return ended;
             }
         }
-        self.finish_chunk(&mut chunk, prompt)
+        self.finish_chunk(&mut chunk, false)
     }
 
-    /// Handles one line of input; `Some` when reading should stop.
+    /// Handles one line of input (`prompt`: typed at the prompt, so errors carry no line
+    /// number); `Some` when reading should stop.
     pub fn take_line(
         &mut self,
         chunk: &mut Chunk,
