@@ -45,6 +45,14 @@
 //! # Ok::<(), ctypes_sqlite::Error>(())
 //! ```
 //!
+//! # Scripts
+//! A script of many statements is read in place: [`SqlBuffer`] holds it once with its NUL,
+//! [`Connection::prepare_at`] prepares the statement at a position and says where the next one
+//! starts, so running a script costs time in proportion to its length however many statements
+//! it holds ([`Connection::statements`] works the same way). [`Row::get_text`] gives a column as
+//! sqlite writes it as text, [`Row::get_raw`] as stored, and an [`InterruptHandle`] stops a
+//! running statement from another thread; the `ctypes-sqlite` shell is built on these.
+//!
 //! # Soundness
 //! No function of this crate needs `unsafe` from its user. [`Connection`] is `Send` and not
 //! `Sync` (multi-thread mode: one thread at a time); a [`Statement`] borrows its connection and

@@ -16,7 +16,10 @@ const COMMANDS: &[(&str, &str)] = &[
         ".changes on|off",
         "show the number of rows changed by each statement",
     ),
-    (".dump ?TABLE?", "write the database (or one table) as SQL"),
+    (
+        ".dump ?PATTERN?",
+        "write the database (or the tables matching PATTERN) as SQL",
+    ),
     (".exit ?CODE?", "exit this program with status CODE"),
     (".headers on|off", "turn the display of headers on or off"),
     (".help", "show this message"),
