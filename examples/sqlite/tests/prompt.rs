@@ -95,3 +95,33 @@ fn history_is_recalled_with_the_up_arrow() {
     p.exp_eof().unwrap();
     std::fs::remove_file(&history).unwrap();
 }
+
+#[test]
+fn ctrl_c_stops_a_script_read_at_the_prompt() {
+    let history = history_file("read");
+    let script =
+        std::env::temp_dir().join(format!("ctypes-sqlite-prompt-{}.sql", std::process::id()));
+    std::fs::write(
+        &script,
+        "select 'script' || 'started';\n\
+         with recursive n(i) as (select 1 union all select i + 1 from n) select count(*) from n;\n\
+         select 'after' || 'wards';\n",
+    )
+    .unwrap();
+    let mut p = start(&history);
+    p.exp_string("sqlite> ").unwrap();
+    p.send_line(&format!(".read {}", script.display())).unwrap();
+    p.exp_string("scriptstarted").unwrap();
+    p.send_control('c').unwrap();
+    p.exp_string("Runtime error near line 2: interrupted (9)")
+        .unwrap();
+    p.exp_string("sqlite> ").unwrap();
+    // The rest of the script did not run; the shell goes on.
+    p.send_line("select 'next' || 'one';").unwrap();
+    let seen = p.exp_string("nextone").unwrap();
+    assert!(!seen.contains("afterwards"), "{seen}");
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+    std::fs::remove_file(&script).unwrap();
+    let _ = std::fs::remove_file(&history);
+}

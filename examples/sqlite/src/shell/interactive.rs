@@ -47,6 +47,8 @@ pub fn run_prompt(shell: &mut Shell) -> Ended {
         let prompt = if chunk.is_empty() { PROMPT } else { CONTINUE };
         match editor.readline(prompt) {
             Ok(line) => {
+                // A Ctrl-C that came while nothing ran is spent.
+                super::interrupt::take_interrupt();
                 line_number += 1;
                 if !line.trim().is_empty() {
                     let _ = editor.add_history_entry(line.as_str());

@@ -4,12 +4,20 @@
 //! The signal handler only writes a byte to a pipe (`write` is async-signal-safe); a watcher
 //! thread reads it and interrupts the connection through its thread-safe handle.
 
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 use ctypes_sqlite::InterruptHandle;
 
 /// The pipe's writing end, for the handler; -1 until installed.
 static PIPE: AtomicI32 = AtomicI32::new(-1);
+
+/// Set by Ctrl-C; a script being read (`.read` at the prompt) stops when it sees it.
+static SEEN: AtomicBool = AtomicBool::new(false);
+
+/// Whether Ctrl-C was pressed since the last call.
+pub fn take_interrupt() -> bool {
+    SEEN.swap(false, Ordering::SeqCst)
+}
 
 /// Makes SIGINT interrupt `handle`'s connection from now on.
 pub fn watch_interrupts(handle: InterruptHandle) {
@@ -44,12 +52,13 @@ pub fn watch_interrupts(handle: InterruptHandle) {
         }
     });
     let handler: extern "C" fn(libc::c_int) = on_sigint;
-    // SAFETY: the handler only loads an atomic and calls write, both async-signal-safe; it is
+    // SAFETY: the handler only touches atomics and calls write, all async-signal-safe; it is
     // installed once, for the life of the process, after the pipe it writes to exists.
     unsafe { libc::signal(libc::SIGINT, handler as libc::sighandler_t) };
 }
 
 extern "C" fn on_sigint(_: libc::c_int) {
+    SEEN.store(true, Ordering::SeqCst);
     let fd = PIPE.load(Ordering::SeqCst);
     if fd >= 0 {
         let byte = 1u8;

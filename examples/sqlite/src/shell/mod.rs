@@ -98,8 +98,13 @@ impl Shell {
         let mut line = Vec::new();
         let errors_before = self.errors;
         loop {
-            // As in sqlite3, `.bail on` stops a script that has already failed.
+            // As in sqlite3, `.bail on` stops a script that has already failed, and Ctrl-C
+            // (at the prompt, during `.read`) stops reading it.
             if self.settings.bail && self.errors > errors_before {
+                return Ended::Bailed;
+            }
+            if interrupt::take_interrupt() {
+                self.errors += 1;
                 return Ended::Bailed;
             }
             line.clear();
