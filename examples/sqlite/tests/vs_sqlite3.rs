@@ -284,3 +284,21 @@ SELECT * FROM ready;
         &["once.txt", "out.txt"],
     );
 }
+
+#[test]
+fn line_endings_byte_order_marks_and_nul_bytes() {
+    if !have_sqlite3() {
+        return;
+    }
+    let cases = [
+        "select 1;\r\nselect 'a\r\nb';\r\n.mode csv\r\nselect 2, 3;\r\n",
+        "\u{feff}select 1;\nselect 2;",
+        "select char(0), 'a' || char(0) || 'b';\nselect x'0041', 5;\n",
+        "select 1\ngo\nselect 2\n  /  \nselect 'a\ngo\nb'\n/\n",
+    ];
+    for (i, input) in cases.iter().enumerate() {
+        for mode in ["-list", "-json", "-box"] {
+            compare(&format!("input{i}"), &[mode], input);
+        }
+    }
+}
