@@ -11,6 +11,9 @@ use super::render::{Failure, Printer};
 use super::settings::Settings;
 use super::Shell;
 
+/// `SQLITE_INTERRUPT`.
+const INTERRUPT: i32 = 9;
+
 /// Where SQL came from, which decides how its errors are worded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
@@ -40,6 +43,15 @@ impl Shell {
         let bytes = buffer.as_bytes();
         let mut position = skip_space(bytes, 0);
         while position < bytes.len() {
+            if super::interrupt::interrupted() {
+                // Ctrl-C came between two statements: the next one does not start.
+                let e = Error::Sqlite {
+                    code: INTERRUPT,
+                    message: "interrupted".to_owned(),
+                };
+                self.report(origin, Stage::Step, &e, None);
+                return Err(Failed(INTERRUPT));
+            }
             let started = Instant::now();
             let times = self.settings.timer.then(super::timer::cpu_times);
             let mut tail = bytes.len();

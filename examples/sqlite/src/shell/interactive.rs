@@ -44,11 +44,11 @@ pub fn run_prompt(shell: &mut Shell) -> Ended {
     let mut line_number = 0;
     let ended = loop {
         let _ = shell.flush();
+        // What a Ctrl-C interrupted is over: the next line runs in full.
+        super::interrupt::clear();
         let prompt = if chunk.is_empty() { PROMPT } else { CONTINUE };
         match editor.readline(prompt) {
             Ok(line) => {
-                // A Ctrl-C that came while nothing ran is spent.
-                super::interrupt::take_interrupt();
                 line_number += 1;
                 if !line.trim().is_empty() {
                     let _ = editor.add_history_entry(line.as_str());

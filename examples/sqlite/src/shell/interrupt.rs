@@ -1,22 +1,38 @@
-//! Ctrl-C at the prompt: interrupts the running statement (`sqlite3_interrupt`) instead of
-//! ending the program.
+//! Ctrl-C at the prompt: interrupts what is running (`sqlite3_interrupt`) instead of ending
+//! the program.
 //!
-//! The signal handler only writes a byte to a pipe (`write` is async-signal-safe); a watcher
-//! thread reads it and interrupts the connection through its thread-safe handle.
+//! The signal handler only sets a flag and writes a byte to a pipe (both async-signal-safe). A
+//! watcher thread reads the byte and interrupts the connection through its thread-safe handle,
+//! again every few milliseconds until the prompt takes the flag back: so a Ctrl-C that lands
+//! between two statements still stops the next one, and the statements of the same input
+//! (and the rest of a `.read` script) do not run. The prompt clears the flag before it reads
+//! the next line, and from then on no interrupt reaches the connection.
 
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
 
 use ctypes_sqlite::InterruptHandle;
 
 /// The pipe's writing end, for the handler; -1 until installed.
 static PIPE: AtomicI32 = AtomicI32::new(-1);
 
-/// Set by Ctrl-C; a script being read (`.read` at the prompt) stops when it sees it.
+/// Set by Ctrl-C, cleared by the prompt.
 static SEEN: AtomicBool = AtomicBool::new(false);
 
-/// Whether Ctrl-C was pressed since the last call.
-pub fn take_interrupt() -> bool {
-    SEEN.swap(false, Ordering::SeqCst)
+/// Held by the watcher while it checks the flag and interrupts, so that clearing the flag can
+/// wait for an interrupt already under way.
+static INTERRUPTING: Mutex<()> = Mutex::new(());
+
+/// Whether Ctrl-C was pressed since the prompt last read a line.
+pub fn interrupted() -> bool {
+    SEEN.load(Ordering::SeqCst)
+}
+
+/// Forgets a Ctrl-C; when this returns, no interrupt is being made or will be made for it.
+pub fn clear() {
+    SEEN.store(false, Ordering::SeqCst);
+    drop(INTERRUPTING.lock());
 }
 
 /// Makes SIGINT interrupt `handle`'s connection from now on.
@@ -44,10 +60,20 @@ pub fn watch_interrupts(handle: InterruptHandle) {
         loop {
             // SAFETY: reads at most one byte into `byte` from the pipe this thread owns.
             let n = unsafe { libc::read(read_end, (&raw mut byte).cast(), 1) };
-            if n == 1 {
-                handle.interrupt();
-            } else if n == 0 {
+            if n == 0 {
                 return;
+            }
+            if n < 0 {
+                continue;
+            }
+            loop {
+                let guard = INTERRUPTING.lock();
+                if !SEEN.load(Ordering::SeqCst) {
+                    break;
+                }
+                handle.interrupt();
+                drop(guard);
+                std::thread::sleep(Duration::from_millis(5));
             }
         }
     });

@@ -103,7 +103,7 @@ impl Shell {
             if self.settings.bail && self.errors > errors_before {
                 return Ended::Bailed;
             }
-            if interrupt::take_interrupt() {
+            if interrupt::interrupted() {
                 self.errors += 1;
                 return Ended::Bailed;
             }
