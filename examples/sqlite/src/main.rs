@@ -64,7 +64,8 @@ fn main() -> ExitCode {
             eprintln!("Error: cannot write the output: {e}");
             ExitCode::FAILURE
         }
-        (code, _) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        // As C's exit(): the low byte.
+        (code, _) => ExitCode::from(code as u8),
     }
 }
 

@@ -1,9 +1,8 @@
 //! Running a chunk of SQL: each statement prepared in place from the tail of the one before,
 //! its rows written as they are stepped, errors reported as sqlite3 reports them.
 
-use std::time::Instant;
-
 use std::io::Write;
+use std::time::Instant;
 
 use ctypes_sqlite::{Error, SqlBuffer, Statement};
 
@@ -89,7 +88,7 @@ impl Shell {
             }
             if ran && self.interactive {
                 // At the prompt each statement's rows show as soon as it ends.
-                let _ = std::io::Write::flush(&mut self.out);
+                let _ = self.out.flush();
             }
             if ran && self.settings.changes {
                 let line = format!(
