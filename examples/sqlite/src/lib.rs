@@ -91,20 +91,25 @@ pub fn library_version() -> Result<String> {
 /// found (`dladdr` of one of its functions), or the name handed to the loader if it cannot say.
 pub fn library_file() -> Result<String> {
     let api = ffi::api()?;
-    let function = api.sqlite3_snprintf() as *const std::ffi::c_void;
-    // SAFETY: an all-zero Dl_info is a valid value of this plain C struct.
-    let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
-    // SAFETY: `function` is an address inside the loaded library and `info` is writable;
-    // dladdr only reads the loader's tables.
-    let found = unsafe { libc::dladdr(function, &mut info) } != 0;
-    if found && !info.dli_fname.is_null() {
-        // SAFETY: dli_fname is a NUL-terminated path the loader keeps while the library is
-        // loaded (for the life of the process: it is never unloaded).
-        if let Some(path) = unsafe { ffi::owned_string(info.dli_fname) } {
-            return Ok(path);
-        }
+    #[cfg(unix)]
+    if let Some(path) = loaded_path(api.sqlite3_snprintf() as *const std::ffi::c_void) {
+        return Ok(path);
     }
     Ok(api.library().name().to_owned())
+}
+
+/// The file of the loaded object holding `address` (`dladdr`).
+#[cfg(unix)]
+fn loaded_path(address: *const std::ffi::c_void) -> Option<String> {
+    // SAFETY: an all-zero Dl_info is a valid value of this plain C struct.
+    let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
+    // SAFETY: `info` is writable; dladdr only reads the loader's tables, for any address.
+    if unsafe { libc::dladdr(address, &mut info) } == 0 || info.dli_fname.is_null() {
+        return None;
+    }
+    // SAFETY: dli_fname is a NUL-terminated path the loader keeps while the object is loaded;
+    // it is copied at once.
+    unsafe { ffi::owned_string(info.dli_fname) }
 }
 
 /// The names and paths tried when loading libsqlite3, in order.

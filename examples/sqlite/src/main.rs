@@ -18,8 +18,11 @@ use shell::{Command, Ended, Origin, Shell};
 
 fn main() -> ExitCode {
     // Like a C program: a closed pipe (`| head`) ends the program at once, quietly.
+    #[cfg(unix)]
     // SAFETY: restores the default action of SIGPIPE before any other thread exists.
-    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL)
+    };
     let options = match shell::parse(std::env::args().skip(1)) {
         Ok(Command::Run(options)) => options,
         Ok(Command::Help) => {

@@ -15,6 +15,7 @@ use std::time::Duration;
 use ctypes_sqlite::InterruptHandle;
 
 /// The pipe's writing end, for the handler; -1 until installed.
+#[cfg_attr(not(unix), allow(dead_code))]
 static PIPE: AtomicI32 = AtomicI32::new(-1);
 
 /// Set by Ctrl-C, cleared by the prompt.
@@ -35,7 +36,12 @@ pub fn clear() {
     drop(INTERRUPTING.lock());
 }
 
+/// Ctrl-C ends the program where there are no Unix signals.
+#[cfg(not(unix))]
+pub fn watch_interrupts(_: InterruptHandle) {}
+
 /// Makes SIGINT interrupt `handle`'s connection from now on.
+#[cfg(unix)]
 pub fn watch_interrupts(handle: InterruptHandle) {
     let mut fds = [0 as libc::c_int; 2];
     // SAFETY: `fds` has room for the two descriptors pipe writes.
@@ -83,6 +89,7 @@ pub fn watch_interrupts(handle: InterruptHandle) {
     unsafe { libc::signal(libc::SIGINT, handler as libc::sighandler_t) };
 }
 
+#[cfg(unix)]
 extern "C" fn on_sigint(_: libc::c_int) {
     SEEN.store(true, Ordering::SeqCst);
     let fd = PIPE.load(Ordering::SeqCst);

@@ -3,6 +3,7 @@
 use std::time::{Duration, Instant};
 
 /// User and system processor time used by this process so far.
+#[cfg(unix)]
 pub fn cpu_times() -> (Duration, Duration) {
     // SAFETY: an all-zero rusage is a valid value of this plain C struct.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -14,6 +15,12 @@ pub fn cpu_times() -> (Duration, Duration) {
         Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
     };
     (time(usage.ru_utime), time(usage.ru_stime))
+}
+
+/// Processor times are not measured here.
+#[cfg(not(unix))]
+pub fn cpu_times() -> (Duration, Duration) {
+    (Duration::ZERO, Duration::ZERO)
 }
 
 /// sqlite3's `Run Time:` line for a statement that started at `started`.
