@@ -6,10 +6,13 @@ use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::ptr::{self, NonNull};
+use std::sync::{Arc, Mutex};
 
+use crate::batch::Batch;
 use crate::error::{Error, Result};
 use crate::ffi::{self, sqlite3, Sqlite3};
-use crate::statement::{Batch, Row, Statement};
+use crate::rows::Row;
+use crate::statement::Statement;
 use crate::value::ToSql;
 
 /// An open database connection, closed exactly once, when dropped.
@@ -25,6 +28,8 @@ use crate::value::ToSql;
 pub struct Connection {
     api: &'static Sqlite3,
     db: NonNull<sqlite3>,
+    // Shared with every `InterruptHandle`; set to NULL before the connection closes.
+    interrupt: Arc<Mutex<InterruptTarget>>,
 }
 
 // SAFETY: see the type's "Thread-safety": in multi-thread mode a connection and everything it
@@ -44,22 +49,39 @@ impl Connection {
         Connection::open_c(&name)
     }
 
+    /// Opens the database file at `path` without writing to it (`SQLITE_OPEN_READONLY`); it
+    /// must exist.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Connection> {
+        let name = CString::new(path_bytes(path.as_ref())).map_err(|_| Error::Nul {
+            what: "database path",
+        })?;
+        Connection::open_c_with(&name, ffi::SQLITE_OPEN_READONLY | ffi::SQLITE_OPEN_NOMUTEX)
+    }
+
     /// Opens a new private in-memory database.
     pub fn open_in_memory() -> Result<Connection> {
         Connection::open_c(c":memory:")
     }
 
     fn open_c(name: &CStr) -> Result<Connection> {
+        let flags = ffi::SQLITE_OPEN_READWRITE | ffi::SQLITE_OPEN_CREATE | ffi::SQLITE_OPEN_NOMUTEX;
+        Connection::open_c_with(name, flags)
+    }
+
+    fn open_c_with(name: &CStr, flags: c_int) -> Result<Connection> {
         let api = ffi::api()?;
         let mut db = ptr::null_mut();
-        let flags = ffi::SQLITE_OPEN_READWRITE | ffi::SQLITE_OPEN_CREATE | ffi::SQLITE_OPEN_NOMUTEX;
         // SAFETY: a NUL-terminated name, a place for the handle, the default VFS.
         let rc = unsafe { api.sqlite3_open_v2(name.as_ptr(), &mut db, flags, ptr::null()) };
         let Some(db) = NonNull::new(db) else {
             // Only when sqlite cannot allocate the connection object.
             return Err(Error::from_code(api, rc));
         };
-        let conn = Connection { api, db };
+        let conn = Connection {
+            api,
+            db,
+            interrupt: Arc::new(Mutex::new(InterruptTarget(db.as_ptr()))),
+        };
         if rc != ffi::SQLITE_OK {
             // The handle exists even on failure and holds the message; dropping closes it.
             return Err(conn.error(rc));
@@ -209,6 +231,30 @@ impl Connection {
         unsafe { self.api.sqlite3_last_insert_rowid(self.handle()) }
     }
 
+    /// The number of rows changed by `INSERT`, `UPDATE` and `DELETE` since the connection
+    /// opened.
+    pub fn total_changes(&self) -> usize {
+        // SAFETY: an open connection.
+        unsafe { self.api.sqlite3_total_changes(self.handle()) }.max(0) as usize
+    }
+
+    /// Where in its SQL the last failed prepare found the error (a byte offset from the start
+    /// of the SQL handed to it), when sqlite says (3.38 and newer).
+    pub fn error_offset(&self) -> Option<usize> {
+        // SAFETY: an open connection.
+        let offset = unsafe { self.api.sqlite3_error_offset(self.handle()) }?;
+        usize::try_from(offset).ok()
+    }
+
+    /// A handle that stops this connection's running statement from any thread
+    /// (`sqlite3_interrupt`): the statement fails with `SQLITE_INTERRUPT`.
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle {
+            api: self.api,
+            target: Arc::clone(&self.interrupt),
+        }
+    }
+
     /// Whether no transaction is open.
     pub fn is_autocommit(&self) -> bool {
         // SAFETY: an open connection.
@@ -218,6 +264,11 @@ impl Connection {
 
 impl Drop for Connection {
     fn drop(&mut self) {
+        // No interrupt may reach the handle once it is closed.
+        match self.interrupt.lock() {
+            Ok(mut target) => target.0 = ptr::null_mut(),
+            Err(poisoned) => poisoned.into_inner().0 = ptr::null_mut(),
+        }
         // SAFETY: this value's own handle, closed here and nowhere else. Statements borrow the
         // connection, so all are finalized by now; close_v2 also destroys the user-defined
         // functions' closures (their xDestroy).
@@ -234,6 +285,38 @@ fn path_bytes(path: &Path) -> Vec<u8> {
 #[cfg(not(unix))]
 fn path_bytes(path: &Path) -> Vec<u8> {
     path.to_string_lossy().into_owned().into_bytes()
+}
+
+/// The connection an [`InterruptHandle`] interrupts, NULL once it is closed.
+#[derive(Debug)]
+struct InterruptTarget(*mut sqlite3);
+
+// SAFETY: the pointer is only passed to sqlite3_interrupt, which sqlite documents as safe to
+// call from any thread on an open connection; the mutex around it keeps the connection from
+// closing during that call (Drop takes the lock and clears it first).
+unsafe impl Send for InterruptTarget {}
+
+/// Interrupts a connection's running statement from any thread; see
+/// [`Connection::interrupt_handle`]. Once the connection is closed, interrupting does nothing.
+#[derive(Debug, Clone)]
+pub struct InterruptHandle {
+    api: &'static Sqlite3,
+    target: Arc<Mutex<InterruptTarget>>,
+}
+
+impl InterruptHandle {
+    /// Makes the running statement (if any) fail with `SQLITE_INTERRUPT` soon.
+    pub fn interrupt(&self) {
+        let target = match self.target.lock() {
+            Ok(target) => target,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if !target.0.is_null() {
+            // SAFETY: the connection is open (Drop clears the pointer under this lock before
+            // closing it), and sqlite3_interrupt may be called from any thread.
+            unsafe { self.api.sqlite3_interrupt(target.0) };
+        }
+    }
 }
 
 /// A transaction: `COMMIT` with [`Transaction::commit`], `ROLLBACK` otherwise (also when

@@ -49,12 +49,21 @@ c_library! {
         fn sqlite3_changes(db: *mut sqlite3) -> c_int;
         fn sqlite3_last_insert_rowid(db: *mut sqlite3) -> i64;
         fn sqlite3_get_autocommit(db: *mut sqlite3) -> c_int;
+        fn sqlite3_total_changes(db: *mut sqlite3) -> c_int;
+        fn sqlite3_interrupt(db: *mut sqlite3);
+        fn sqlite3_complete(sql: *const c_char) -> c_int;
+        // sqlite 3.38 and newer; older libraries give no position for an error.
+        #[optional] fn sqlite3_error_offset(db: *mut sqlite3) -> c_int;
+        #[optional] fn sqlite3_keyword_check(name: *const c_char, len: c_int) -> c_int;
+        fn sqlite3_snprintf(size: c_int, buffer: *mut c_char, format: *const c_char, ...) -> *mut c_char;
 
         fn sqlite3_prepare_v2(db: *mut sqlite3, sql: *const c_char, len: c_int, stmt: *mut *mut sqlite3_stmt, tail: *mut *const c_char) -> c_int;
         fn sqlite3_finalize(stmt: *mut sqlite3_stmt) -> c_int;
         fn sqlite3_reset(stmt: *mut sqlite3_stmt) -> c_int;
         fn sqlite3_clear_bindings(stmt: *mut sqlite3_stmt) -> c_int;
         fn sqlite3_step(stmt: *mut sqlite3_stmt) -> c_int;
+        // sqlite 3.28 and newer.
+        #[optional] fn sqlite3_stmt_isexplain(stmt: *mut sqlite3_stmt) -> c_int;
 
         fn sqlite3_bind_parameter_count(stmt: *mut sqlite3_stmt) -> c_int;
         fn sqlite3_bind_parameter_index(stmt: *mut sqlite3_stmt, name: *const c_char) -> c_int;
@@ -110,6 +119,7 @@ pub const SQLITE_RANGE: c_int = 25;
 pub const SQLITE_ROW: c_int = 100;
 pub const SQLITE_DONE: c_int = 101;
 
+pub const SQLITE_OPEN_READONLY: c_int = 0x0000_0001;
 pub const SQLITE_OPEN_READWRITE: c_int = 0x0000_0002;
 pub const SQLITE_OPEN_CREATE: c_int = 0x0000_0004;
 pub const SQLITE_OPEN_NOMUTEX: c_int = 0x0000_8000;
@@ -118,6 +128,7 @@ pub const SQLITE_INTEGER: c_int = 1;
 pub const SQLITE_FLOAT: c_int = 2;
 pub const SQLITE_TEXT: c_int = 3;
 pub const SQLITE_BLOB: c_int = 4;
+pub const SQLITE_NULL: c_int = 5;
 
 pub const SQLITE_UTF8: c_int = 1;
 pub const SQLITE_DETERMINISTIC: c_int = 0x0000_0800;

@@ -6,7 +6,8 @@ use std::panic::{self, AssertUnwindSafe};
 use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::ffi::{self, sqlite3_context, sqlite3_value, Sqlite3};
-use crate::statement::{borrowed_bytes, length};
+use crate::rows::borrowed_bytes;
+use crate::statement::length;
 use crate::value::{FromSql, ToSql, ValueRef};
 
 /// How sqlite may treat a function.

@@ -45,6 +45,14 @@
 //! # Ok::<(), ctypes_sqlite::Error>(())
 //! ```
 //!
+//! # Scripts
+//! A script of many statements is read in place: [`SqlBuffer`] holds it once with its NUL,
+//! [`Connection::prepare_at`] prepares the statement at a position and says where the next one
+//! starts, so running a script costs time in proportion to its length however many statements
+//! it holds ([`Connection::statements`] works the same way). [`Row::get_text`] gives a column as
+//! sqlite writes it as text, [`Row::get_raw`] as stored, and an [`InterruptHandle`] stops a
+//! running statement from another thread; the `ctypes-sqlite` shell is built on these.
+//!
 //! # Soundness
 //! No function of this crate needs `unsafe` from its user. [`Connection`] is `Send` and not
 //! `Sync` (multi-thread mode: one thread at a time); a [`Statement`] borrows its connection and
@@ -53,17 +61,23 @@
 //! every statement finalized exactly once, in `Drop`. Callbacks from sqlite (row callbacks,
 //! user-defined functions) catch panics, so none unwinds into C.
 
+mod batch;
 mod connection;
 mod error;
 mod ffi;
 mod function;
+mod rows;
 mod statement;
+mod text;
 mod value;
 
-pub use connection::{Connection, ExecRow, Transaction};
+pub use batch::{Batch, Prepared, SqlBuffer};
+pub use connection::{Connection, ExecRow, InterruptHandle, Transaction};
 pub use error::{Error, Result};
 pub use function::{Arguments, FunctionFlags};
-pub use statement::{Batch, Row, Rows, Statement};
+pub use rows::{RawValue, Row, Rows};
+pub use statement::Statement;
+pub use text::{format_real, is_complete, is_keyword};
 pub use value::{FromSql, Null, ToSql, Type, Value, ValueRef};
 
 /// The version of the loaded libsqlite3 (`sqlite3_libversion`), loading it if needed.
@@ -73,9 +87,29 @@ pub fn library_version() -> Result<String> {
     Ok(unsafe { ffi::owned_string(api.sqlite3_libversion()) }.unwrap_or_default())
 }
 
-/// The file libsqlite3 was loaded from (as handed to the loader), loading it if needed.
+/// The file libsqlite3 was loaded from, loading it if needed: the path the dynamic loader
+/// found (`dladdr` of one of its functions), or the name handed to the loader if it cannot say.
 pub fn library_file() -> Result<String> {
-    Ok(ffi::api()?.library().name().to_owned())
+    let api = ffi::api()?;
+    #[cfg(unix)]
+    if let Some(path) = loaded_path(api.sqlite3_snprintf() as *const std::ffi::c_void) {
+        return Ok(path);
+    }
+    Ok(api.library().name().to_owned())
+}
+
+/// The file of the loaded object holding `address` (`dladdr`).
+#[cfg(unix)]
+fn loaded_path(address: *const std::ffi::c_void) -> Option<String> {
+    // SAFETY: an all-zero Dl_info is a valid value of this plain C struct.
+    let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
+    // SAFETY: `info` is writable; dladdr only reads the loader's tables, for any address.
+    if unsafe { libc::dladdr(address, &mut info) } == 0 || info.dli_fname.is_null() {
+        return None;
+    }
+    // SAFETY: dli_fname is a NUL-terminated path the loader keeps while the object is loaded;
+    // it is copied at once.
+    unsafe { ffi::owned_string(info.dli_fname) }
 }
 
 /// The names and paths tried when loading libsqlite3, in order.

@@ -1,0 +1,236 @@
+//! What the dot-commands and options change: the output mode, separators, headers, NULL text,
+//! and the switches (`.bail`, `.timer`, `.changes`).
+
+/// How result rows are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Values separated by the column separator, rows by the row separator.
+    List,
+    /// RFC 4180 CSV.
+    Csv,
+    /// A JSON array of objects.
+    Json,
+    /// One `name = value` line per column, a blank line between rows.
+    Line,
+    /// SQL literals.
+    Quote,
+    /// A Markdown table (buffers each result set).
+    Markdown,
+    /// An ASCII-art table (buffers each result set).
+    Table,
+    /// A table drawn with box characters (buffers each result set).
+    Box,
+}
+
+/// Every mode name `.mode` takes, for messages.
+pub const MODE_NAMES: &str = "box csv json line list markdown quote table tabs";
+
+impl Mode {
+    /// The name `.mode` shows.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::List => "list",
+            Mode::Csv => "csv",
+            Mode::Json => "json",
+            Mode::Line => "line",
+            Mode::Quote => "quote",
+            Mode::Markdown => "markdown",
+            Mode::Table => "table",
+            Mode::Box => "box",
+        }
+    }
+
+    /// Whether rows are laid out in aligned columns, which needs the whole result set.
+    pub fn is_columnar(self) -> bool {
+        matches!(self, Mode::Markdown | Mode::Table | Mode::Box)
+    }
+}
+
+/// The shell's settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub mode: Mode,
+    pub headers: bool,
+    pub column_separator: Vec<u8>,
+    pub row_separator: Vec<u8>,
+    pub null_value: Vec<u8>,
+    pub bail: bool,
+    pub timer: bool,
+    pub changes: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            mode: Mode::List,
+            headers: false,
+            column_separator: b"|".to_vec(),
+            row_separator: b"\n".to_vec(),
+            null_value: Vec::new(),
+            bail: false,
+            timer: false,
+            changes: false,
+        }
+    }
+}
+
+impl Settings {
+    /// `.mode NAME`: the mode and the separators sqlite3 sets with it. `false` for an unknown
+    /// name.
+    pub fn set_mode(&mut self, name: &str) -> bool {
+        match name {
+            "list" => {
+                self.mode = Mode::List;
+                self.column_separator = b"|".to_vec();
+                self.row_separator = b"\n".to_vec();
+            }
+            "tabs" => {
+                self.mode = Mode::List;
+                self.column_separator = b"\t".to_vec();
+            }
+            "csv" => {
+                self.mode = Mode::Csv;
+                self.column_separator = b",".to_vec();
+                self.row_separator = b"\r\n".to_vec();
+            }
+            "line" | "lines" => {
+                self.mode = Mode::Line;
+                self.row_separator = b"\n".to_vec();
+            }
+            "quote" => {
+                self.mode = Mode::Quote;
+                self.column_separator = b",".to_vec();
+                self.row_separator = b"\n".to_vec();
+            }
+            "json" => self.mode = Mode::Json,
+            "markdown" => self.mode = Mode::Markdown,
+            "table" => self.mode = Mode::Table,
+            "box" => self.mode = Mode::Box,
+            _ => return false,
+        }
+        true
+    }
+
+    /// A mode option on the command line (`-csv`, …): like `.mode`, but `-csv` keeps the row
+    /// separator and `-list` both separators, as sqlite3 does.
+    pub fn set_mode_option(&mut self, name: &str) -> bool {
+        match name {
+            "list" => self.mode = Mode::List,
+            "csv" => {
+                self.mode = Mode::Csv;
+                self.column_separator = b",".to_vec();
+            }
+            "tabs" => {
+                self.mode = Mode::List;
+                self.column_separator = b"\t".to_vec();
+                self.row_separator = b"\n".to_vec();
+            }
+            "line" => self.mode = Mode::Line,
+            other => return self.set_mode(other),
+        }
+        true
+    }
+
+    /// `.show`'s lines.
+    pub fn show(&self, output: &str, filename: &str) -> String {
+        let on = |b: bool| if b { "on" } else { "off" };
+        let rows = [
+            ("bail", on(self.bail).to_owned()),
+            ("changes", on(self.changes).to_owned()),
+            ("headers", on(self.headers).to_owned()),
+            ("mode", self.mode.name().to_owned()),
+            ("nullvalue", quoted(&self.null_value)),
+            ("output", output.to_owned()),
+            ("colseparator", quoted(&self.column_separator)),
+            ("rowseparator", quoted(&self.row_separator)),
+            ("timer", on(self.timer).to_owned()),
+            ("filename", filename.to_owned()),
+        ];
+        let mut text = String::new();
+        for (name, value) in rows {
+            text.push_str(&format!("{name:>12}: {value}\n"));
+        }
+        text
+    }
+}
+
+/// A separator or NULL text as `.show` writes it: in double quotes, with C escapes.
+fn quoted(bytes: &[u8]) -> String {
+    let mut text = String::from("\"");
+    for &b in bytes {
+        match b {
+            b'\n' => text.push_str("\\n"),
+            b'\r' => text.push_str("\\r"),
+            b'\t' => text.push_str("\\t"),
+            b'"' => text.push_str("\\\""),
+            b'\\' => text.push_str("\\\\"),
+            0x20..=0x7e => text.push(b as char),
+            _ => text.push_str(&format!("\\{b:03o}")),
+        }
+    }
+    text.push('"');
+    text
+}
+
+/// A separator as typed (`.separator '\t'`, `-newline '\r\n'`): C escapes resolved.
+pub fn unescape(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' && i + 1 < bytes.len() {
+            i += 1;
+            match bytes[i] {
+                b'n' => out.push(b'\n'),
+                b't' => out.push(b'\t'),
+                b'r' => out.push(b'\r'),
+                b'"' => out.push(b'"'),
+                b'\'' => out.push(b'\''),
+                b'\\' => out.push(b'\\'),
+                b'0'..=b'7' => {
+                    let mut value = 0u32;
+                    let mut digits = 0;
+                    while digits < 3 && i < bytes.len() && (b'0'..=b'7').contains(&bytes[i]) {
+                        value = value * 8 + u32::from(bytes[i] - b'0');
+                        i += 1;
+                        digits += 1;
+                    }
+                    out.push(value as u8);
+                    continue;
+                }
+                other => {
+                    out.push(b'\\');
+                    out.push(other);
+                }
+            }
+            i += 1;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separators_take_c_escapes() {
+        assert_eq!(unescape(r"\t"), b"\t");
+        assert_eq!(unescape(r"\r\n"), b"\r\n");
+        assert_eq!(unescape(r"a\101\\"), b"aA\\");
+        assert_eq!(unescape(r"\q"), b"\\q");
+    }
+
+    #[test]
+    fn csv_mode_sets_its_separators_and_list_restores_them() {
+        let mut settings = Settings::default();
+        assert!(settings.set_mode("csv"));
+        assert_eq!(settings.row_separator, b"\r\n");
+        assert!(settings.set_mode("list"));
+        assert_eq!(settings.column_separator, b"|");
+        assert!(!settings.set_mode("nope"));
+    }
+}
