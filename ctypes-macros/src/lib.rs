@@ -4,12 +4,8 @@
 //! runtime only through `ctypes_core::__private`.
 
 mod ast;
-mod attr;
 mod expand;
-mod func;
-mod library;
-mod runs;
-mod types;
+mod valid;
 
 use proc_macro::TokenStream;
 
@@ -65,7 +61,7 @@ pub fn c_union(args: TokenStream, input: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro]
 pub fn c_library(input: TokenStream) -> TokenStream {
-    library::expand(input.into()).into()
+    expand::library(input.into()).into()
 }
 
 /// Declares C function-pointer types from Rust signatures:
@@ -84,7 +80,7 @@ pub fn c_library(input: TokenStream) -> TokenStream {
 /// Its padding reaches C as zeros.
 #[proc_macro]
 pub fn c_func(input: TokenStream) -> TokenStream {
-    func::expand(input.into()).into()
+    expand::function_types(input.into()).into()
 }
 
 /// Declares an opaque C type (`typedef struct sqlite3 sqlite3;`): a type Rust never builds,

@@ -1,0 +1,25 @@
+//! Code generation: each macro's declaration parsed, checked, then generated; on an error,
+//! `compile_error!` (and, for a record, the item as written).
+
+mod bit_patterns;
+mod c_type;
+mod enumeration;
+mod func;
+mod library;
+mod opaque;
+mod record;
+mod signature;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub use enumeration::enumeration;
+pub use func::function_types;
+pub use library::library;
+pub use opaque::opaque;
+pub use record::record;
+
+/// The module through which generated code reaches the runtime.
+fn private() -> TokenStream {
+    quote!(::ctypes_core::__private)
+}
