@@ -18,7 +18,7 @@ pub use attr::RecordOptions;
 pub use c_type::{CType, Pointee, FLOATING};
 pub use enumeration::Enum;
 pub use func::{FunctionType, FunctionTypes};
-pub use library::{Entry, Function, Global, Library};
+pub use library::{Entry, Function, Global, Library, Markers};
 pub use opaque::Opaque;
 pub use record::{Field, Kind, Record};
 pub use signature::FnSig;

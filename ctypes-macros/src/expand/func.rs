@@ -121,12 +121,7 @@ fn generate(function: &FunctionType) -> TokenStream {
 
 /// `call`: a plain call through the pointer, with `errno` after it for `#[errno]`.
 fn call(parts: &Parts<'_>) -> TokenStream {
-    let Parts {
-        types,
-        names,
-        result,
-        ..
-    } = parts;
+    let (types, names, result) = (&parts.types, &parts.names, &parts.result);
     let call = quote!((self.0)(#(#names),*));
     let (ret, body) = if parts.function.errno {
         (quote!((#result, ::core::ffi::c_int)), with_errno(&call))
@@ -151,13 +146,8 @@ fn call(parts: &Parts<'_>) -> TokenStream {
 /// `callback` and `callback_local`: a closure as a C function of this type.
 fn callbacks(parts: &Parts<'_>) -> TokenStream {
     let p = private();
-    let Parts {
-        function,
-        types,
-        names,
-        result,
-        pointer,
-    } = parts;
+    let (function, types, names) = (parts.function, &parts.types, &parts.names);
+    let (result, pointer) = (&parts.result, &parts.pointer);
     let ident = &function.ident;
     let declared_result = &function.sig.result;
     // Spanned at each type, so that one that cannot cross (a record not every bit pattern
@@ -229,13 +219,8 @@ fn callbacks(parts: &Parts<'_>) -> TokenStream {
 /// `for_closure` and `user_data`, for a type with a `#[user_data]` parameter.
 fn for_closure(parts: &Parts<'_>) -> TokenStream {
     let p = private();
-    let Parts {
-        function,
-        types,
-        names,
-        result,
-        ..
-    } = parts;
+    let (function, types, names) = (parts.function, &parts.types, &parts.names);
+    let result = &parts.result;
     let params = &function.sig.params;
     let Some(position) = params.iter().position(|p| p.user_data()) else {
         return TokenStream::new();

@@ -3,7 +3,7 @@
 use syn::Ident;
 
 use super::{Declared, Errors};
-use crate::ast::{CType, Entry, Function, Global, Library};
+use crate::ast::{CType, Entry, Function, Global, Library, Markers};
 
 impl Library {
     /// Every entry in order: what it is, that its name is new, and then the entry itself; all
@@ -46,12 +46,7 @@ impl Library {
 
 impl Function {
     fn validate(&self) -> syn::Result<()> {
-        if let Some(span) = self.markers.unknown {
-            return Err(syn::Error::new(
-                span,
-                "unknown attribute; expected `#[optional]`, `#[errno]` or documentation",
-            ));
-        }
+        self.markers.validate(true)?;
         if let Some(span) = self.generics {
             return Err(syn::Error::new(span, "a C function cannot be generic"));
         }
@@ -64,12 +59,25 @@ impl Function {
 
 impl Global {
     fn validate(&self) -> syn::Result<()> {
-        if let Some(span) = self.markers.unknown {
-            return Err(syn::Error::new(
-                span,
-                "unknown attribute; expected `#[optional]` or documentation",
-            ));
-        }
+        self.markers.validate(false)?;
         CType::from_syn(&self.ty).map(drop)
+    }
+}
+
+impl Markers {
+    /// No attribute but the markers and documentation; `#[errno]` is a marker on a function
+    /// only.
+    fn validate(&self, errno: bool) -> syn::Result<()> {
+        let Some(span) = self.unknown else {
+            return Ok(());
+        };
+        Err(syn::Error::new(
+            span,
+            if errno {
+                "unknown attribute; expected `#[optional]`, `#[errno]` or documentation"
+            } else {
+                "unknown attribute; expected `#[optional]` or documentation"
+            },
+        ))
     }
 }

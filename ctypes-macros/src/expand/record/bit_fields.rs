@@ -14,8 +14,8 @@ use syn::spanned::Spanned;
 use syn::LitStr;
 
 use super::common::{
-    bit_field_accessors, ctyped_impl, layout_const, layout_messages, option, repr, swap_impl,
-    width_check,
+    bit_field_accessors, ctyped_impl, hidden_const, layout_const, layout_messages, option, repr,
+    swap_impl, width_check,
 };
 use crate::ast::{Field, Record};
 use crate::expand::bit_patterns::{bit_pattern_impls, Store};
@@ -64,10 +64,7 @@ pub fn generate(record: &Record, fields: &[&Field]) -> TokenStream {
     let p = private();
     let (attrs, vis, ident) = (&record.attrs, &record.vis, &record.ident);
     let (layout, layout_item) = layout_const(record, fields);
-    let placement = format_ident!(
-        "__CTYPES_PLACEMENT_{}",
-        ident.to_string().trim_start_matches("r#")
-    );
+    let placement = hidden_const("PLACEMENT", ident);
     let name = ident.to_string();
     let pack = option(record.options.pack.map(|(n, _)| n));
     let big = quote!(::core::cfg!(target_endian = "big"));

@@ -3,12 +3,12 @@
 //! field.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::Ident;
 
 use super::common::{
-    bit_field_accessors, ctyped_impl, layout_const, layout_messages, swap_impl, width_check,
+    bit_field_accessors, ctyped_impl, layout_const, layout_messages, setter, swap_impl, width_check,
 };
 use crate::ast::{Field, Record};
 use crate::expand::bit_patterns::cconvert_impl;
@@ -39,7 +39,7 @@ pub fn generate(record: &Record, fields: &[&Field]) -> TokenStream {
             accessors.push(bit_field_accessors(f, &bytes, &position, &big));
             continue;
         }
-        let setter = format_ident!("set_{}", getter.to_string().trim_start_matches("r#"));
+        let setter = setter(getter);
         let c_name = &f.c_name;
         let get_doc = format!("Reads the field `{c_name}`.");
         let set_doc = format!("Writes the field `{c_name}`.");

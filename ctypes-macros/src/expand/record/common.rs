@@ -150,11 +150,7 @@ pub fn shapes(record: &Record, fields: &[&Field]) -> (TokenStream, Vec<TokenStre
 pub fn layout_const(record: &Record, fields: &[&Field]) -> (Ident, TokenStream) {
     let p = private();
     let ident = &record.ident;
-    // The record's own name, unchanged: `Foo` and `FOO` may both be records in one module.
-    let layout = format_ident!(
-        "__CTYPES_LAYOUT_{}",
-        ident.to_string().trim_start_matches("r#")
-    );
+    let layout = hidden_const("LAYOUT", ident);
     let count = fields.len();
     let (shape, shapes) = shapes(record, fields);
     let doc = LitStr::new(
@@ -170,6 +166,21 @@ pub fn layout_const(record: &Record, fields: &[&Field]) -> (Ident, TokenStream) 
         const #layout: #p::ConstLayout<#count> = #p::lay_out_array(#shape, [#(#shapes),*]);
     };
     (layout, item)
+}
+
+/// The name of a hidden `const` the record's code uses, `__CTYPES_{what}_{record}`: the
+/// record's own name, unchanged, since `Foo` and `FOO` may both be records in one module.
+pub fn hidden_const(what: &str, record: &Ident) -> Ident {
+    format_ident!(
+        "__CTYPES_{}_{}",
+        what,
+        record.to_string().trim_start_matches("r#")
+    )
+}
+
+/// The setter of a field read by `getter`: `set_getter`.
+pub fn setter(getter: &Ident) -> Ident {
+    format_ident!("set_{}", getter.to_string().trim_start_matches("r#"))
 }
 
 /// The messages of a record's compile-time layout assertions: size, alignment, and a record
@@ -212,7 +223,7 @@ pub fn bit_field_accessors(
     let p = private();
     let (field_attrs, field_vis, getter, ty) = (&field.attrs, &field.vis, &field.ident, &field.ty);
     let (width, _) = field.bits.expect("a bit-field");
-    let setter = format_ident!("set_{}", getter.to_string().trim_start_matches("r#"));
+    let setter = setter(getter);
     let c_name = &field.c_name;
     let get_doc = format!("Reads the bit-field `{c_name}` ({width} bits).");
     let set_doc =
