@@ -16,7 +16,7 @@ pub struct FnSig {
 
 /// One parameter.
 pub struct Param {
-    /// The attributes written on it (`#[user_data]` in `c_func!`).
+    /// The attributes written on it: `#[user_data]` in `c_func!`; `c_library!` reads none.
     pub attrs: Vec<Attribute>,
     /// Its name in generated code: the one written in `c_library!`, else `arg{index}`.
     pub name: Ident,
@@ -56,7 +56,7 @@ impl FnSig {
         let mut params = Vec::new();
         for (index, input) in sig.inputs.iter().enumerate() {
             match input {
-                FnArg::Receiver(_) => receiver = receiver.or(Some(input.span())),
+                FnArg::Receiver(_) => receiver = Some(input.span()),
                 FnArg::Typed(pat) => params.push(Param {
                     attrs: pat.attrs.clone(),
                     name: match &*pat.pat {

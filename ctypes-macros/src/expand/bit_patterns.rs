@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::Ident;
 
-use super::private;
+use super::runtime::private;
 
 /// How a type's bytes are copied out when it crosses a typed callback by value.
 pub enum Store {

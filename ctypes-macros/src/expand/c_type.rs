@@ -5,7 +5,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Ident, Type};
 
-use super::private;
+use super::runtime::private;
 use crate::ast::{CType, Pointee};
 
 /// The expression of `ty`'s C type; `ty` was checked to be one.

@@ -7,7 +7,7 @@ use syn::{Expr, LitStr};
 
 use super::bit_patterns::{bit_pattern_impls, Store};
 use super::c_type::c_type;
-use super::private;
+use super::runtime::private;
 use crate::ast::Enum;
 
 pub fn enumeration(args: TokenStream, input: TokenStream) -> TokenStream {

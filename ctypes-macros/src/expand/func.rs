@@ -6,7 +6,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Ident, Type};
 
-use super::private;
+use super::runtime::private;
 use super::signature::{pointer_type, result_type, runtime_signature, with_errno};
 use crate::ast::{FunctionType, FunctionTypes};
 

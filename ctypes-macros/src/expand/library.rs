@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::LitStr;
 
-use super::private;
+use super::runtime::private;
 use super::signature::{pointer_type, result_type, runtime_signature, with_errno};
 use crate::ast::{Entry, Function, Global, Library};
 

@@ -8,18 +8,11 @@ mod func;
 mod library;
 mod opaque;
 mod record;
+mod runtime;
 mod signature;
-
-use proc_macro2::TokenStream;
-use quote::quote;
 
 pub use enumeration::enumeration;
 pub use func::function_types;
 pub use library::library;
 pub use opaque::opaque;
 pub use record::record;
-
-/// The module through which generated code reaches the runtime.
-fn private() -> TokenStream {
-    quote!(::ctypes_core::__private)
-}

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::LitStr;
 
-use super::private;
+use super::runtime::private;
 use crate::ast::Opaque;
 
 pub fn opaque(args: TokenStream, input: TokenStream) -> TokenStream {

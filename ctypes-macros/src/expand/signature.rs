@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::c_type::c_type;
-use super::private;
+use super::runtime::private;
 use crate::ast::FnSig;
 
 /// The Rust result type: the declared one, or `()`.

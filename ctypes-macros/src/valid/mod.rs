@@ -6,6 +6,8 @@ mod func;
 mod library;
 mod record;
 mod signature;
+#[cfg(test)]
+mod tests;
 
 pub use signature::Declared;
 

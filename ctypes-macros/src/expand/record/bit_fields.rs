@@ -19,7 +19,7 @@ use super::common::{
 };
 use crate::ast::{Field, Record};
 use crate::expand::bit_patterns::{bit_pattern_impls, Store};
-use crate::expand::private;
+use crate::expand::runtime::private;
 
 /// A member of the generated struct.
 enum Element<'f> {

@@ -12,7 +12,7 @@ use super::common::{
 };
 use crate::ast::{Field, Record};
 use crate::expand::bit_patterns::cconvert_impl;
-use crate::expand::private;
+use crate::expand::runtime::private;
 
 pub fn generate(record: &Record, fields: &[&Field]) -> TokenStream {
     let p = private();

@@ -8,7 +8,7 @@ use syn::{Ident, LitStr};
 
 use crate::ast::{Field, Kind, Record, RecordOptions};
 use crate::expand::c_type::c_type;
-use crate::expand::private;
+use crate::expand::runtime::private;
 
 /// `::core::option::Option::Some(value)` or `None`.
 pub fn option(value: Option<impl ToTokens>) -> TokenStream {

@@ -8,7 +8,7 @@ use syn::LitStr;
 use super::common::{ctyped_impl, layout_messages, repr, shapes, swap_impl};
 use crate::ast::{Field, Kind, Record};
 use crate::expand::bit_patterns::{bit_pattern_impls, Store};
-use crate::expand::private;
+use crate::expand::runtime::private;
 
 pub fn generate(record: &Record, fields: &[&Field]) -> TokenStream {
     let (attrs, vis, ident) = (&record.attrs, &record.vis, &record.ident);
