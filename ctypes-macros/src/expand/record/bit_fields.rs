@@ -13,9 +13,13 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::LitStr;
 
-use crate::ast::{Field, Kind};
-use crate::attr::RecordOptions;
-use crate::expand::{bit_pattern_impls, ctyped_impl, layout_messages, repr, shapes, Store};
+use super::common::{
+    bit_field_accessors, ctyped_impl, hidden_const, layout_const, layout_messages, option, repr,
+    swap_impl, width_check,
+};
+use crate::ast::{Field, Record};
+use crate::expand::bit_patterns::{bit_pattern_impls, Store};
+use crate::expand::runtime::private;
 
 /// A member of the generated struct.
 enum Element<'f> {
@@ -27,7 +31,7 @@ enum Element<'f> {
 
 /// The plain fields and the runs of bit-fields, in order. A run of zero-width bit-fields alone
 /// stores nothing and has no storage.
-fn elements(fields: &[Field]) -> Vec<Element<'_>> {
+fn elements<'f>(fields: &[&'f Field]) -> Vec<Element<'f>> {
     let mut elements = Vec::new();
     let mut run: Option<Vec<usize>> = None;
     for (i, field) in fields.iter().enumerate() {
@@ -56,24 +60,14 @@ fn elements(fields: &[Field]) -> Vec<Element<'_>> {
     elements
 }
 
-pub fn generate(
-    attrs: &[syn::Attribute],
-    vis: &syn::Visibility,
-    ident: &syn::Ident,
-    fields: &[Field],
-    options: &RecordOptions,
-) -> TokenStream {
-    let p = quote!(::ctypes_core::__private);
-    let bare = ident.to_string().trim_start_matches("r#").to_owned();
-    let layout = format_ident!("__CTYPES_LAYOUT_{}", bare);
-    let placement = format_ident!("__CTYPES_PLACEMENT_{}", bare);
+pub fn generate(record: &Record, fields: &[&Field]) -> TokenStream {
+    let p = private();
+    let (attrs, vis, ident) = (&record.attrs, &record.vis, &record.ident);
+    let (layout, layout_item) = layout_const(record, fields);
+    let placement = hidden_const("PLACEMENT", ident);
     let name = ident.to_string();
-    let count = fields.len();
-    let (record, shapes) = shapes(Kind::Struct, fields, options);
-    let pack = match options.pack {
-        Some((n, _)) => quote!(::core::option::Option::Some(#n)),
-        None => quote!(::core::option::Option::None),
-    };
+    let pack = option(record.options.pack.map(|(n, _)| n));
+    let big = quote!(::core::cfg!(target_endian = "big"));
     let elements = elements(fields);
     let element_count = elements.len();
 
@@ -162,18 +156,15 @@ pub fn generate(
                 });
                 for &i in indices {
                     let field = &fields[i];
-                    if field.unnamed() {
-                        checks.extend(unnamed_width_check(&name, field));
-                        continue;
+                    checks.push(width_check(&name, field));
+                    if !field.unnamed() {
+                        accessors.push(bit_field_accessors(
+                            field,
+                            &storage,
+                            &quote!(#layout.bit_positions[#i] - 8 * #placement.elements[#k].start),
+                            &big,
+                        ));
                     }
-                    let (checks_i, accessor) = bit_field(
-                        &name,
-                        field,
-                        &quote!(#layout.bit_positions[#i] - 8 * #placement.elements[#k].start),
-                        &storage,
-                    );
-                    checks.push(checks_i);
-                    accessors.push(accessor);
                 }
             }
         }
@@ -183,8 +174,9 @@ pub fn generate(
         &format!("`{name}`: the C layout cannot be given by Rust fields"),
         Span::call_site(),
     );
-    let repr = repr(options);
-    let ctyped = ctyped_impl(Kind::Struct, ident, fields, options);
+    let repr = repr(&record.options);
+    let ctyped = ctyped_impl(record, fields);
+    let swap = swap_impl(ident);
     let bit_patterns = bit_pattern_impls(
         ident,
         fields.iter().filter(|f| f.bits.is_none()).map(|f| &f.ty),
@@ -195,21 +187,12 @@ pub fn generate(
             stored
         }),
     );
-    let doc = LitStr::new(
-        &format!(
-            "The layout `{name}` is checked against: the engine's answer for its C declaration."
-        ),
-        Span::call_site(),
-    );
     let place_doc = LitStr::new(
         &format!("Where the Rust fields of `{name}` go to have that layout."),
         Span::call_site(),
     );
     quote! {
-        #[doc = #doc]
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals)]
-        const #layout: #p::ConstLayout<#count> = #p::lay_out_array(#record, [#(#shapes),*]);
+        #layout_item
 
         #[doc = #place_doc]
         #[doc(hidden)]
@@ -256,84 +239,12 @@ pub fn generate(
             }
         }
 
-        impl #p::Swap for #ident {
-            fn swap(self) -> Self {
-                self
-            }
-        }
+        #swap
 
         #bit_patterns
 
         #ctyped
     }
-}
-
-/// A named bit-field's width check and accessors, `position` being its first bit in `storage`.
-fn bit_field(
-    name: &str,
-    field: &Field,
-    position: &TokenStream,
-    storage: &syn::Ident,
-) -> (TokenStream, TokenStream) {
-    let p = quote!(::ctypes_core::__private);
-    let (field_attrs, field_vis, getter, ty) = (&field.attrs, &field.vis, &field.ident, &field.ty);
-    let (width, span) = field.bits.expect("a bit-field");
-    let setter = format_ident!("set_{}", getter.to_string().trim_start_matches("r#"));
-    let c_name = &field.c_name;
-    let get_doc = format!("Reads the bit-field `{c_name}` ({width} bits).");
-    let set_doc =
-        format!("Writes the bit-field `{c_name}`: its low {width} bits, as C stores them.");
-    let message = LitStr::new(
-        &format!("`{name}.{getter}`: the bit-field is wider than its type"),
-        Span::call_site(),
-    );
-    let check = quote_spanned! {span=>
-        ::core::assert!(#width <= <#ty as #p::BitField>::BITS, #message);
-    };
-    let big = quote!(::core::cfg!(target_endian = "big"));
-    let accessors = quote_spanned! {ty.span()=>
-        #(#field_attrs)*
-        #[doc = #get_doc]
-        #[must_use]
-        #[inline]
-        #field_vis fn #getter(&self) -> #ty {
-            <#ty as #p::BitField>::from_bits(
-                #p::bits_get(&self.#storage, #position, #width, #big),
-                #width,
-            )
-        }
-
-        #[doc = #set_doc]
-        #[inline]
-        #field_vis fn #setter(&mut self, value: #ty) {
-            #p::bits_set(
-                &mut self.#storage,
-                #position,
-                #width,
-                #big,
-                <#ty as #p::BitField>::to_bits(value),
-            );
-        }
-    };
-    (check, accessors)
-}
-
-/// For an unnamed bit-field, which has no accessors, the check that its type is an integer
-/// type at least as wide as the bit-field (a zero width included), made at compile time.
-pub(crate) fn unnamed_width_check(name: &str, field: &Field) -> Option<TokenStream> {
-    let (width, span) = field.bits?;
-    let ty = &field.ty;
-    let p = quote!(::ctypes_core::__private);
-    let message = LitStr::new(
-        &format!(
-            "`{name}.{}`: the bit-field is wider than its type",
-            field.ident
-        ),
-        Span::call_site(),
-    );
-    Some(quote_spanned! {span=>
-        ::core::assert!(#width <= <#ty as #p::BitField>::BITS, #message);
-    })
 }
 
 #[cfg(test)]
@@ -355,7 +266,8 @@ mod tests {
 
     /// `P` for a plain field's index, the indices of a run's members with bits otherwise.
     fn shape(fields: &[Field]) -> Vec<String> {
-        elements(fields)
+        let fields: Vec<&Field> = fields.iter().collect();
+        elements(&fields)
             .iter()
             .map(|e| match e {
                 Element::Plain(i, _) => format!("P{i}"),
