@@ -302,3 +302,15 @@ fn line_endings_byte_order_marks_and_nul_bytes() {
         }
     }
 }
+
+#[test]
+fn read_runs_a_file_with_its_own_line_numbers() {
+    if !have_sqlite3() {
+        return;
+    }
+    let inner: &[u8] = b"select 1;\nselec 2;\nselect 3;\n.read missing.sql\n";
+    let script = "select 0;\n.read inner.sql\nselect 4;\n.nullvalue\n.read\n\
+                  .bail on\n.read inner.sql\nselect 5;\n";
+    let theirs = compare_with_files("read", &[], script, &[("inner.sql", inner)], &[]);
+    assert_eq!(theirs.status.code(), Some(1));
+}
