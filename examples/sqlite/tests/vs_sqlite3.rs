@@ -12,7 +12,7 @@ const SQLITE3: &str = "/usr/bin/sqlite3";
 const WORKLOAD: &str = include_str!("data/workload.sql");
 const DOT_COMMANDS: &str = include_str!("data/dot_commands.sql");
 const MODES: &[&str] = &[
-    "list", "csv", "json", "line", "quote", "markdown", "table", "box",
+    "list", "csv", "json", "line", "quote", "markdown", "table", "box", "column",
 ];
 
 fn have_sqlite3() -> bool {
@@ -151,7 +151,7 @@ fn separators_and_null_text() {
     if !have_sqlite3() {
         return;
     }
-    for mode in ["list", "csv", "line", "quote", "table"] {
+    for mode in ["list", "csv", "line", "quote", "table", "column"] {
         let args = [
             "-separator",
             " :: ",

@@ -41,6 +41,7 @@ OPTIONS include:
    -bail                stop after hitting an error
    -batch               force batch I/O (no prompt)
    -box                 set output mode to 'box'
+   -column              set output mode to 'column'
    -cmd COMMAND         run \"COMMAND\" before reading stdin
    -csv                 set output mode to 'csv'
    -db FILENAME         the database (the same as FILENAME)
@@ -59,8 +60,8 @@ OPTIONS include:
    -table               set output mode to 'table'
    -tabs                set output mode to 'tabs'
    -version             show the versions of this program and of libsqlite3
-Rows are written as they are stepped; the table, box and markdown modes hold
-each result set until its last row, to size the columns.
+Rows are written as they are stepped; the table, box, markdown and column modes
+hold each result set until its last row, to size the columns.
 Options may start with one dash or two.";
 
 /// Parses the arguments after the program name.
@@ -93,8 +94,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "help" | "h" => return Ok(Command::Help),
             "version" => return Ok(Command::Version),
             "bail" => settings.bail = true,
-            "header" | "headers" => settings.headers = true,
-            "noheader" | "noheaders" => settings.headers = false,
+            "header" | "headers" => (settings.headers, settings.headers_set) = (true, true),
+            "noheader" | "noheaders" => (settings.headers, settings.headers_set) = (false, true),
             "separator" => settings.column_separator = unescape(&value(name)?),
             "newline" => settings.row_separator = unescape(&value(name)?),
             "nullvalue" => settings.null_value = unescape(&value(name)?),

@@ -154,7 +154,10 @@ impl Shell {
         match (name, args.len()) {
             ("bail", 2) => self.settings.bail = boolean(&args[1]),
             ("changes", 2) => self.settings.changes = boolean(&args[1]),
-            ("headers", 2) => self.settings.headers = boolean(&args[1]),
+            ("headers", 2) => {
+                self.settings.headers = boolean(&args[1]);
+                self.settings.headers_set = true;
+            }
             ("timer", 2) => self.settings.timer = boolean(&args[1]),
             ("dump", _) => return self.dump(arg(1)),
             ("exit" | "quit", _) => {

@@ -45,7 +45,7 @@ impl<'s> Printer<'s> {
         let columnar = settings
             .mode
             .is_columnar()
-            .then(|| Columnar::new(settings.mode, &names));
+            .then(|| Columnar::new(settings.mode, &names, settings.headers));
         let name_width = names.iter().map(String::len).fold(5, usize::max);
         Printer {
             settings,
@@ -144,7 +144,7 @@ impl<'s> Printer<'s> {
                 }
                 out.write_all(b"}")?;
             }
-            Mode::Markdown | Mode::Table | Mode::Box => {
+            Mode::Markdown | Mode::Table | Mode::Box | Mode::Column => {
                 let mut cells = Vec::with_capacity(count);
                 for i in 0..count {
                     cells.push(self.text(row, i)?.to_vec());

@@ -20,10 +20,12 @@ pub enum Mode {
     Table,
     /// A table drawn with box characters (buffers each result set).
     Box,
+    /// Aligned columns without borders (buffers each result set).
+    Column,
 }
 
 /// Every mode name `.mode` takes, for messages.
-pub const MODE_NAMES: &str = "box csv json line list markdown quote table tabs";
+pub const MODE_NAMES: &str = "box column csv json line list markdown quote table tabs";
 
 impl Mode {
     /// The name `.mode` shows.
@@ -37,12 +39,16 @@ impl Mode {
             Mode::Markdown => "markdown",
             Mode::Table => "table",
             Mode::Box => "box",
+            Mode::Column => "column",
         }
     }
 
     /// Whether rows are laid out in aligned columns, which needs the whole result set.
     pub fn is_columnar(self) -> bool {
-        matches!(self, Mode::Markdown | Mode::Table | Mode::Box)
+        matches!(
+            self,
+            Mode::Markdown | Mode::Table | Mode::Box | Mode::Column
+        )
     }
 }
 
@@ -51,6 +57,8 @@ impl Mode {
 pub struct Settings {
     pub mode: Mode,
     pub headers: bool,
+    /// Whether headers were set explicitly (then `.mode column` leaves them as they are).
+    pub headers_set: bool,
     pub column_separator: Vec<u8>,
     pub row_separator: Vec<u8>,
     pub null_value: Vec<u8>,
@@ -64,6 +72,7 @@ impl Default for Settings {
         Settings {
             mode: Mode::List,
             headers: false,
+            headers_set: false,
             column_separator: b"|".to_vec(),
             row_separator: b"\n".to_vec(),
             null_value: Vec::new(),
@@ -106,6 +115,12 @@ impl Settings {
             "markdown" => self.mode = Mode::Markdown,
             "table" => self.mode = Mode::Table,
             "box" => self.mode = Mode::Box,
+            "column" | "columns" => {
+                self.mode = Mode::Column;
+                if !self.headers_set {
+                    self.headers = true;
+                }
+            }
             _ => return false,
         }
         true
@@ -126,6 +141,7 @@ impl Settings {
                 self.row_separator = b"\n".to_vec();
             }
             "line" => self.mode = Mode::Line,
+            "column" => self.mode = Mode::Column,
             other => return self.set_mode(other),
         }
         true

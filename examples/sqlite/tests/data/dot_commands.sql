@@ -42,6 +42,11 @@ SELECT * FROM "we ird";
 SELECT * FROM alpha;
 .mode markdown
 SELECT a FROM alpha;
+.mode column
+SELECT * FROM alpha;
+.headers on
+SELECT * FROM beta_long_name;
+.headers off
 .mode list
 .nullvalue ''
 .frobnicate now
