@@ -147,6 +147,19 @@ fn every_mode_without_headers() {
 }
 
 #[test]
+fn insert_mode() {
+    if !have_sqlite3() {
+        return;
+    }
+    compare("insert", &["-cmd", ".mode insert"], WORKLOAD);
+    compare(
+        "insert-named",
+        &["-header", "-cmd", ".mode insert \"odd name\""],
+        WORKLOAD,
+    );
+}
+
+#[test]
 fn separators_and_null_text() {
     if !have_sqlite3() {
         return;

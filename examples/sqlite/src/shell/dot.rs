@@ -29,7 +29,7 @@ const COMMANDS: &[(&str, &str)] = &[
     ),
     (".indexes ?TABLE?", "show the names of indexes"),
     (
-        ".mode MODE",
+        ".mode MODE ?TABLE?",
         "set the output mode: box csv json line list markdown quote table tabs",
     ),
     (".nullvalue STRING", "use STRING in place of NULL values"),
@@ -181,6 +181,10 @@ impl Shell {
             ("mode", 1) => {
                 let line = format!("current output mode: {}\n", self.settings.mode.name());
                 self.write(line.as_bytes());
+            }
+            ("mode", 3) if args[1] == "insert" => {
+                self.settings.set_mode("insert");
+                self.settings.insert_table = args[2].clone();
             }
             ("mode", 2) => {
                 if !self.settings.set_mode(&args[1]) {

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use ctypes_sqlite::{RawValue, Row};
 
 use super::columnar::Columnar;
+use super::dump::{identifier, literal};
 use super::format::{c_text, csv_field, exact_real, json_string, sql_blob, sql_string};
 use super::settings::{Mode, Settings};
 
@@ -143,6 +144,30 @@ impl<'s> Printer<'s> {
                     }
                 }
                 out.write_all(b"}")?;
+            }
+            Mode::Insert => {
+                let mut line = Vec::with_capacity(64);
+                line.extend_from_slice(b"INSERT INTO ");
+                line.extend_from_slice(identifier(&s.insert_table).as_bytes());
+                if s.headers {
+                    line.push(b'(');
+                    for (i, name) in self.names.iter().enumerate() {
+                        if i > 0 {
+                            line.push(b',');
+                        }
+                        line.extend_from_slice(identifier(name).as_bytes());
+                    }
+                    line.push(b')');
+                }
+                line.extend_from_slice(b" VALUES(");
+                for i in 0..count {
+                    if i > 0 {
+                        line.push(b',');
+                    }
+                    literal(&mut line, row.get_raw(i)?);
+                }
+                line.extend_from_slice(b");\n");
+                out.write_all(&line)?;
             }
             Mode::Markdown | Mode::Table | Mode::Box | Mode::Column => {
                 let mut cells = Vec::with_capacity(count);

@@ -22,10 +22,12 @@ pub enum Mode {
     Box,
     /// Aligned columns without borders (buffers each result set).
     Column,
+    /// `INSERT` statements into the table `.mode insert` names.
+    Insert,
 }
 
 /// Every mode name `.mode` takes, for messages.
-pub const MODE_NAMES: &str = "box column csv json line list markdown quote table tabs";
+pub const MODE_NAMES: &str = "box column csv insert json line list markdown quote table tabs";
 
 impl Mode {
     /// The name `.mode` shows.
@@ -40,6 +42,7 @@ impl Mode {
             Mode::Table => "table",
             Mode::Box => "box",
             Mode::Column => "column",
+            Mode::Insert => "insert",
         }
     }
 
@@ -59,6 +62,8 @@ pub struct Settings {
     pub headers: bool,
     /// Whether headers were set explicitly (then `.mode column` leaves them as they are).
     pub headers_set: bool,
+    /// The table `insert` mode writes into.
+    pub insert_table: String,
     pub column_separator: Vec<u8>,
     pub row_separator: Vec<u8>,
     pub null_value: Vec<u8>,
@@ -73,6 +78,7 @@ impl Default for Settings {
             mode: Mode::List,
             headers: false,
             headers_set: false,
+            insert_table: "table".to_owned(),
             column_separator: b"|".to_vec(),
             row_separator: b"\n".to_vec(),
             null_value: Vec::new(),
@@ -115,6 +121,10 @@ impl Settings {
             "markdown" => self.mode = Mode::Markdown,
             "table" => self.mode = Mode::Table,
             "box" => self.mode = Mode::Box,
+            "insert" => {
+                self.mode = Mode::Insert;
+                self.insert_table = "table".to_owned();
+            }
             "column" | "columns" => {
                 self.mode = Mode::Column;
                 if !self.headers_set {
@@ -142,7 +152,8 @@ impl Settings {
             }
             "line" => self.mode = Mode::Line,
             "column" => self.mode = Mode::Column,
-            other => return self.set_mode(other),
+            "quote" | "json" | "markdown" | "table" | "box" => return self.set_mode(name),
+            _ => return false,
         }
         true
     }

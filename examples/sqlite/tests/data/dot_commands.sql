@@ -87,6 +87,12 @@ select 'a
 go
 b'
 /
+CREATE TABLE reals(r, t);
+INSERT INTO reals VALUES (-9223372036854775808.0, 'a' || char(0) || 'b'), (4611686018427387904.5, ''), (9223372036854775808.0, NULL), (1e308 * 10, 'inf'), (-1e308 * 10, '-inf'), (2.5e-320, 'subnormal');
+.dump reals
+.mode insert
+SELECT * FROM reals;
+.mode list
 .bail on
 SELECT 'before bail';
 SELECT * FROM nowhere;
