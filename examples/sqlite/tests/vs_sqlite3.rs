@@ -12,7 +12,7 @@ const SQLITE3: &str = "/usr/bin/sqlite3";
 const WORKLOAD: &str = include_str!("data/workload.sql");
 const DOT_COMMANDS: &str = include_str!("data/dot_commands.sql");
 const MODES: &[&str] = &[
-    "list", "csv", "json", "line", "quote", "markdown", "table", "box", "column",
+    "list", "csv", "json", "line", "quote", "markdown", "table", "box", "column", "html", "ascii",
 ];
 
 fn have_sqlite3() -> bool {

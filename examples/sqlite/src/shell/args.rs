@@ -38,6 +38,7 @@ a dot-command) runs in turn; without any, SQL and dot-commands are read from
 standard input, at a prompt when it is a terminal. `-` as an SQL argument
 reads standard input at that point.
 OPTIONS include:
+   -ascii               set output mode to 'ascii'
    -bail                stop after hitting an error
    -batch               force batch I/O (no prompt)
    -box                 set output mode to 'box'
@@ -47,6 +48,7 @@ OPTIONS include:
    -db FILENAME         the database (the same as FILENAME)
    -[no]header          turn headers on or off
    -help                show this message
+   -html                set output mode to HTML
    -interactive         force interactive I/O
    -json                set output mode to 'json'
    -line                set output mode to 'line'

@@ -6,7 +6,7 @@ use ctypes_sqlite::{RawValue, Row};
 
 use super::columnar::Columnar;
 use super::dump::{identifier, literal};
-use super::format::{c_text, csv_field, exact_real, json_string, sql_blob, sql_string};
+use super::format::{c_text, csv_field, exact_real, html_text, json_string, sql_blob, sql_string};
 use super::settings::{Mode, Settings};
 
 /// Why printing a row stopped.
@@ -64,7 +64,7 @@ impl<'s> Printer<'s> {
         self.rows += 1;
         let count = self.names.len();
         match s.mode {
-            Mode::List => {
+            Mode::List | Mode::Ascii => {
                 if first && s.headers {
                     self.header(out, |out, name| out.write_all(name))?;
                 }
@@ -144,6 +144,24 @@ impl<'s> Printer<'s> {
                     }
                 }
                 out.write_all(b"}")?;
+            }
+            Mode::Html => {
+                if first && s.headers {
+                    out.write_all(b"<TR>")?;
+                    for name in &self.names {
+                        out.write_all(b"<TH>")?;
+                        html_text(out, name.as_bytes())?;
+                        out.write_all(b"</TH>\n")?;
+                    }
+                    out.write_all(b"</TR>\n")?;
+                }
+                out.write_all(b"<TR>")?;
+                for i in 0..count {
+                    out.write_all(b"<TD>")?;
+                    html_text(out, self.text(row, i)?)?;
+                    out.write_all(b"</TD>\n")?;
+                }
+                out.write_all(b"</TR>\n")?;
             }
             Mode::Insert => {
                 let mut line = Vec::with_capacity(64);

@@ -24,10 +24,15 @@ pub enum Mode {
     Column,
     /// `INSERT` statements into the table `.mode insert` names.
     Insert,
+    /// HTML table rows.
+    Html,
+    /// Like `list`, with the ASCII unit and record separators.
+    Ascii,
 }
 
 /// Every mode name `.mode` takes, for messages.
-pub const MODE_NAMES: &str = "box column csv insert json line list markdown quote table tabs";
+pub const MODE_NAMES: &str =
+    "ascii box column csv html insert json line list markdown quote table tabs";
 
 impl Mode {
     /// The name `.mode` shows.
@@ -43,6 +48,8 @@ impl Mode {
             Mode::Box => "box",
             Mode::Column => "column",
             Mode::Insert => "insert",
+            Mode::Html => "html",
+            Mode::Ascii => "ascii",
         }
     }
 
@@ -121,6 +128,12 @@ impl Settings {
             "markdown" => self.mode = Mode::Markdown,
             "table" => self.mode = Mode::Table,
             "box" => self.mode = Mode::Box,
+            "html" => self.mode = Mode::Html,
+            "ascii" => {
+                self.mode = Mode::Ascii;
+                self.column_separator = b"\x1f".to_vec();
+                self.row_separator = b"\x1e".to_vec();
+            }
             "insert" => {
                 self.mode = Mode::Insert;
                 self.insert_table = "table".to_owned();
@@ -152,7 +165,9 @@ impl Settings {
             }
             "line" => self.mode = Mode::Line,
             "column" => self.mode = Mode::Column,
-            "quote" | "json" | "markdown" | "table" | "box" => return self.set_mode(name),
+            "quote" | "json" | "markdown" | "table" | "box" | "html" | "ascii" => {
+                return self.set_mode(name)
+            }
             _ => return false,
         }
         true
