@@ -327,3 +327,33 @@ fn read_runs_a_file_with_its_own_line_numbers() {
     let theirs = compare_with_files("read", &[], script, &[("inner.sql", inner)], &[]);
     assert_eq!(theirs.status.code(), Some(1));
 }
+
+#[test]
+fn show_and_escapes_in_options_and_dot_commands() {
+    if !have_sqlite3() {
+        return;
+    }
+    let args = [
+        "-separator",
+        r"\t",
+        "-newline",
+        r"\r\n",
+        "-nullvalue",
+        "x\"y",
+        ":memory:",
+        ".show",
+        r".separator \t \n",
+        ".show",
+        r".nullvalue '\t'",
+        ".mode ascii",
+        ".show",
+        r#".print \q|\x41|\101|\\|\"|a\"#,
+        r#".print '\t' "\t" \t"#,
+        ".mode insert t",
+        ".output x.txt",
+        ".show",
+        ".output",
+        "select 1, null",
+    ];
+    compare_with_files("show", &args, "", &[], &["x.txt"]);
+}

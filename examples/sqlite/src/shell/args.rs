@@ -1,6 +1,6 @@
 //! The command line: `ctypes-sqlite [OPTIONS] [FILENAME [SQL...]]`, as sqlite3 reads it.
 
-use super::settings::{unescape, Settings};
+use super::settings::Settings;
 
 /// What the command line asks for.
 #[derive(Debug)]
@@ -98,9 +98,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "bail" => settings.bail = true,
             "header" | "headers" => (settings.headers, settings.headers_set) = (true, true),
             "noheader" | "noheaders" => (settings.headers, settings.headers_set) = (false, true),
-            "separator" => settings.column_separator = unescape(&value(name)?),
-            "newline" => settings.row_separator = unescape(&value(name)?),
-            "nullvalue" => settings.null_value = unescape(&value(name)?),
+            // Taken as they are: sqlite3 resolves no escapes in these.
+            "separator" => settings.column_separator = value(name)?.into_bytes(),
+            "newline" => settings.row_separator = value(name)?.into_bytes(),
+            "nullvalue" => settings.null_value = value(name)?.into_bytes(),
             "cmd" => options.init.push(value(name)?),
             "db" => options.db = Some(value(name)?),
             "readonly" => options.read_only = true,

@@ -63,8 +63,8 @@ const COMMANDS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The words of a dot-command line: split at whitespace; `'…'` taken as it is, `"…"` with
-/// C escapes.
+/// The words of a dot-command line: split at whitespace; `'…'` taken as it is, `"…"` and
+/// unquoted words with their backslash escapes resolved.
 pub fn words(line: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut chars = line.trim_start_matches('.').chars().peekable();
@@ -100,6 +100,7 @@ pub fn words(line: &str) -> Vec<String> {
                 word.push(c);
                 chars.next();
             }
+            word = String::from_utf8_lossy(&unescape(&word)).into_owned();
         }
         words.push(word);
     }
@@ -192,7 +193,7 @@ impl Shell {
                     return false;
                 }
             }
-            ("nullvalue", 2) => self.settings.null_value = unescape(&args[1]),
+            ("nullvalue", 2) => self.settings.null_value = args[1].clone().into_bytes(),
             ("once", 2) | ("output", 2) => {
                 if self.out.redirect(&args[1], name == "once").is_err() {
                     eprintln!("Error: cannot open \"{}\"", args[1]);
@@ -214,9 +215,9 @@ impl Shell {
             ("read", 2) => return self.read_file(&args[1]),
             ("schema", 1 | 2) => return self.schema(arg(1)),
             ("separator", 2 | 3) => {
-                self.settings.column_separator = unescape(&args[1]);
+                self.settings.column_separator = args[1].clone().into_bytes();
                 if let Some(row) = arg(2) {
-                    self.settings.row_separator = unescape(row);
+                    self.settings.row_separator = row.as_bytes().to_vec();
                 }
             }
             ("show", 1) => {

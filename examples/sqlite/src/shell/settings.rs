@@ -173,19 +173,24 @@ impl Settings {
         true
     }
 
-    /// `.show`'s lines.
+    /// `.show`'s lines, as sqlite3 prints them (echo, eqp, stats and column widths do not exist
+    /// here: they show sqlite3's defaults).
     pub fn show(&self, output: &str, filename: &str) -> String {
-        let on = |b: bool| if b { "on" } else { "off" };
         let rows = [
-            ("bail", on(self.bail).to_owned()),
-            ("changes", on(self.changes).to_owned()),
-            ("headers", on(self.headers).to_owned()),
+            ("echo", "off".to_owned()),
+            ("eqp", "off".to_owned()),
+            ("explain", "auto".to_owned()),
+            (
+                "headers",
+                if self.headers { "on" } else { "off" }.to_owned(),
+            ),
             ("mode", self.mode.name().to_owned()),
             ("nullvalue", quoted(&self.null_value)),
             ("output", output.to_owned()),
             ("colseparator", quoted(&self.column_separator)),
             ("rowseparator", quoted(&self.row_separator)),
-            ("timer", on(self.timer).to_owned()),
+            ("stats", "off".to_owned()),
+            ("width", String::new()),
             ("filename", filename.to_owned()),
         ];
         let mut text = String::new();
@@ -214,42 +219,45 @@ fn quoted(bytes: &[u8]) -> String {
     text
 }
 
-/// A separator as typed (`.separator '\t'`, `-newline '\r\n'`): C escapes resolved.
+/// A dot-command argument with its backslash escapes resolved, as sqlite3 resolves them:
+/// `\t`, `\n`, `\r`, `\a`, `\b`, `\v`, `\f`, octal `\NNN`; before any other character the
+/// backslash is dropped.
 pub fn unescape(text: &str) -> Vec<u8> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'\\' && i + 1 < bytes.len() {
-            i += 1;
-            match bytes[i] {
-                b'n' => out.push(b'\n'),
-                b't' => out.push(b'\t'),
-                b'r' => out.push(b'\r'),
-                b'"' => out.push(b'"'),
-                b'\'' => out.push(b'\''),
-                b'\\' => out.push(b'\\'),
-                b'0'..=b'7' => {
-                    let mut value = 0u32;
-                    let mut digits = 0;
-                    while digits < 3 && i < bytes.len() && (b'0'..=b'7').contains(&bytes[i]) {
-                        value = value * 8 + u32::from(bytes[i] - b'0');
-                        i += 1;
-                        digits += 1;
-                    }
-                    out.push(value as u8);
-                    continue;
-                }
-                other => {
-                    out.push(b'\\');
-                    out.push(other);
-                }
-            }
-            i += 1;
-        } else {
+        if bytes[i] != b'\\' || i + 1 == bytes.len() {
             out.push(bytes[i]);
             i += 1;
+            continue;
         }
+        i += 1;
+        let c = bytes[i];
+        i += 1;
+        out.push(match c {
+            b'a' => 0x07,
+            b'b' => 0x08,
+            b't' => b'\t',
+            b'n' => b'\n',
+            b'v' => 0x0b,
+            b'f' => 0x0c,
+            b'r' => b'\r',
+            b'0'..=b'7' => {
+                let mut value = u32::from(c - b'0');
+                for _ in 0..2 {
+                    match bytes.get(i) {
+                        Some(&d @ b'0'..=b'7') => {
+                            value = value * 8 + u32::from(d - b'0');
+                            i += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                value as u8
+            }
+            other => other,
+        });
     }
     out
 }
@@ -263,7 +271,8 @@ mod tests {
         assert_eq!(unescape(r"\t"), b"\t");
         assert_eq!(unescape(r"\r\n"), b"\r\n");
         assert_eq!(unescape(r"a\101\\"), b"aA\\");
-        assert_eq!(unescape(r"\q"), b"\\q");
+        assert_eq!(unescape(r"\q\x41"), b"qx41");
+        assert_eq!(unescape("a\\"), b"a\\");
     }
 
     #[test]
