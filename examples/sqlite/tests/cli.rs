@@ -134,7 +134,7 @@ fn help_lists_the_options_and_says_which_modes_buffer() {
         assert!(help.contains(option), "{option}");
     }
     assert!(
-        help.contains("table, box and markdown modes hold"),
+        help.contains("table, box, markdown and column modes"),
         "{help}"
     );
 }

@@ -12,7 +12,7 @@ const SQLITE3: &str = "/usr/bin/sqlite3";
 const WORKLOAD: &str = include_str!("data/workload.sql");
 const DOT_COMMANDS: &str = include_str!("data/dot_commands.sql");
 const MODES: &[&str] = &[
-    "list", "csv", "json", "line", "quote", "markdown", "table", "box",
+    "list", "csv", "json", "line", "quote", "markdown", "table", "box", "column", "html", "ascii",
 ];
 
 fn have_sqlite3() -> bool {
@@ -147,11 +147,24 @@ fn every_mode_without_headers() {
 }
 
 #[test]
+fn insert_mode() {
+    if !have_sqlite3() {
+        return;
+    }
+    compare("insert", &["-cmd", ".mode insert"], WORKLOAD);
+    compare(
+        "insert-named",
+        &["-header", "-cmd", ".mode insert \"odd name\""],
+        WORKLOAD,
+    );
+}
+
+#[test]
 fn separators_and_null_text() {
     if !have_sqlite3() {
         return;
     }
-    for mode in ["list", "csv", "line", "quote", "table"] {
+    for mode in ["list", "csv", "line", "quote", "table", "column"] {
         let args = [
             "-separator",
             " :: ",
@@ -301,4 +314,46 @@ fn line_endings_byte_order_marks_and_nul_bytes() {
             compare(&format!("input{i}"), &[mode], input);
         }
     }
+}
+
+#[test]
+fn read_runs_a_file_with_its_own_line_numbers() {
+    if !have_sqlite3() {
+        return;
+    }
+    let inner: &[u8] = b"select 1;\nselec 2;\nselect 3;\n.read missing.sql\n";
+    let script = "select 0;\n.read inner.sql\nselect 4;\n.nullvalue\n.read\n\
+                  .bail on\n.read inner.sql\nselect 5;\n";
+    let theirs = compare_with_files("read", &[], script, &[("inner.sql", inner)], &[]);
+    assert_eq!(theirs.status.code(), Some(1));
+}
+
+#[test]
+fn show_and_escapes_in_options_and_dot_commands() {
+    if !have_sqlite3() {
+        return;
+    }
+    let args = [
+        "-separator",
+        r"\t",
+        "-newline",
+        r"\r\n",
+        "-nullvalue",
+        "x\"y",
+        ":memory:",
+        ".show",
+        r".separator \t \n",
+        ".show",
+        r".nullvalue '\t'",
+        ".mode ascii",
+        ".show",
+        r#".print \q|\x41|\101|\\|\"|a\"#,
+        r#".print '\t' "\t" \t"#,
+        ".mode insert t",
+        ".output x.txt",
+        ".show",
+        ".output",
+        "select 1, null",
+    ];
+    compare_with_files("show", &args, "", &[], &["x.txt"]);
 }

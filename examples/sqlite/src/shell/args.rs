@@ -1,6 +1,6 @@
 //! The command line: `ctypes-sqlite [OPTIONS] [FILENAME [SQL...]]`, as sqlite3 reads it.
 
-use super::settings::{unescape, Settings};
+use super::settings::Settings;
 
 /// What the command line asks for.
 #[derive(Debug)]
@@ -38,14 +38,17 @@ a dot-command) runs in turn; without any, SQL and dot-commands are read from
 standard input, at a prompt when it is a terminal. `-` as an SQL argument
 reads standard input at that point.
 OPTIONS include:
+   -ascii               set output mode to 'ascii'
    -bail                stop after hitting an error
    -batch               force batch I/O (no prompt)
    -box                 set output mode to 'box'
+   -column              set output mode to 'column'
    -cmd COMMAND         run \"COMMAND\" before reading stdin
    -csv                 set output mode to 'csv'
    -db FILENAME         the database (the same as FILENAME)
    -[no]header          turn headers on or off
    -help                show this message
+   -html                set output mode to HTML
    -interactive         force interactive I/O
    -json                set output mode to 'json'
    -line                set output mode to 'line'
@@ -59,8 +62,8 @@ OPTIONS include:
    -table               set output mode to 'table'
    -tabs                set output mode to 'tabs'
    -version             show the versions of this program and of libsqlite3
-Rows are written as they are stepped; the table, box and markdown modes hold
-each result set until its last row, to size the columns.
+Rows are written as they are stepped; the table, box, markdown and column modes
+hold each result set until its last row, to size the columns.
 Options may start with one dash or two.";
 
 /// Parses the arguments after the program name.
@@ -93,11 +96,12 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "help" | "h" => return Ok(Command::Help),
             "version" => return Ok(Command::Version),
             "bail" => settings.bail = true,
-            "header" | "headers" => settings.headers = true,
-            "noheader" | "noheaders" => settings.headers = false,
-            "separator" => settings.column_separator = unescape(&value(name)?),
-            "newline" => settings.row_separator = unescape(&value(name)?),
-            "nullvalue" => settings.null_value = unescape(&value(name)?),
+            "header" | "headers" => (settings.headers, settings.headers_set) = (true, true),
+            "noheader" | "noheaders" => (settings.headers, settings.headers_set) = (false, true),
+            // Taken as they are: sqlite3 resolves no escapes in these.
+            "separator" => settings.column_separator = value(name)?.into_bytes(),
+            "newline" => settings.row_separator = value(name)?.into_bytes(),
+            "nullvalue" => settings.null_value = value(name)?.into_bytes(),
             "cmd" => options.init.push(value(name)?),
             "db" => options.db = Some(value(name)?),
             "readonly" => options.read_only = true,

@@ -1,10 +1,11 @@
-//! The aligned modes (`table`, `box`, `markdown`): a result set is held until its last row,
-//! then drawn with every column as wide as its widest cell.
+//! The aligned modes (`table`, `box`, `markdown`, `column`): a result set is held until its
+//! last row, then drawn with every column as wide as its widest cell.
 //!
 //! Widths count characters, as sqlite3 3.40 does (a wide CJK character counts one). A tab
 //! moves to the next multiple of 8; any other control character starts a new line inside the
 //! cell (`\r\n` counts once), and a row with such a cell makes every row of the result set
-//! ruled off from the next. A column name shows its first line only.
+//! ruled off from the next (in `column` mode, followed by an empty line). A column name shows its
+//! first line only; `column` mode shows the names only with headers on, the others always.
 
 use std::io::{self, Write};
 
@@ -17,6 +18,7 @@ type Line = (Vec<u8>, usize);
 #[derive(Debug)]
 pub struct Columnar {
     mode: Mode,
+    show_names: bool,
     headers: Vec<Vec<Line>>,
     rows: Vec<Vec<Vec<Line>>>,
     widths: Vec<usize>,
@@ -24,7 +26,7 @@ pub struct Columnar {
 }
 
 impl Columnar {
-    pub fn new(mode: Mode, names: &[String]) -> Columnar {
+    pub fn new(mode: Mode, names: &[String], show_names: bool) -> Columnar {
         // A name shows its first line only.
         let headers: Vec<Vec<Line>> = names
             .iter()
@@ -33,6 +35,7 @@ impl Columnar {
         let widths = headers.iter().map(|h| widest(h)).collect();
         Columnar {
             mode,
+            show_names,
             headers,
             rows: Vec::new(),
             widths,
@@ -55,6 +58,9 @@ impl Columnar {
         if self.rows.is_empty() {
             return Ok(());
         }
+        if self.mode == Mode::Column {
+            return self.finish_plain(out);
+        }
         let style = Style::of(self.mode);
         if let Some(top) = style.top {
             self.rule(out, top)?;
@@ -74,6 +80,50 @@ impl Columnar {
             self.rule(out, bottom)?;
         }
         Ok(())
+    }
+
+    /// `column` mode: names left-aligned over dashes, two spaces between columns, no borders.
+    fn finish_plain(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.show_names {
+            self.plain_line(out, self.headers.iter().map(|cell| cell.first()))?;
+            let mut rule = Vec::new();
+            for (i, &w) in self.widths.iter().enumerate() {
+                if i > 0 {
+                    rule.extend_from_slice(b"  ");
+                }
+                rule.extend(std::iter::repeat_n(b'-', w));
+            }
+            rule.push(b'\n');
+            out.write_all(&rule)?;
+        }
+        for (i, row) in self.rows.iter().enumerate() {
+            if i > 0 && self.multi_line {
+                out.write_all(b"\n")?;
+            }
+            let height = row.iter().map(Vec::len).max().unwrap_or(1);
+            for k in 0..height {
+                self.plain_line(out, row.iter().map(|cell| cell.get(k)))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn plain_line<'a>(
+        &self,
+        out: &mut dyn Write,
+        cells: impl Iterator<Item = Option<&'a Line>>,
+    ) -> io::Result<()> {
+        let mut line = Vec::new();
+        for (i, (cell, &w)) in cells.zip(&self.widths).enumerate() {
+            if i > 0 {
+                line.extend_from_slice(b"  ");
+            }
+            let (text, n) = cell.map_or((&[][..], 0), |(t, n)| (&t[..], *n));
+            line.extend_from_slice(text);
+            line.extend(std::iter::repeat_n(b' ', w - n));
+        }
+        line.push(b'\n');
+        out.write_all(&line)
     }
 
     fn rule(&self, out: &mut dyn Write, [left, fill, cross, right]: [&str; 4]) -> io::Result<()> {

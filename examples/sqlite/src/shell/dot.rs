@@ -29,7 +29,7 @@ const COMMANDS: &[(&str, &str)] = &[
     ),
     (".indexes ?TABLE?", "show the names of indexes"),
     (
-        ".mode MODE",
+        ".mode MODE ?TABLE?",
         "set the output mode: box csv json line list markdown quote table tabs",
     ),
     (".nullvalue STRING", "use STRING in place of NULL values"),
@@ -63,8 +63,8 @@ const COMMANDS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The words of a dot-command line: split at whitespace; `'…'` taken as it is, `"…"` with
-/// C escapes.
+/// The words of a dot-command line: split at whitespace; `'…'` taken as it is, `"…"` and
+/// unquoted words with their backslash escapes resolved.
 pub fn words(line: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut chars = line.trim_start_matches('.').chars().peekable();
@@ -100,6 +100,7 @@ pub fn words(line: &str) -> Vec<String> {
                 word.push(c);
                 chars.next();
             }
+            word = String::from_utf8_lossy(&unescape(&word)).into_owned();
         }
         words.push(word);
     }
@@ -154,7 +155,10 @@ impl Shell {
         match (name, args.len()) {
             ("bail", 2) => self.settings.bail = boolean(&args[1]),
             ("changes", 2) => self.settings.changes = boolean(&args[1]),
-            ("headers", 2) => self.settings.headers = boolean(&args[1]),
+            ("headers", 2) => {
+                self.settings.headers = boolean(&args[1]);
+                self.settings.headers_set = true;
+            }
             ("timer", 2) => self.settings.timer = boolean(&args[1]),
             ("dump", _) => return self.dump(arg(1)),
             ("exit" | "quit", _) => {
@@ -179,13 +183,17 @@ impl Shell {
                 let line = format!("current output mode: {}\n", self.settings.mode.name());
                 self.write(line.as_bytes());
             }
+            ("mode", 3) if args[1] == "insert" => {
+                self.settings.set_mode("insert");
+                self.settings.insert_table = args[2].clone();
+            }
             ("mode", 2) => {
                 if !self.settings.set_mode(&args[1]) {
                     eprintln!("Error: mode should be one of: {MODE_NAMES}");
                     return false;
                 }
             }
-            ("nullvalue", 2) => self.settings.null_value = unescape(&args[1]),
+            ("nullvalue", 2) => self.settings.null_value = args[1].clone().into_bytes(),
             ("once", 2) | ("output", 2) => {
                 if self.out.redirect(&args[1], name == "once").is_err() {
                     eprintln!("Error: cannot open \"{}\"", args[1]);
@@ -207,9 +215,9 @@ impl Shell {
             ("read", 2) => return self.read_file(&args[1]),
             ("schema", 1 | 2) => return self.schema(arg(1)),
             ("separator", 2 | 3) => {
-                self.settings.column_separator = unescape(&args[1]);
+                self.settings.column_separator = args[1].clone().into_bytes();
                 if let Some(row) = arg(2) {
-                    self.settings.row_separator = unescape(row);
+                    self.settings.row_separator = row.as_bytes().to_vec();
                 }
             }
             ("show", 1) => {

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use ctypes_sqlite::{RawValue, Row};
 
-use super::format::{exact_real, sql_blob, sql_string};
+use super::format::{c_text, exact_real, sql_blob, sql_string};
 use super::Shell;
 
 /// A name as SQL must spell it: bare when it is a plain identifier and no keyword, otherwise
@@ -31,19 +31,30 @@ fn create_sql(sql: &str) -> String {
 }
 
 /// A value as an SQL literal that reads back as the same value.
-fn literal(out: &mut Vec<u8>, value: RawValue<'_>) {
+pub fn literal(out: &mut Vec<u8>, value: RawValue<'_>) {
     match value {
         RawValue::Null => out.extend_from_slice(b"NULL"),
         RawValue::Integer(v) => out.extend_from_slice(v.to_string().as_bytes()),
         RawValue::Real(r) if r.is_infinite() => {
             out.extend_from_slice(if r > 0.0 { b"1e999" } else { b"-1e999" })
         }
-        RawValue::Real(r) => out.extend_from_slice(exact_real(r).as_bytes()),
-        RawValue::Text(t) => text_literal(out, t),
+        RawValue::Real(r) => out.extend_from_slice(real_literal(r).as_bytes()),
+        // Cut at a NUL, as sqlite3 writes it (SQL text cannot hold one).
+        RawValue::Text(t) => text_literal(out, c_text(t)),
         RawValue::Blob(b) => {
             let _ = sql_blob(out, b);
         }
     }
+}
+
+/// A real as `.dump` and `insert` mode write it: a whole number in the range of a 64-bit integer
+/// as that integer with `.0`, anything else with sqlite's `%!.20g`.
+fn real_literal(value: f64) -> String {
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if (-LIMIT..LIMIT).contains(&value) && value == value.trunc() {
+        return format!("{}.0", value as i64);
+    }
+    exact_real(value)
 }
 
 /// Text with line breaks is written as `replace('a\nb','\n',char(10))`, so each statement

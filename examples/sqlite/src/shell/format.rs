@@ -64,6 +64,25 @@ pub fn json_string(out: &mut dyn Write, text: &[u8]) -> io::Result<()> {
     out.write_all(b"\"")
 }
 
+/// Text in HTML: `<`, `&`, `>`, `"` and `'` as entities.
+pub fn html_text(out: &mut dyn Write, text: &[u8]) -> io::Result<()> {
+    let mut start = 0;
+    for (i, &b) in text.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'<' => b"&lt;",
+            b'&' => b"&amp;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&text[start..i])?;
+        out.write_all(entity)?;
+        start = i + 1;
+    }
+    out.write_all(&text[start..])
+}
+
 /// An SQL string literal: in single quotes, each `'` doubled.
 pub fn sql_string(out: &mut dyn Write, text: &[u8]) -> io::Result<()> {
     out.write_all(b"'")?;

@@ -5,7 +5,8 @@ use std::io::{self, Write};
 use ctypes_sqlite::{RawValue, Row};
 
 use super::columnar::Columnar;
-use super::format::{c_text, csv_field, exact_real, json_string, sql_blob, sql_string};
+use super::dump::{identifier, literal};
+use super::format::{c_text, csv_field, exact_real, html_text, json_string, sql_blob, sql_string};
 use super::settings::{Mode, Settings};
 
 /// Why printing a row stopped.
@@ -45,7 +46,7 @@ impl<'s> Printer<'s> {
         let columnar = settings
             .mode
             .is_columnar()
-            .then(|| Columnar::new(settings.mode, &names));
+            .then(|| Columnar::new(settings.mode, &names, settings.headers));
         let name_width = names.iter().map(String::len).fold(5, usize::max);
         Printer {
             settings,
@@ -63,7 +64,7 @@ impl<'s> Printer<'s> {
         self.rows += 1;
         let count = self.names.len();
         match s.mode {
-            Mode::List => {
+            Mode::List | Mode::Ascii => {
                 if first && s.headers {
                     self.header(out, |out, name| out.write_all(name))?;
                 }
@@ -144,7 +145,49 @@ impl<'s> Printer<'s> {
                 }
                 out.write_all(b"}")?;
             }
-            Mode::Markdown | Mode::Table | Mode::Box => {
+            Mode::Html => {
+                if first && s.headers {
+                    out.write_all(b"<TR>")?;
+                    for name in &self.names {
+                        out.write_all(b"<TH>")?;
+                        html_text(out, name.as_bytes())?;
+                        out.write_all(b"</TH>\n")?;
+                    }
+                    out.write_all(b"</TR>\n")?;
+                }
+                out.write_all(b"<TR>")?;
+                for i in 0..count {
+                    out.write_all(b"<TD>")?;
+                    html_text(out, self.text(row, i)?)?;
+                    out.write_all(b"</TD>\n")?;
+                }
+                out.write_all(b"</TR>\n")?;
+            }
+            Mode::Insert => {
+                let mut line = Vec::with_capacity(64);
+                line.extend_from_slice(b"INSERT INTO ");
+                line.extend_from_slice(identifier(&s.insert_table).as_bytes());
+                if s.headers {
+                    line.push(b'(');
+                    for (i, name) in self.names.iter().enumerate() {
+                        if i > 0 {
+                            line.push(b',');
+                        }
+                        line.extend_from_slice(identifier(name).as_bytes());
+                    }
+                    line.push(b')');
+                }
+                line.extend_from_slice(b" VALUES(");
+                for i in 0..count {
+                    if i > 0 {
+                        line.push(b',');
+                    }
+                    literal(&mut line, row.get_raw(i)?);
+                }
+                line.extend_from_slice(b");\n");
+                out.write_all(&line)?;
+            }
+            Mode::Markdown | Mode::Table | Mode::Box | Mode::Column => {
                 let mut cells = Vec::with_capacity(count);
                 for i in 0..count {
                     cells.push(self.text(row, i)?.to_vec());

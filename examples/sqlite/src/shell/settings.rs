@@ -20,10 +20,19 @@ pub enum Mode {
     Table,
     /// A table drawn with box characters (buffers each result set).
     Box,
+    /// Aligned columns without borders (buffers each result set).
+    Column,
+    /// `INSERT` statements into the table `.mode insert` names.
+    Insert,
+    /// HTML table rows.
+    Html,
+    /// Like `list`, with the ASCII unit and record separators.
+    Ascii,
 }
 
 /// Every mode name `.mode` takes, for messages.
-pub const MODE_NAMES: &str = "box csv json line list markdown quote table tabs";
+pub const MODE_NAMES: &str =
+    "ascii box column csv html insert json line list markdown quote table tabs";
 
 impl Mode {
     /// The name `.mode` shows.
@@ -37,12 +46,19 @@ impl Mode {
             Mode::Markdown => "markdown",
             Mode::Table => "table",
             Mode::Box => "box",
+            Mode::Column => "column",
+            Mode::Insert => "insert",
+            Mode::Html => "html",
+            Mode::Ascii => "ascii",
         }
     }
 
     /// Whether rows are laid out in aligned columns, which needs the whole result set.
     pub fn is_columnar(self) -> bool {
-        matches!(self, Mode::Markdown | Mode::Table | Mode::Box)
+        matches!(
+            self,
+            Mode::Markdown | Mode::Table | Mode::Box | Mode::Column
+        )
     }
 }
 
@@ -51,6 +67,10 @@ impl Mode {
 pub struct Settings {
     pub mode: Mode,
     pub headers: bool,
+    /// Whether headers were set explicitly (then `.mode column` leaves them as they are).
+    pub headers_set: bool,
+    /// The table `insert` mode writes into.
+    pub insert_table: String,
     pub column_separator: Vec<u8>,
     pub row_separator: Vec<u8>,
     pub null_value: Vec<u8>,
@@ -64,6 +84,8 @@ impl Default for Settings {
         Settings {
             mode: Mode::List,
             headers: false,
+            headers_set: false,
+            insert_table: "table".to_owned(),
             column_separator: b"|".to_vec(),
             row_separator: b"\n".to_vec(),
             null_value: Vec::new(),
@@ -106,6 +128,22 @@ impl Settings {
             "markdown" => self.mode = Mode::Markdown,
             "table" => self.mode = Mode::Table,
             "box" => self.mode = Mode::Box,
+            "html" => self.mode = Mode::Html,
+            "ascii" => {
+                self.mode = Mode::Ascii;
+                self.column_separator = b"\x1f".to_vec();
+                self.row_separator = b"\x1e".to_vec();
+            }
+            "insert" => {
+                self.mode = Mode::Insert;
+                self.insert_table = "table".to_owned();
+            }
+            "column" | "columns" => {
+                self.mode = Mode::Column;
+                if !self.headers_set {
+                    self.headers = true;
+                }
+            }
             _ => return false,
         }
         true
@@ -126,24 +164,33 @@ impl Settings {
                 self.row_separator = b"\n".to_vec();
             }
             "line" => self.mode = Mode::Line,
-            other => return self.set_mode(other),
+            "column" => self.mode = Mode::Column,
+            "quote" | "json" | "markdown" | "table" | "box" | "html" | "ascii" => {
+                return self.set_mode(name)
+            }
+            _ => return false,
         }
         true
     }
 
-    /// `.show`'s lines.
+    /// `.show`'s lines, as sqlite3 prints them (echo, eqp, stats and column widths do not exist
+    /// here: they show sqlite3's defaults).
     pub fn show(&self, output: &str, filename: &str) -> String {
-        let on = |b: bool| if b { "on" } else { "off" };
         let rows = [
-            ("bail", on(self.bail).to_owned()),
-            ("changes", on(self.changes).to_owned()),
-            ("headers", on(self.headers).to_owned()),
+            ("echo", "off".to_owned()),
+            ("eqp", "off".to_owned()),
+            ("explain", "auto".to_owned()),
+            (
+                "headers",
+                if self.headers { "on" } else { "off" }.to_owned(),
+            ),
             ("mode", self.mode.name().to_owned()),
             ("nullvalue", quoted(&self.null_value)),
             ("output", output.to_owned()),
             ("colseparator", quoted(&self.column_separator)),
             ("rowseparator", quoted(&self.row_separator)),
-            ("timer", on(self.timer).to_owned()),
+            ("stats", "off".to_owned()),
+            ("width", String::new()),
             ("filename", filename.to_owned()),
         ];
         let mut text = String::new();
@@ -172,42 +219,45 @@ fn quoted(bytes: &[u8]) -> String {
     text
 }
 
-/// A separator as typed (`.separator '\t'`, `-newline '\r\n'`): C escapes resolved.
+/// A dot-command argument with its backslash escapes resolved, as sqlite3 resolves them:
+/// `\t`, `\n`, `\r`, `\a`, `\b`, `\v`, `\f`, octal `\NNN`; before any other character the
+/// backslash is dropped.
 pub fn unescape(text: &str) -> Vec<u8> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'\\' && i + 1 < bytes.len() {
-            i += 1;
-            match bytes[i] {
-                b'n' => out.push(b'\n'),
-                b't' => out.push(b'\t'),
-                b'r' => out.push(b'\r'),
-                b'"' => out.push(b'"'),
-                b'\'' => out.push(b'\''),
-                b'\\' => out.push(b'\\'),
-                b'0'..=b'7' => {
-                    let mut value = 0u32;
-                    let mut digits = 0;
-                    while digits < 3 && i < bytes.len() && (b'0'..=b'7').contains(&bytes[i]) {
-                        value = value * 8 + u32::from(bytes[i] - b'0');
-                        i += 1;
-                        digits += 1;
-                    }
-                    out.push(value as u8);
-                    continue;
-                }
-                other => {
-                    out.push(b'\\');
-                    out.push(other);
-                }
-            }
-            i += 1;
-        } else {
+        if bytes[i] != b'\\' || i + 1 == bytes.len() {
             out.push(bytes[i]);
             i += 1;
+            continue;
         }
+        i += 1;
+        let c = bytes[i];
+        i += 1;
+        out.push(match c {
+            b'a' => 0x07,
+            b'b' => 0x08,
+            b't' => b'\t',
+            b'n' => b'\n',
+            b'v' => 0x0b,
+            b'f' => 0x0c,
+            b'r' => b'\r',
+            b'0'..=b'7' => {
+                let mut value = u32::from(c - b'0');
+                for _ in 0..2 {
+                    match bytes.get(i) {
+                        Some(&d @ b'0'..=b'7') => {
+                            value = value * 8 + u32::from(d - b'0');
+                            i += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                value as u8
+            }
+            other => other,
+        });
     }
     out
 }
@@ -221,7 +271,8 @@ mod tests {
         assert_eq!(unescape(r"\t"), b"\t");
         assert_eq!(unescape(r"\r\n"), b"\r\n");
         assert_eq!(unescape(r"a\101\\"), b"aA\\");
-        assert_eq!(unescape(r"\q"), b"\\q");
+        assert_eq!(unescape(r"\q\x41"), b"qx41");
+        assert_eq!(unescape("a\\"), b"a\\");
     }
 
     #[test]

@@ -42,6 +42,11 @@ SELECT * FROM "we ird";
 SELECT * FROM alpha;
 .mode markdown
 SELECT a FROM alpha;
+.mode column
+SELECT * FROM alpha;
+.headers on
+SELECT * FROM beta_long_name;
+.headers off
 .mode list
 .nullvalue ''
 .frobnicate now
@@ -82,6 +87,12 @@ select 'a
 go
 b'
 /
+CREATE TABLE reals(r, t);
+INSERT INTO reals VALUES (-9223372036854775808.0, 'a' || char(0) || 'b'), (4611686018427387904.5, ''), (9223372036854775808.0, NULL), (1e308 * 10, 'inf'), (-1e308 * 10, '-inf'), (2.5e-320, 'subnormal');
+.dump reals
+.mode insert
+SELECT * FROM reals;
+.mode list
 .bail on
 SELECT 'before bail';
 SELECT * FROM nowhere;
