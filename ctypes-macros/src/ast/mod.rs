@@ -1,9 +1,10 @@
 //! The parsed model of each declaration: plain structs built by `from_syn`, keeping the
 //! original syntax wherever a check or the generated code needs its span.
 //!
-//! Parsing fails only on what leaves nothing to check (an item of the wrong kind, malformed
-//! options); everything else is left to `valid`, so that errors come out in the order of the
-//! declaration.
+//! Parsing stops at the first mistake in an item's shape (the wrong kind of item, generics, the
+//! item's own options malformed), which leaves nothing to check; a field whose options do not
+//! parse keeps that error in its place, and every other mistake is left to `valid`, which
+//! reports them in the order they are written.
 
 mod attr;
 mod c_type;
