@@ -19,9 +19,9 @@
 
 #[cfg(all(target_arch = "x86_64", unix))]
 mod abi;
+mod arity;
 mod callback;
 mod error;
-mod find;
 mod func;
 mod in_call;
 pub mod layout;
@@ -37,10 +37,9 @@ pub use callback::{
 };
 pub use ctypes_macros::{c_enum, c_func, c_library, c_opaque, c_struct, c_union};
 pub use error::{Error, RecordProblem, Result};
-pub use find::find_library;
 pub use func::{errno, set_errno, Arg, CValue, CallPath, ErrCheck, Function};
 pub use layout::{ByteOrder, LayoutRules};
-pub use library::{Library, OpenFlags};
+pub use library::{find_library, Library, OpenFlags};
 pub use mem::*;
 pub use ty::*;
 pub use typed::{CConvert, CPointee, CResult, CReturn, CTyped};

@@ -2,6 +2,7 @@
 
 use std::ffi::c_void;
 
+use crate::arity::for_each_arity;
 use crate::func::CValue;
 use crate::mem::Value;
 use crate::ty::{CType, Scalar, Signature};
@@ -164,15 +165,7 @@ macro_rules! function_pointers {
     };
 }
 
-function_pointers!();
-function_pointers!(A);
-function_pointers!(A, B);
-function_pointers!(A, B, C);
-function_pointers!(A, B, C, D);
-function_pointers!(A, B, C, D, E);
-function_pointers!(A, B, C, D, E, F);
-function_pointers!(A, B, C, D, E, F, G);
-function_pointers!(A, B, C, D, E, F, G, H);
+for_each_arity!(function_pointers);
 
 /// A [`CTyped`] value that crosses to and from a [`CValue`]: what typed callbacks (`c_func!`)
 /// receive and return.

@@ -11,7 +11,7 @@ use ctypes_core::__private::abi::{ArgPlace, Gpr, Part, Placement, Register, Resu
 
 use crate::abi_calls::Arg;
 
-/// The argument call's capture: "A <id> <registers> <stack area>".
+/// The argument call's capture: `A <id> <registers> <stack area>`.
 #[derive(Debug)]
 pub struct ArgCapture {
     /// rdi, rsi, rdx, rcx, r8, r9, rax (8 bytes each), then xmm0..xmm7 (16 bytes each), then
@@ -44,7 +44,7 @@ fn unhex(text: &str) -> Result<Vec<u8>, String> {
 }
 
 impl ArgCapture {
-    /// Parses the words after "A <id>".
+    /// Parses the words after `A <id>`.
     pub fn parse(words: &[&str]) -> Result<ArgCapture, String> {
         Ok(ArgCapture {
             regs: unhex(words.first().ok_or("no registers")?)?,
@@ -54,7 +54,7 @@ impl ArgCapture {
 }
 
 impl ResultCapture {
-    /// Parses the words after "R <id>".
+    /// Parses the words after `R <id>`.
     pub fn parse(words: &[&str]) -> Result<ResultCapture, String> {
         let word = |i: usize| words.get(i).copied().ok_or("a short result line");
         let hidden = match word(5)? {

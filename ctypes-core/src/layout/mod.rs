@@ -15,7 +15,9 @@
 
 #![forbid(unsafe_code)]
 
+pub mod bits;
 mod msvc;
+pub mod placement;
 mod sysv;
 
 /// Which compiler's rules lay out a record.

@@ -2,7 +2,7 @@
 
 use super::value::{LongDouble, Value};
 use crate::error::{Error, Result};
-use crate::layout::ByteOrder;
+use crate::layout::{bits, ByteOrder};
 use crate::ty::{CType, Scalar, ScalarClass, TypeKind};
 
 /// How a value that does not fit its C type is treated.
@@ -142,8 +142,8 @@ pub(crate) fn decode_bits(
     width: u32,
     order: ByteOrder,
 ) -> Value {
-    let raw = load(bytes, order) >> shift_of(bytes.len(), bit, width, order);
-    integer_value(scalar, raw & mask(width), width)
+    let raw = bits::bits_get(bytes, u64::from(bit), width, order == ByteOrder::Big);
+    integer_value(scalar, raw, width)
 }
 
 /// Writes a bit-field; see [`decode_bits`]. The other bits of `bytes` are left as they were.
@@ -155,26 +155,9 @@ pub(crate) fn encode_bits(
     order: ByteOrder,
     overflow: Overflow,
 ) -> Result<()> {
-    let bits = integer_bits(scalar, width, value, overflow)?;
-    let shift = shift_of(bytes.len(), bit, width, order);
-    let word = load(bytes, order);
-    let word = (word & !(mask(width) << shift)) | (bits << shift);
-    store(word, bytes, order);
+    let raw = integer_bits(scalar, width, value, overflow)?;
+    bits::bits_set(bytes, u64::from(bit), width, order == ByteOrder::Big, raw);
     Ok(())
-}
-
-/// Where the field's least significant bit sits in the integer loaded from its bytes: allocation
-/// runs from the least significant bit up on a little-endian record, and from the most
-/// significant bit down on a big-endian one (the field's most significant bit first).
-fn shift_of(len: usize, bit: u32, width: u32, order: ByteOrder) -> u32 {
-    match order {
-        ByteOrder::Little => bit,
-        ByteOrder::Big => len as u32 * 8 - bit - width,
-    }
-}
-
-fn mask(width: u32) -> u128 {
-    (1u128 << width) - 1
 }
 
 /// The low `bits` bits that store `value` in an integer type (or `_Bool`), checked or wrapped.
@@ -192,11 +175,11 @@ fn integer_bits(scalar: Scalar, bits: u32, value: Value, overflow: Overflow) -> 
         _ => (0, (1i128 << bits) - 1),
     };
     if (min..=max).contains(&n) {
-        return Ok((n as u128) & mask(bits));
+        return Ok((n as u128) & bits::bit_mask(bits));
     }
     match (overflow, scalar.class()) {
         (Overflow::Wrap, ScalarClass::Bool) => Ok(u128::from(n != 0)),
-        (Overflow::Wrap, _) => Ok((n as u128) & mask(bits)),
+        (Overflow::Wrap, _) => Ok((n as u128) & bits::bit_mask(bits)),
         (Overflow::Refuse, _) => {
             let ty = if bits as usize == scalar.size() * 8 {
                 scalar.to_string()

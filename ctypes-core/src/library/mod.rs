@@ -11,7 +11,12 @@ use std::sync::Arc;
 use libloading::os::unix;
 
 use crate::error::{Error, Result};
-use crate::find::find_library;
+mod declared;
+mod find;
+
+pub use declared::{missing_symbols, open_first, resolve, resolve_optional};
+pub use find::find_library;
+
 use crate::mem::CData;
 use crate::ty::CType;
 
@@ -103,9 +108,24 @@ impl Library {
     /// # Safety
     /// As for [`Library::open`].
     pub unsafe fn open_with(name: &str, flags: OpenFlags) -> Result<Library> {
+        // SAFETY: forwarded to the caller.
+        unsafe { Library::open_any(name, candidates(name), flags, "no candidate file found") }
+    }
+
+    /// Opens the first of `files` that loads; the error, under `name`, lists every file tried
+    /// and the loader's last message (`none` when there was no file to try).
+    ///
+    /// # Safety
+    /// As for [`Library::open`], for each file tried.
+    pub(crate) unsafe fn open_any(
+        name: &str,
+        files: impl IntoIterator<Item = String>,
+        flags: OpenFlags,
+        none: &str,
+    ) -> Result<Library> {
         let mut tried = Vec::new();
-        let mut message = String::from("no candidate file found");
-        for candidate in candidates(name) {
+        let mut message = none.to_owned();
+        for candidate in files {
             tried.push(candidate.clone());
             // SAFETY: the caller accepts running this library's initialisers.
             match unsafe { unix::Library::open(Some(&candidate), flags.bits()) } {
