@@ -21,6 +21,7 @@
 mod abi;
 mod arity;
 mod callback;
+mod ctyped;
 mod error;
 mod func;
 mod in_call;
@@ -29,12 +30,12 @@ mod library;
 mod mem;
 mod raw;
 mod ty;
-mod typed;
 
 pub use callback::{
     set_callback_failure_handler, Callback, CallbackFailure, CallbackFn, CallbackFnOf,
     CallbackReturn, CallbackScalar, TypedCallback,
 };
+pub use ctyped::{CConvert, CPointee, CResult, CReturn, CTyped};
 pub use ctypes_macros::{c_enum, c_func, c_library, c_opaque, c_struct, c_union};
 pub use error::{Error, RecordProblem, Result};
 pub use func::{errno, set_errno, Arg, CValue, CallPath, ErrCheck, Function};
@@ -42,7 +43,6 @@ pub use layout::{ByteOrder, LayoutRules};
 pub use library::{find_library, Library, OpenFlags};
 pub use mem::*;
 pub use ty::*;
-pub use typed::{CConvert, CPointee, CResult, CReturn, CTyped};
 
 #[doc(hidden)]
 pub mod __private;

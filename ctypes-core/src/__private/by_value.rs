@@ -1,7 +1,7 @@
 //! Records crossing typed callbacks by value.
 
 use super::markers::{AnyBits, Field};
-use crate::typed::CTyped;
+use crate::ctyped::CTyped;
 use crate::CValue;
 
 /// How a record whose every bit pattern is valid crosses a typed callback by value: what the

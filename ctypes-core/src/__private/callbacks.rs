@@ -1,7 +1,7 @@
 //! Typed callbacks: what `c_func!`'s generated callbacks call.
 
+use crate::ctyped::CConvert;
 use crate::error::Result;
-use crate::typed::CConvert;
 use crate::{CValue, Callback, Signature};
 
 /// A typed callback whose closure panicked on the no-trampoline path: nothing can be returned

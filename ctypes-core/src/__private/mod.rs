@@ -30,6 +30,7 @@ pub use markers::{zero_valid, zeroed, AnyBits, AnyBitsField, Field, ZeroValid};
 pub use padding::{AlignAs, Alignment, FloatWords, Words};
 pub use records::{alias_has_range, array, declare, define, scalar};
 
+pub use crate::ctyped::{CConvert, CPointee, CResult, CReturn, CTyped};
 pub use crate::layout::bits::{bits_get, bits_set};
 pub use crate::layout::placement::{place, Element, Padding, Place, Placement};
 pub use crate::layout::{
@@ -37,7 +38,6 @@ pub use crate::layout::{
 };
 pub use crate::library::{missing_symbols, open_first, resolve, resolve_optional};
 pub use crate::ty::{CType, RecordBuilder, RecordKind, Scalar, Signature};
-pub use crate::typed::{CConvert, CPointee, CResult, CReturn, CTyped};
 pub use crate::{CValue, Callback, TypedCallback, Value};
 
 /// The System V x86-64 classification and placement, for the tests that check them against

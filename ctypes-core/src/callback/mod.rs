@@ -1,9 +1,9 @@
 //! `Callback`: a Rust closure as a C function pointer.
 
 mod failure;
-mod running;
+mod from_fn;
+mod invocations;
 mod trampoline;
-mod typed;
 
 use std::any::Any;
 use std::ffi::c_void;
@@ -14,11 +14,11 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::thread::{self, ThreadId};
 
-use running::this_thread;
+use invocations::this_thread;
 
 pub(crate) use failure::CallGuard;
 pub use failure::{set_callback_failure_handler, CallbackFailure};
-pub use typed::{CallbackFnOf, CallbackReturn, CallbackScalar};
+pub use from_fn::{CallbackFnOf, CallbackReturn, CallbackScalar};
 
 use crate::error::{Error, Result};
 use crate::func::{CValue, Param};
@@ -89,7 +89,7 @@ type SharedFn = dyn Fn(&[CValue]) -> CValue + Send + Sync;
 /// # Ok::<(), ctypes_core::Error>(())
 /// ```
 pub struct Callback {
-    /// Released through [`running::release`], which keeps a callback dropped from inside its
+    /// Released through [`invocations::release`], which keeps a callback dropped from inside its
     /// own invocation until that invocation returns.
     inner: ManuallyDrop<Arc<Inner>>,
 }
@@ -164,7 +164,7 @@ impl Callback {
         Callback::make(
             F::signature(),
             Body::Typed(Box::new(f)),
-            Some(typed::handler::<Args, F>()),
+            Some(from_fn::handler::<Args, F>()),
         )
     }
 
@@ -205,7 +205,7 @@ impl Callback {
         Callback::make(
             signature,
             Body::Typed(Box::new(f)),
-            Some(typed::handler::<Args, F>()),
+            Some(from_fn::handler::<Args, F>()),
         )
     }
 
@@ -305,7 +305,7 @@ impl Clone for Callback {
 impl Drop for Callback {
     fn drop(&mut self) {
         // SAFETY: taken once, here, and `self.inner` is not used again.
-        running::release(unsafe { ManuallyDrop::take(&mut self.inner) });
+        invocations::release(unsafe { ManuallyDrop::take(&mut self.inner) });
     }
 }
 

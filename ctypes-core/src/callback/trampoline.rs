@@ -7,7 +7,7 @@ use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use super::failure::{discard, report, CallbackFailure};
-use super::running::{this_thread, Frame};
+use super::invocations::{this_thread, Frame};
 use super::{Body, CallbackFn, Inner};
 use crate::error::{Error, Result};
 use crate::func::{encode_scalar, CValue, Lane, Param};

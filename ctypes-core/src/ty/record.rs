@@ -501,7 +501,7 @@ impl RecordBuilder {
                     return Err(fail(RecordProblem::ZeroWidthNamed));
                 }
                 let max = match scalar.class() {
-                    crate::ScalarClass::Bool => 1,
+                    super::scalar::ScalarClass::Bool => 1,
                     _ => (size * 8) as u32,
                 };
                 if width > max {

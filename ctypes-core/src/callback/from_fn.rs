@@ -9,8 +9,8 @@ use libffi_sys::ffi_cif;
 
 use super::trampoline::{invoke, Handler};
 use super::Body;
+use crate::ctyped::{CPointee, CReturn, CTyped};
 use crate::ty::Signature;
-use crate::typed::{CPointee, CReturn, CTyped};
 
 mod sealed {
     pub trait Sealed {}
