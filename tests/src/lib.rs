@@ -6,6 +6,8 @@
 //! - [`random`]: a seeded generator of such records;
 //! - [`engine`]: the same record built with [`ctypes_core::CType`], paths resolved to places in
 //!   memory, and the bytes C's assignments are expected to leave there;
+//! - [`fixture`]: the C fixture library (`c/`, built by `build.rs`), its records' run-time
+//!   descriptions, and the helpers every call test uses;
 //! - [`cc`]: compiling and running a C program with the system compiler;
 //! - [`register_shapes`]: the fixture functions of the register call, one per shape;
 //! - [`abi_calls`], [`abi_check`]: random calls compiled by the C compiler, and what their
@@ -17,6 +19,7 @@ pub mod abi_calls;
 pub mod abi_check;
 pub mod cc;
 pub mod engine;
+pub mod fixture;
 pub mod model;
 pub mod random;
 pub mod register_shapes;

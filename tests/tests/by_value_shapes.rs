@@ -3,24 +3,17 @@
 //! Each either calls C exactly as C calls it, checked against values computed on the C side,
 //! or is refused when the function or callback is made.
 
-mod fixture;
-
 use std::time::{Duration, Instant};
 
 use ctypes_core::{
     Arg, CData, CType, CValue, Callback, Function, Library, Scalar, Signature, Value,
 };
-use fixture::{library, sig, t};
+use ctypes_tests::fixture::{func, int, library, sig, t};
 
 /// Calls `f` with `args`, which must succeed.
 fn call(f: &Function, args: &[Arg<'_>]) -> CValue {
     // SAFETY: every signature in these tests is the C declaration of the fixture function.
     unsafe { f.call(args) }.unwrap_or_else(|e| panic!("calling `{}`: {e}", f.name()))
-}
-
-fn func(lib: &Library, name: &str, args: &[CType], result: CType) -> Function {
-    lib.function(name, sig(args, result))
-        .unwrap_or_else(|e| panic!("making `{name}`: {e}"))
 }
 
 /// The error message of making `name` with this signature, which must fail.
@@ -39,10 +32,6 @@ fn structure(tag: &str, fields: &[(&str, CType)]) -> CType {
         })
         .build()
         .expect("struct definition")
-}
-
-fn int() -> CType {
-    t(Scalar::Int)
 }
 
 fn long() -> CType {

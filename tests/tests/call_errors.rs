@@ -1,9 +1,7 @@
 //! Every bad input to loading and calling is an error that names the thing at fault.
 
-mod fixture;
-
 use ctypes_core::{Arg, CData, CType, Error, Library, Scalar, Signature, Value};
-use fixture::{library, record, sig, t};
+use ctypes_tests::fixture::{library, record, sig, t};
 
 fn message<T: std::fmt::Debug>(r: Result<T, Error>) -> String {
     r.expect_err("an error").to_string()

@@ -2,8 +2,6 @@
 //! panic, a result that does not fit, a non-`Send` closure called on another thread. The
 //! handler is process-global, so these tests live in their own binary and take turns.
 
-mod fixture;
-
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 use std::sync::{Mutex, MutexGuard, Once};
@@ -12,7 +10,7 @@ use ctypes_core::{
     set_callback_failure_handler, Arg, CType, CValue, Callback, CallbackFailure, Error, Function,
     Library, Scalar, Signature, Value,
 };
-use fixture::{library, sig, t};
+use ctypes_tests::fixture::{func, library, sig, t};
 
 /// A failure as the handler received it.
 #[derive(Debug, PartialEq)]
@@ -65,11 +63,6 @@ fn call(f: &Function, args: &[Arg<'_>]) -> CValue {
 
 fn int_to_int() -> Signature {
     sig(&[t(Scalar::Int)], t(Scalar::Int))
-}
-
-fn func(lib: &Library, name: &str, args: &[CType], result: CType) -> Function {
-    lib.function(name, sig(args, result))
-        .unwrap_or_else(|e| panic!("making `{name}`: {e}"))
 }
 
 /// `int cb_on_thread(int (*f)(int), int x)`: f(x) on a new thread.

@@ -1,11 +1,9 @@
 //! Opening libraries, their globals, and what keeps them loaded.
 
-mod fixture;
-
 use std::path::PathBuf;
 
 use ctypes_core::{find_library, CType, Library, OpenFlags, Scalar, Value};
-use fixture::{library, record, sig, t};
+use ctypes_tests::fixture::{library, record, sig, t};
 
 fn call_int(lib: &Library, name: &str) -> i64 {
     let f = lib.function(name, sig(&[], t(Scalar::Int))).unwrap();

@@ -2,13 +2,11 @@
 //! counts, per thread, the allocations of a thread that asked for counting (tests run in
 //! parallel, so a count shared by all threads would see the other tests' allocations).
 
-mod fixture;
-
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use ctypes_core::{Arg, CData, CallPath, Function, Scalar};
-use fixture::{library, record, sig, t};
+use ctypes_tests::fixture::{library, record, sig, t};
 
 struct Counting;
 

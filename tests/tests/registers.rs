@@ -4,15 +4,13 @@
 //! fixtures, which `build.rs` writes as C); and a property test comparing the two paths on
 //! random signatures and values.
 
-mod fixture;
-
 use std::sync::{Arc, Mutex};
 
 use ctypes_core::{
     Arg, CType, CValue, CallPath, Callback, Function, Library, Scalar, Signature, Value,
 };
+use ctypes_tests::fixture::{library, sig, t};
 use ctypes_tests::register_shapes::{self, Expected, Kind};
-use fixture::{library, sig, t};
 use proptest::prelude::*;
 
 fn c_type(kind: Kind) -> CType {

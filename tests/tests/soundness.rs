@@ -9,19 +9,13 @@
 //! The use-after-free cases show as invalid reads and writes under valgrind (see `.ci/run`);
 //! each also checks what the caller can see.
 
-mod fixture;
-
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use ctypes_core::{
-    c_struct, Arg, CData, CType, CTyped, CValue, Callback, Error, Function, Library, Scalar, Value,
+    c_struct, Arg, CData, CType, CTyped, CValue, Callback, Error, Library, Scalar, Value,
 };
-use fixture::{library, sig, t};
-
-fn int() -> CType {
-    t(Scalar::Int)
-}
+use ctypes_tests::fixture::{func, int, library, sig, t};
 
 /// `void (*)(void)`.
 fn void_fn() -> CType {
@@ -38,11 +32,6 @@ fn big() -> CType {
         .field("d", long)
         .build()
         .unwrap()
-}
-
-fn func(lib: &Library, name: &str, args: &[CType], result: CType) -> Function {
-    lib.function(name, sig(args, result))
-        .unwrap_or_else(|e| panic!("making `{name}`: {e}"))
 }
 
 /// What a callback's attempts to resize an object returned.

@@ -1,0 +1,186 @@
+//! Records and unions by value
+
+use super::*;
+
+/// The scalar members of `ty` as `fixture.h` lists them: a union's, those of its largest member.
+fn leaves_of(ty: &CType) -> Vec<Leaf> {
+    if ty == &record("UC9") {
+        let paths: Vec<String> = (0..9).map(|i| format!("c[{i}]")).collect();
+        return leaves_at(ty, &paths.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    leaves(ty)
+}
+
+/// A record of type `ty` with leaf `k` set to `sample(leaf, k + shift)`.
+fn sample_record(ty: &CType, shift: usize) -> CData {
+    let data = CData::new(ty).unwrap();
+    for (k, leaf) in leaves_of(ty).iter().enumerate() {
+        data.set(&leaf.path, sample(leaf, k + shift)).unwrap();
+    }
+    data
+}
+
+fn leaf_values(data: &CData) -> Vec<Value> {
+    leaves_of(data.ty())
+        .iter()
+        .map(|leaf| data.get(&leaf.path).unwrap())
+        .collect()
+}
+
+#[test]
+fn records_by_value_into_and_out_of_callbacks() {
+    let lib = library();
+    // 8 bytes all-float and mixed, 16 bytes all-float, all-double and mixed (two ways), 24
+    // bytes all-double and mixed (in memory), a union of 12 bytes, a nested record.
+    for name in [
+        "F2", "S8", "F4", "D2", "MDI", "MIFD", "S24", "M24", "UC9", "NV",
+    ] {
+        let ty = record(name);
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&received);
+        let made_type = ty.clone();
+        let through = Callback::new(sig(std::slice::from_ref(&ty), ty.clone()), move |args| {
+            let data = args[0].clone().into_data().expect("a record argument");
+            log.lock().unwrap().push(leaf_values(&data));
+            CValue::Data(sample_record(&made_type, 3))
+        })
+        .unwrap();
+        let f = func(
+            &lib,
+            &format!("cb_through_{name}"),
+            &[through.function_pointer_type(), ty.clone()],
+            ty.clone(),
+        );
+        let input = sample_record(&ty, 0);
+        let out = call(&f, &[(&through).into(), (&input).into()])
+            .into_data()
+            .expect("a record result");
+        // C bumped leaf k by k + 1 before the callback, and again after it.
+        let ls = leaves_of(&ty);
+        let bumped: Vec<Value> = ls
+            .iter()
+            .enumerate()
+            .map(|(k, leaf)| plus(sample(leaf, k), k + 1))
+            .collect();
+        assert_eq!(*received.lock().unwrap(), vec![bumped], "{name}: argument");
+        let expected: Vec<Value> = ls
+            .iter()
+            .enumerate()
+            .map(|(k, leaf)| plus(sample(leaf, k + 3), k + 1))
+            .collect();
+        assert_eq!(leaf_values(&out), expected, "{name}: result");
+    }
+}
+
+#[test]
+fn record_argument_with_a_scalar_result() {
+    let lib = library();
+    let s24 = record("S24");
+    let weighted = Callback::new(sig(std::slice::from_ref(&s24), t(Scalar::Double)), |args| {
+        let data = args[0].clone().into_data().unwrap();
+        let sum: f64 = ["x", "y", "z"]
+            .iter()
+            .enumerate()
+            .map(|(k, f)| (k + 1) as f64 * data.get(f).unwrap().as_f64().unwrap())
+            .sum();
+        CValue::Value(Value::Double(sum))
+    })
+    .unwrap();
+    let f = func(
+        &lib,
+        "cb_sum_S24",
+        &[
+            weighted.function_pointer_type(),
+            s24.clone(),
+            t(Scalar::Double).pointer(),
+        ],
+        t(Scalar::Double),
+    );
+    let s = CData::new(&s24).unwrap();
+    s.set("x", 1.5).unwrap();
+    s.set("y", -2.25).unwrap();
+    s.set("z", 1e6).unwrap();
+    let c_side = CData::new(&t(Scalar::Double)).unwrap();
+    let r = call(&f, &[(&weighted).into(), (&s).into(), (&c_side).into()]);
+    let expected = 1.5 - 2.0 * 2.25 + 3e6;
+    assert_eq!(r.as_f64(), Some(expected));
+    assert_eq!(c_side.value().unwrap().as_f64(), Some(expected));
+}
+
+#[test]
+fn unions_by_value_into_and_out_of_callbacks() {
+    let lib = library();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+
+    // INTEGER class: C sets the `long`, the callback answers in the `double`.
+    let udl = record("UDL");
+    let (log, ty) = (Arc::clone(&seen), udl.clone());
+    let quarter = Callback::new(sig(std::slice::from_ref(&udl), udl.clone()), move |args| {
+        let u = args[0].clone().into_data().unwrap();
+        let l = u.get("l").unwrap();
+        log.lock().unwrap().push(l);
+        let out = CData::new(&ty).unwrap();
+        out.set("d", l.as_i64().unwrap() as f64 / 4.0).unwrap();
+        CValue::Data(out)
+    })
+    .unwrap();
+    let f = func(
+        &lib,
+        "cb_UDL",
+        &[quarter.function_pointer_type(), t(Scalar::Long)],
+        t(Scalar::Double),
+    );
+    let r = call(&f, &[(&quarter).into(), (-4_000_000_002i64).into()]);
+    assert_eq!(r.as_f64(), Some(-2_000_000_001.0));
+
+    // SSE class: C sets `a`, the callback answers in `b` (the same float).
+    let uff = record("UFF");
+    let (log, ty) = (Arc::clone(&seen), uff.clone());
+    let triple = Callback::new(sig(std::slice::from_ref(&uff), uff.clone()), move |args| {
+        let u = args[0].clone().into_data().unwrap();
+        let a = u.get("a").unwrap();
+        log.lock().unwrap().push(a);
+        let out = CData::new(&ty).unwrap();
+        out.set("b", a.as_f64().unwrap() as f32 * 3.0).unwrap();
+        CValue::Data(out)
+    })
+    .unwrap();
+    let f = func(
+        &lib,
+        "cb_UFF",
+        &[triple.function_pointer_type(), t(Scalar::Float)],
+        t(Scalar::Float),
+    );
+    let r = call(&f, &[(&triple).into(), 1.75f32.into()]);
+    assert_eq!(r.as_f64(), Some(6.25));
+
+    // Mixed members sharing one eightbyte: C sets the `float`, the callback answers in the `int`.
+    let uif = record("UIF");
+    let (log, ty) = (Arc::clone(&seen), uif.clone());
+    let hundred = Callback::new(sig(std::slice::from_ref(&uif), uif.clone()), move |args| {
+        let u = args[0].clone().into_data().unwrap();
+        let f = u.get("f").unwrap();
+        log.lock().unwrap().push(f);
+        let out = CData::new(&ty).unwrap();
+        out.set("i", (f.as_f64().unwrap() * 100.0) as i64).unwrap();
+        CValue::Data(out)
+    })
+    .unwrap();
+    let f = func(
+        &lib,
+        "cb_UIF",
+        &[hundred.function_pointer_type(), t(Scalar::Float)],
+        int(),
+    );
+    let r = call(&f, &[(&hundred).into(), (-2.5f32).into()]);
+    assert_eq!(r.as_i64(), Some(-251));
+
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            Value::Int(-4_000_000_002),
+            Value::Float(1.75),
+            Value::Float(-2.5)
+        ]
+    );
+}

@@ -1,0 +1,203 @@
+//! Pointers and strings
+
+use super::*;
+
+#[test]
+fn out_parameters_through_pointers() {
+    let lib = library();
+    let int = t(Scalar::Int);
+    let divmod = func(
+        &lib,
+        "divmod",
+        &[int.clone(), int.clone(), int.pointer(), int.pointer()],
+        int.clone(),
+    );
+    let q = CData::new(&int).unwrap();
+    let r = CData::new(&int).unwrap();
+    let status = call(&divmod, &[(-47).into(), 5.into(), (&q).into(), (&r).into()]);
+    assert_eq!(status.as_i64(), Some(0));
+    assert_eq!(
+        (q.value().unwrap(), r.value().unwrap()),
+        (Value::Int(-9), Value::Int(-2))
+    );
+    // A pointer object pointing at the out-parameter works as well.
+    let pq = CData::pointer_to(&q).unwrap();
+    call(&divmod, &[100.into(), 7.into(), (&pq).into(), (&r).into()]);
+    assert_eq!(
+        (q.value().unwrap(), r.value().unwrap()),
+        (Value::Int(14), Value::Int(2))
+    );
+
+    let d2 = record("D2");
+    let fill = func(
+        &lib,
+        "fill_point",
+        &[d2.pointer(), t(Scalar::Double), t(Scalar::Double)],
+        CType::void(),
+    );
+    let p = CData::new(&d2).unwrap();
+    call(&fill, &[(&p).into(), 3.0.into(), (-4.0).into()]);
+    assert_eq!(p.get("x").unwrap(), Value::Double(3.0));
+    assert_eq!(p.get("y").unwrap(), Value::Double(-4.0));
+    let norm = func(&lib, "point_norm2", &[d2.pointer()], t(Scalar::Double));
+    assert_eq!(call(&norm, &[(&p).into()]).as_f64(), Some(25.0));
+
+    let is_null = func(&lib, "is_null", &[CType::void_ptr()], int.clone());
+    assert_eq!(call(&is_null, &[Arg::NULL]).as_i64(), Some(1));
+    assert_eq!(call(&is_null, &[(&p).into()]).as_i64(), Some(0));
+}
+
+#[test]
+fn arrays_decay_to_pointers_and_offsets_pass_through_byref() {
+    let lib = library();
+    let int = t(Scalar::Int);
+    let size = t(Scalar::SizeT);
+    let ints = int.array(6).unwrap();
+    let xs = CData::new(&ints).unwrap();
+    for i in 0..6 {
+        xs.element(i)
+            .unwrap()
+            .set_value((i as i32 + 1) * 1000)
+            .unwrap();
+    }
+    let sum = func(
+        &lib,
+        "sum_ints",
+        &[int.pointer(), size.clone()],
+        t(Scalar::LongLong),
+    );
+    assert_eq!(
+        call(&sum, &[(&xs).into(), 6usize.into()]).as_i64(),
+        Some(21_000)
+    );
+    // &xs[2], as a `void *` made with byref.
+    let sum_void = func(
+        &lib,
+        "sum_ints",
+        &[CType::void_ptr(), size.clone()],
+        t(Scalar::LongLong),
+    );
+    let tail = xs.byref(2 * 4).unwrap();
+    assert_eq!(
+        call(&sum_void, &[(&tail).into(), 4usize.into()]).as_i64(),
+        Some(18_000)
+    );
+
+    let double = t(Scalar::Double);
+    let ds = CData::new(&double.array(3).unwrap()).unwrap();
+    for i in 0..3 {
+        ds.element(i).unwrap().set_value(i as f64 + 0.5).unwrap();
+    }
+    let scale = func(
+        &lib,
+        "scale_doubles",
+        &[double.pointer(), size, double.clone()],
+        CType::void(),
+    );
+    call(&scale, &[(&ds).into(), 3usize.into(), (-2.0).into()]);
+    let got: Vec<Value> = (0..3)
+        .map(|i| ds.element(i).unwrap().value().unwrap())
+        .collect();
+    assert_eq!(
+        got,
+        [
+            Value::Double(-1.0),
+            Value::Double(-3.0),
+            Value::Double(-5.0)
+        ]
+    );
+}
+
+#[test]
+fn linked_list_built_in_rust_walked_by_c() {
+    let lib = library();
+    let node = CType::declare_struct("Node");
+    CType::struct_builder("Node")
+        .field("value", t(Scalar::Int))
+        .field("next", node.pointer())
+        .define(&node)
+        .unwrap();
+    let nodes: Vec<CData> = (0..4).map(|_| CData::new(&node).unwrap()).collect();
+    for (i, n) in nodes.iter().enumerate() {
+        n.set("value", (i as i32 + 1) * 10).unwrap();
+        if let Some(next) = nodes.get(i + 1) {
+            n.field("next").unwrap().set_pointer(next).unwrap();
+        }
+    }
+    let list_sum = func(&lib, "list_sum", &[node.pointer()], t(Scalar::Int));
+    assert_eq!(call(&list_sum, &[(&nodes[0]).into()]).as_i64(), Some(100));
+    assert_eq!(call(&list_sum, &[(&nodes[2]).into()]).as_i64(), Some(70));
+    assert_eq!(call(&list_sum, &[Arg::NULL]).as_i64(), Some(0));
+}
+
+#[test]
+fn strings_in_and_out() {
+    let lib = library();
+    let size = t(Scalar::SizeT);
+    let str_len = func(&lib, "str_len", &[CType::char_ptr()], size.clone());
+    assert_eq!(call(&str_len, &["hello, world".into()]).as_u64(), Some(12));
+    assert_eq!(
+        call(&str_len, &[b"bytes\xff".as_slice().into()]).as_u64(),
+        Some(6)
+    );
+    assert_eq!(call(&str_len, &[c"c string".into()]).as_u64(), Some(8));
+    // SAFETY: refused before the call.
+    let err = unsafe { str_len.call(&["in\0side".into()]) }.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`str_len` argument 0: expected `char *`, found a string (expected a string without \
+         NUL bytes, found a NUL at byte 2)"
+    );
+
+    let sum = func(
+        &lib,
+        "bytes_sum",
+        &[t(Scalar::UChar).pointer()],
+        t(Scalar::ULong),
+    );
+    assert_eq!(
+        call(&sum, &[b"\x01\xff".as_slice().into()]).as_u64(),
+        Some(1 + 2 * 255)
+    );
+
+    let greeting = func(&lib, "greeting", &[], CType::char_ptr());
+    let p = call(&greeting, &[]).as_pointer().unwrap();
+    // SAFETY: `greeting` returns a static NUL-terminated string.
+    let text = unsafe { ctypes_core::string_at(p as *const _, None) };
+    assert_eq!(text, b"hello from C");
+
+    let upper = func(
+        &lib,
+        "str_upper_dup",
+        &[CType::char_ptr()],
+        CType::char_ptr(),
+    );
+    let free = func(&lib, "free_str", &[CType::char_ptr()], CType::void());
+    let p = call(&upper, &["mixed Case 42".into()])
+        .as_pointer()
+        .unwrap();
+    // SAFETY: a malloc'd NUL-terminated string, freed below.
+    let upper_text = unsafe { ctypes_core::string_at(p as *const _, None) };
+    assert_eq!(upper_text, b"MIXED CASE 42");
+    call(&free, &[Value::Pointer(p).into()]);
+
+    let write = func(
+        &lib,
+        "write_name",
+        &[CType::char_ptr(), size.clone()],
+        t(Scalar::Int),
+    );
+    let buf = CData::string_buffer(&[0; 32]).unwrap();
+    assert_eq!(
+        call(&write, &[(&buf).into(), 32usize.into()]).as_i64(),
+        Some(9)
+    );
+    assert_eq!(buf.string_value().unwrap(), b"fixture-7");
+    let small = CData::string_buffer(&[0; 4]).unwrap();
+    call(&write, &[(&small).into(), 4usize.into()]);
+    assert_eq!(small.string_value().unwrap(), b"fix");
+
+    let wlen = func(&lib, "wstr_len", &[CType::wchar_ptr()], size);
+    let w = CData::wide_string_buffer("añ€😀").unwrap();
+    assert_eq!(call(&wlen, &[(&w).into()]).as_u64(), Some(4));
+}
