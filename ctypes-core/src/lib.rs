@@ -25,7 +25,7 @@ mod ctyped;
 mod error;
 mod func;
 mod in_call;
-pub mod layout;
+mod layout;
 mod library;
 mod mem;
 mod raw;

@@ -1,5 +1,5 @@
 //! Bit-fields of records declared in Rust: the types they may have (the bit rule itself is
-//! the layout engine's, [`crate::layout::bits`]).
+//! the layout engine's, `layout::bits`).
 
 /// A type a bit-field may have: the integer types and `bool`.
 #[diagnostic::on_unimplemented(

@@ -2,7 +2,7 @@
 
 use crate::ctyped::CConvert;
 use crate::error::Result;
-use crate::{CValue, Callback, Signature};
+use crate::{CValue, Callback, Signature, TypedCallback};
 
 /// A typed callback whose closure panicked on the no-trampoline path: nothing can be returned
 /// to C in its place, so the process ends.
@@ -30,4 +30,14 @@ pub fn argument<T: CConvert>(args: &[CValue], index: usize) -> T {
         Some(value) => value,
         None => panic!("ctypes macro: callback argument {index} has the wrong kind"),
     }
+}
+
+/// Pairs a `c_func!` type's callback with its code address as the typed function pointer.
+///
+/// # Safety
+/// `function` must be `callback`'s code address, as a function pointer type whose C signature
+/// is the callback's.
+pub unsafe fn typed_callback<T: Copy>(callback: Callback, function: T) -> TypedCallback<T> {
+    // SAFETY: forwarded to the caller.
+    unsafe { TypedCallback::new(callback, function) }
 }

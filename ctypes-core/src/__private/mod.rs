@@ -25,7 +25,7 @@ pub use bit_fields::BitField;
 pub use by_value::ByValue;
 pub use byte_order::{in_order, Swap};
 pub use bytes::{read_field, write_field, Zeroable};
-pub use callbacks::{abort_on_panic, argument, callback_from_fn};
+pub use callbacks::{abort_on_panic, argument, callback_from_fn, typed_callback};
 pub use markers::{zero_valid, zeroed, AnyBits, AnyBitsField, Field, ZeroValid};
 pub use padding::{AlignAs, Alignment, FloatWords, Words};
 pub use records::{alias_has_range, array, declare, define, scalar};

@@ -322,7 +322,7 @@ impl<T: Copy> TypedCallback<T> {
     /// # Safety
     /// `function` must be `callback`'s code address, as a function pointer type whose C
     /// signature is the callback's.
-    pub unsafe fn new(callback: Callback, function: T) -> TypedCallback<T> {
+    pub(crate) unsafe fn new(callback: Callback, function: T) -> TypedCallback<T> {
         TypedCallback { callback, function }
     }
 

@@ -137,7 +137,7 @@ pub fn lay_out(record: &RecordShape, fields: &[FieldShape]) -> Option<Computed> 
 /// The engine's answer for a record of `N` fields, computed by [`lay_out_array`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ConstLayout<const N: usize> {
-    /// Whether the record could be laid out: `false` where [`lay_out`] returns `None`, that is
+    /// Whether the record could be laid out: `false` where `lay_out` returns `None`, that is
     /// when the size does not fit in an `isize`. The other fields are then all zero.
     pub ok: bool,
     /// `sizeof` the record, in bytes.
@@ -161,7 +161,7 @@ impl<const N: usize> ConstLayout<N> {
 
 /// Lays out a record of `N` fields in a `const` context.
 ///
-/// The same engine as [`lay_out`], step for step, with the same answer: where `lay_out` returns
+/// The same engine as `lay_out`, step for step, with the same answer: where `lay_out` returns
 /// `None`, this returns a [`ConstLayout`] whose `ok` is `false`. Code generated for a record
 /// declared in Rust evaluates it in a `const` item and asserts that Rust's own layout agrees,
 /// so a disagreement is a compile error.

@@ -209,7 +209,7 @@ fn callbacks(parts: &Parts<'_>) -> TokenStream {
                     ::core::mem::transmute::<*mut ::core::ffi::c_void, #pointer>(callback.code().as_ptr())
                 });
                 // SAFETY: `function` is the callback's code as this function type.
-                ::core::result::Result::Ok(unsafe { #p::TypedCallback::new(callback, function) })
+                ::core::result::Result::Ok(unsafe { #p::typed_callback(callback, function) })
             }
         });
     }
