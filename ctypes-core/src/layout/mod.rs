@@ -168,7 +168,7 @@ impl<const N: usize> ConstLayout<N> {
 ///
 /// ```
 /// use core::mem::{align_of, offset_of, size_of};
-/// use ctypes_core::layout::{lay_out_array, ConstLayout, FieldShape, LayoutRules, RecordShape};
+/// use ctypes_core::__private::{lay_out_array, ConstLayout, FieldShape, LayoutRules, RecordShape};
 ///
 /// #[repr(C)]
 /// struct Sample {
