@@ -1,5 +1,6 @@
 //! Runtime C type objects.
 
+mod builder;
 mod ctype;
 mod deep;
 mod display;
@@ -7,8 +8,9 @@ mod record;
 mod scalar;
 mod signature;
 
+pub use builder::RecordBuilder;
 pub use ctype::{CType, TypeKind};
 pub(crate) use deep::deeper;
-pub use record::{Field, Record, RecordBuilder, RecordDef, RecordKind};
+pub use record::{Field, Record, RecordDef, RecordKind};
 pub use scalar::{LongDoubleFormat, Scalar, ScalarClass};
 pub use signature::Signature;
