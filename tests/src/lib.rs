@@ -23,3 +23,9 @@ pub mod fixture;
 pub mod model;
 pub mod random;
 pub mod register_shapes;
+
+/// The workspace README's examples, compiled and run as documentation tests (here rather than
+/// in `ctypes-core`, whose published package holds only its own files).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
