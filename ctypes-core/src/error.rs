@@ -186,6 +186,10 @@ pub enum Error {
     /// closure did not run.
     #[error("a callback whose closure is not `Send` was called on a thread other than its own")]
     CallbackThread,
+    /// A scoped callback ([`Callback::scope`](crate::Callback::scope)) was called after its
+    /// scope ended; its closure did not run.
+    #[error("a scoped callback was called after its scope ended")]
+    CallbackScopeEnded,
     /// A malformed field path such as `a.b[`.
     #[error("malformed field path `{path}`: {reason}")]
     BadPath {

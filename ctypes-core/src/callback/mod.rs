@@ -3,6 +3,7 @@
 mod failure;
 mod from_fn;
 mod invocations;
+mod scope;
 mod trampoline;
 
 use std::any::Any;
@@ -19,6 +20,7 @@ use invocations::this_thread;
 pub(crate) use failure::CallGuard;
 pub use failure::{set_callback_failure_handler, CallbackFailure};
 pub use from_fn::{CallbackFnOf, CallbackReturn, CallbackScalar};
+pub use scope::CallbackScope;
 
 use crate::error::{Error, Result};
 use crate::func::{CValue, Param};
@@ -119,6 +121,8 @@ enum Body {
     },
     /// The closure of a typed callback, which may run on any thread; only its handler calls it.
     Typed(Box<dyn Any + Send + Sync>),
+    /// The closure of a scoped callback ([`Callback::scope`]), dropped when its scope ends.
+    Scoped(Arc<scope::Scoped>),
 }
 
 // SAFETY: the libffi closure and CIF are immutable once prepared; a shared or typed body is

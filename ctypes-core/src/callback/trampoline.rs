@@ -237,6 +237,7 @@ impl Inner {
                 Ok(closure.as_ref())
             }
             Body::Local { .. } => Err(Error::CallbackThread),
+            Body::Scoped(scoped) => scoped.closure(this_thread()),
             Body::Typed(_) => unreachable!("a typed callback has its own handler"),
         }
     }

@@ -80,4 +80,5 @@ mod function_pointers;
 mod loop_in_c;
 mod qsort;
 mod records;
+mod scoped;
 mod threads;
