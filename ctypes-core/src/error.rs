@@ -146,11 +146,11 @@ pub enum Error {
         given: usize,
     },
     /// An argument that does not fit its parameter.
-    #[error("`{function}` argument {index}: expected `{expected}`, found {found}")]
+    #[error("`{function}` argument {}: expected `{expected}`, found {found}", .index + 1)]
     Argument {
         /// The function called.
         function: String,
-        /// The argument's position, from 0.
+        /// The argument's position, from 0 (the message counts from 1, as C and CPython do).
         index: usize,
         /// The parameter's C type.
         expected: String,

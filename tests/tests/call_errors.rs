@@ -90,16 +90,16 @@ fn wrong_argument_type() {
     let add = add();
     // SAFETY: refused before the call.
     let err = message(unsafe { add.call(&[1.into(), "two".into()]) });
-    assert_eq!(err, "`add` argument 1: expected `int`, found a string");
+    assert_eq!(err, "`add` argument 2: expected `int`, found a string");
     // SAFETY: refused before the call.
     let err = message(unsafe { add.call(&[1.5.into(), 2.into()]) });
-    assert_eq!(err, "`add` argument 0: expected `int`, found Double(1.5)");
+    assert_eq!(err, "`add` argument 1: expected `int`, found the double 1.5");
     let d2 = CData::new(&record("D2")).unwrap();
     // SAFETY: refused before the call.
     let err = message(unsafe { add.call(&[(&d2).into(), 2.into()]) });
     assert_eq!(
         err,
-        "`add` argument 0: expected `int`, found an object of type `struct D2`"
+        "`add` argument 1: expected `int`, found an object of type `struct D2`"
     );
 
     // A record parameter takes an object of that very record type.
@@ -111,13 +111,13 @@ fn wrong_argument_type() {
     let err = message(unsafe { sum.call(&[(&s16).into()]) });
     assert_eq!(
         err,
-        "`D2_sum` argument 0: expected `struct D2`, found an object of type `struct S16`"
+        "`D2_sum` argument 1: expected `struct D2`, found an object of type `struct S16`"
     );
     // SAFETY: refused before the call.
     let err = message(unsafe { sum.call(&[1.0.into()]) });
     assert_eq!(
         err,
-        "`D2_sum` argument 0: expected `struct D2`, found Double(1.0)"
+        "`D2_sum` argument 1: expected `struct D2`, found the double 1.0"
     );
 
     // A pointer parameter takes an object of the pointed-to type, not of another.
@@ -136,18 +136,18 @@ fn wrong_argument_type() {
     let err = message(unsafe { divmod.call(&[1.into(), 1.into(), (&q).into(), (&q).into()]) });
     assert_eq!(
         err,
-        "`divmod` argument 2: expected `int *`, found an object of type `long`"
+        "`divmod` argument 3: expected `int *`, found an object of type `long`"
     );
     // SAFETY: refused before the call.
     let err = message(unsafe { divmod.call(&[1.into(), 1.into(), 2.5.into(), Arg::NULL]) });
     assert_eq!(
         err,
-        "`divmod` argument 2: expected `int *`, found Double(2.5)"
+        "`divmod` argument 3: expected `int *`, found the double 2.5"
     );
     // A string is a `char *`, not an `int *`.
     // SAFETY: refused before the call.
     let err = message(unsafe { divmod.call(&[1.into(), 1.into(), "x".into(), Arg::NULL]) });
-    assert_eq!(err, "`divmod` argument 2: expected `int *`, found a string");
+    assert_eq!(err, "`divmod` argument 3: expected `int *`, found a string");
 }
 
 #[test]
@@ -157,7 +157,7 @@ fn value_out_of_range_for_its_c_type() {
     let err = message(unsafe { add.call(&[(1i64 << 31).into(), 0.into()]) });
     assert_eq!(
         err,
-        "`add` argument 0: expected `int`, found Int(2147483648) (out of range)"
+        "`add` argument 1: expected `int`, found the integer 2147483648 (out of range)"
     );
     let lib = library();
     let uchar = t(Scalar::UChar);
@@ -168,13 +168,13 @@ fn value_out_of_range_for_its_c_type() {
     let err = message(unsafe { id.call(&[256.into()]) });
     assert_eq!(
         err,
-        "`id_uchar` argument 0: expected `unsigned char`, found Int(256) (out of range)"
+        "`id_uchar` argument 1: expected `unsigned char`, found the integer 256 (out of range)"
     );
     // SAFETY: refused before the call.
     let err = message(unsafe { id.call(&[(-1).into()]) });
     assert_eq!(
         err,
-        "`id_uchar` argument 0: expected `unsigned char`, found Int(-1) (out of range)"
+        "`id_uchar` argument 1: expected `unsigned char`, found the integer -1 (out of range)"
     );
     let b = t(Scalar::Bool);
     let not = lib
@@ -184,7 +184,7 @@ fn value_out_of_range_for_its_c_type() {
     let err = message(unsafe { not.call(&[2.into()]) });
     assert_eq!(
         err,
-        "`not_bool` argument 0: expected `_Bool`, found Int(2) (out of range)"
+        "`not_bool` argument 1: expected `_Bool`, found the integer 2 (out of range)"
     );
 }
 
@@ -303,6 +303,6 @@ fn variadic_call_with_fewer_than_the_fixed_arguments() {
     });
     assert_eq!(
         err,
-        "`format` argument 3: expected `a variadic argument`, found Int(300) as `unsigned char` (out of range)"
+        "`format` argument 4: expected `a variadic argument`, found 300 as `unsigned char` (out of range)"
     );
 }

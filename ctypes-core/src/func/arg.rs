@@ -40,10 +40,10 @@ impl<'a> Arg<'a> {
     /// What was given, for error messages.
     pub(crate) fn describe(&self) -> String {
         match self {
-            Arg::Value(v) => format!("{v:?}"),
+            Arg::Value(v) => format!("{} {v}", v.kind()),
             Arg::Data(d) => format!("an object of type `{}`", d.ty()),
             Arg::Str(_) | Arg::Bytes(_) | Arg::CStr(_) => "a string".to_owned(),
-            Arg::Typed(ty, v) => format!("{v:?} as `{ty}`"),
+            Arg::Typed(ty, v) => format!("{v} as `{ty}`"),
             Arg::Callback(cb) => format!("a callback of type `{}`", cb.function_pointer_type()),
         }
     }

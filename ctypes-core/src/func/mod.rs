@@ -547,10 +547,20 @@ pub fn errno() -> i32 {
     unsafe { *errno_location() }
 }
 
-/// Sets the calling thread's `errno`.
-pub fn set_errno(value: i32) {
+/// Sets the calling thread's `errno` and returns the value it had, as CPython's
+/// `ctypes.set_errno` does.
+///
+/// ```
+/// use ctypes_core::{errno, set_errno};
+///
+/// set_errno(7);
+/// assert_eq!(set_errno(0), 7);
+/// assert_eq!(errno(), 0);
+/// ```
+pub fn set_errno(value: i32) -> i32 {
+    let location = errno_location();
     // SAFETY: as in `errno`.
-    unsafe { *errno_location() = value }
+    unsafe { std::mem::replace(&mut *location, value) }
 }
 
 fn errno_location() -> *mut i32 {

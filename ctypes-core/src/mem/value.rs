@@ -71,6 +71,22 @@ impl Value {
     }
 }
 
+impl Value {
+    /// What kind of value this is, in words: `the integer`, `the double`, …, for messages.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Value::Bool(_) => "the _Bool",
+            Value::Int(_) => "the integer",
+            Value::UInt(_) => "the unsigned integer",
+            Value::Float(_) => "the float",
+            Value::Double(_) => "the double",
+            Value::LongDouble(_) => "the long double",
+            Value::Pointer(_) => "the pointer",
+        }
+    }
+}
+
+/// The value as C would write it: `-3`, `1.5`, `NULL`, `0x1000`.
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

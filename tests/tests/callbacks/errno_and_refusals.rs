@@ -54,7 +54,7 @@ fn callback_of_another_signature_is_refused_as_an_argument() {
     assert!(matches!(err, Error::Argument { index: 0, .. }), "{err:?}");
     assert_eq!(
         err.to_string(),
-        "`cb_sum` argument 0: expected `int (*)(int)`, found a callback of type \
+        "`cb_sum` argument 1: expected `int (*)(int)`, found a callback of type \
          `double (*)(double)`"
     );
     // Nor for a parameter that is not a pointer.

@@ -145,7 +145,7 @@ fn strings_in_and_out() {
     let err = unsafe { str_len.call(&["in\0side".into()]) }.unwrap_err();
     assert_eq!(
         err.to_string(),
-        "`str_len` argument 0: expected `char *`, found a string (expected a string without \
+        "`str_len` argument 1: expected `char *`, found a string (expected a string without \
          NUL bytes, found a NUL at byte 2)"
     );
 
