@@ -93,7 +93,10 @@ fn wrong_argument_type() {
     assert_eq!(err, "`add` argument 2: expected `int`, found a string");
     // SAFETY: refused before the call.
     let err = message(unsafe { add.call(&[1.5.into(), 2.into()]) });
-    assert_eq!(err, "`add` argument 1: expected `int`, found the double 1.5");
+    assert_eq!(
+        err,
+        "`add` argument 1: expected `int`, found the double 1.5"
+    );
     let d2 = CData::new(&record("D2")).unwrap();
     // SAFETY: refused before the call.
     let err = message(unsafe { add.call(&[(&d2).into(), 2.into()]) });
