@@ -112,6 +112,20 @@ pub fn c_union(args: TokenStream, input: TokenStream) -> TokenStream {
 ///     }
 /// }
 /// ```
+///
+/// What each declaration becomes:
+/// - a function: an `unsafe fn` method with the same parameters and result;
+/// - `#[optional]`: `load()` succeeds without the symbol, and the method returns
+///   `Option<R>`, `None` when the library lacks it
+///   (`unsafe { zlib.crc32_z(0, data.as_ptr(), data.len()) }` is an `Option<c_ulong>`);
+/// - `#[errno]`: the method returns `(R, c_int)`, `errno` read right after the call
+///   (`Option<(R, c_int)>` with `#[optional]`);
+/// - `...` (variadic): the method returns the `unsafe extern "C"` function pointer, which Rust
+///   calls with the extra arguments; with `#[errno]`, the method takes a closure that makes the
+///   call and returns `(its result, errno)`:
+///   `libc.open(|open| unsafe { open(path.as_ptr(), O_CREAT, 0o600 as c_uint) })`;
+/// - `static NAME: T;`: a method giving the global's address (`#[optional]`: an `Option`);
+/// - `NAME_function()`: every function also as a runtime `Function`, for calls through libffi.
 #[proc_macro]
 pub fn c_library(input: TokenStream) -> TokenStream {
     expand::library(input.into()).into()
@@ -127,7 +141,7 @@ pub fn c_library(input: TokenStream) -> TokenStream {
 ///
 /// A struct declared with `#[c_struct]` crosses a callback by value when every bit pattern C may
 /// hand over is a valid value of each of its fields: integers, floats, raw pointers, `Option`
-/// of function pointers, `#[c_enum]` types, arrays and structs of such fields, bit-fields of any
+/// of `unsafe extern "C" fn` pointers, `#[c_enum]` types, arrays and structs of such fields, bit-fields of any
 /// type (read through accessors). A `bool` field, a `c_func!` field or a union makes it
 /// ineligible, which is a compile error at the type in the signature; pass a pointer instead.
 /// Its padding reaches C as zeros.

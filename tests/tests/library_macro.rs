@@ -25,6 +25,8 @@ c_library! {
         fn snprintf(buf: *mut c_char, size: usize, format: *const c_char, ...) -> c_int;
         #[errno]
         fn close(fd: c_int) -> c_int;
+        #[errno]
+        fn open(path: *const c_char, flags: c_int, ...) -> c_int;
     }
 }
 
@@ -153,4 +155,17 @@ fn a_library_that_is_not_there_names_what_was_tried() {
     );
     assert!(message.contains("libno_such_library_a.so"), "{message}");
     assert!(message.contains("/nowhere/libb.so"), "{message}");
+}
+
+#[test]
+fn a_variadic_function_with_errno_is_called_through_a_closure() {
+    // SAFETY: the C library's declarations.
+    let libc = unsafe { Libc::load() }.unwrap();
+    let path = c"/nonexistent/ctypes-errno-test";
+    // SAFETY: `int open(const char *, int, ...)`, with no mode for O_RDONLY.
+    let (fd, errno) = libc.open(|open| unsafe { open(path.as_ptr(), 0) });
+    assert_eq!((fd, errno), (-1, 2), "ENOENT");
+    // SAFETY: as above, with a mode for O_CREAT, in a directory that does not exist.
+    let (fd, errno) = libc.open(|open| unsafe { open(path.as_ptr(), 0o100, 0o600 as c_uint) });
+    assert_eq!((fd, errno), (-1, 2));
 }

@@ -160,7 +160,32 @@ fn function(f: &Function, symbols: &mut Symbols) {
         }
     });
     let doc_attrs = &f.attrs;
-    if f.sig.variadic.is_some() {
+    if f.sig.variadic.is_some() && f.markers.errno {
+        // Rust methods cannot be variadic: the caller's closure calls the typed pointer, and
+        // `errno` is read as soon as it returns.
+        let errno = quote!(::core::ffi::c_int);
+        let method = if optional {
+            quote! {
+                pub fn #name<R>(&self, call: impl ::core::ops::FnOnce(#pointer) -> R) -> ::core::option::Option<(R, #errno)> {
+                    self.#field.map(|function| { let r = call(function); (r, ::ctypes_core::errno()) })
+                }
+            }
+        } else {
+            quote! {
+                pub fn #name<R>(&self, call: impl ::core::ops::FnOnce(#pointer) -> R) -> (R, #errno) {
+                    let r = call(self.#field);
+                    (r, ::ctypes_core::errno())
+                }
+            }
+        };
+        symbols.methods.push(quote! {
+            #(#doc_attrs)*
+            /// (Variadic, with `errno`: `call` receives the `unsafe extern "C"` function pointer
+            /// and calls it; `errno` is read right after `call` returns, so `call` should do
+            /// nothing else that may set it.)
+            #method
+        });
+    } else if f.sig.variadic.is_some() {
         // Rust methods cannot be variadic: hand out the typed pointer.
         let getter = if optional {
             quote!(pub fn #name(&self) -> ::core::option::Option<#pointer> { self.#field })

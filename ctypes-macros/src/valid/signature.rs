@@ -14,11 +14,13 @@ pub enum Declared {
 }
 
 impl Declared {
-    /// Why `#[errno]` cannot wrap a variadic function declared here.
-    fn variadic_errno(self) -> &'static str {
+    /// Why `#[errno]` cannot wrap a variadic function declared here, if it cannot: a library's
+    /// variadic function takes a closure that calls it, and reads `errno` after (see
+    /// `expand::library`).
+    fn variadic_errno(self) -> Option<&'static str> {
         match self {
-            Declared::FunctionType => "`#[errno]` cannot wrap a variadic function type (it has no typed `call`); call it and read `ctypes_core::errno()` right after",
-            Declared::Library => "`#[errno]` cannot wrap a variadic function (it is handed out as a pointer); call it and read `ctypes_core::errno()` right after",
+            Declared::FunctionType => Some("`#[errno]` cannot wrap a variadic function type (it has no typed `call`); call it and read `ctypes_core::errno()` right after"),
+            Declared::Library => None,
         }
     }
 }
@@ -53,8 +55,8 @@ impl FnSig {
                     "a variadic C function needs at least one fixed argument before `...`",
                 ));
             }
-            if errno {
-                return Err(syn::Error::new(dots, declared.variadic_errno()));
+            if let Some(why) = declared.variadic_errno().filter(|_| errno) {
+                return Err(syn::Error::new(dots, why));
             }
         }
         if let Some(result) = &self.result {
