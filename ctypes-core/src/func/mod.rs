@@ -4,6 +4,7 @@ mod arg;
 mod lanes;
 mod marshal;
 mod registers;
+mod returned;
 mod sysv_call;
 
 use std::ffi::c_void;

@@ -201,3 +201,31 @@ fn strings_in_and_out() {
     let w = CData::wide_string_buffer("añ€😀").unwrap();
     assert_eq!(call(&wlen, &[(&w).into()]).as_u64(), Some(4));
 }
+
+#[test]
+fn pointer_results_become_pointer_objects_and_strings() {
+    let libc = Library::this();
+    let strdup = func(&libc, "strdup", &[CType::char_ptr()], CType::char_ptr());
+    let free = func(&libc, "free", &[CType::void_ptr()], CType::void());
+    let copy = call(&strdup, &["héllo".into()]);
+    // SAFETY: strdup returned a NUL-terminated copy, unchanged until freed below.
+    let text = unsafe { copy.to_string() }.unwrap();
+    assert_eq!(text.as_deref(), Some("héllo"));
+    // SAFETY: as above.
+    let c = unsafe { copy.to_c_string() }.unwrap().unwrap();
+    assert_eq!(c.as_bytes(), "héllo".as_bytes());
+    let p = copy.to_pointer_object(&CType::char_ptr()).unwrap();
+    assert_eq!(p.ty(), &CType::char_ptr());
+    // SAFETY: the copy's first byte, C's memory, alive until freed below.
+    let first = unsafe { p.deref_unchecked() }.unwrap();
+    assert_eq!(first.value().unwrap().as_i64(), Some(i64::from(b'h')));
+    call(&free, &[(&p).into()]);
+    // NULL is `None`, a non-pointer an error, a non-pointer type refused.
+    let null = CValue::Value(Value::Pointer(0));
+    // SAFETY: NULL is never read.
+    assert_eq!(unsafe { null.to_string() }.unwrap(), None);
+    let number = CValue::Value(Value::Int(3));
+    // SAFETY: not a pointer: refused before anything is read.
+    assert!(unsafe { number.to_bytes_until_nul() }.is_err());
+    assert!(null.to_pointer_object(&t(Scalar::Int)).is_err());
+}
