@@ -1,8 +1,52 @@
-//! `Function`: a C function found at run time, with its signature, called through libffi.
+//! `Function`: a C function found at run time, with its signature, called by the project's
+//! own call engine on x86-64 System V and through libffi elsewhere.
+//!
+//! On x86-64 System V (Linux, the BSDs, macOS on Intel) every call goes through the engine:
+//! - `plan.rs`: once per function (and per list of promoted variadic argument types), the
+//!   System V placement of the signature (`abi::Placement`) becomes a plan: which register
+//!   word or stack bytes each argument (each eightbyte of a record) goes to, how the result
+//!   comes back (`rax`/`rdx`, `xmm0`/`xmm1`, both, `st0`/`st1`, or memory through a hidden
+//!   pointer in `rdi`), the stack area's size and alignment, `al`;
+//! - `engine.rs`: per call, the arguments are checked and written into a fixed array of
+//!   register words and an outgoing stack area (in the frame up to 1 KiB, so that calls of
+//!   fixed signatures allocate nothing), records copied from their objects' bytes;
+//! - `sysv_call.rs`: the machine code, inline assembly that aligns the stack pointer (to 16,
+//!   or more for over-aligned records), copies the area below it, loads `rdi`..`r9` and
+//!   `xmm0`–`xmm7`, sets `al`, calls, and stores `rax`, `rdx`, `xmm0`, `xmm1` and the x87
+//!   values the callee left;
+//! - `registers.rs`: the engine's quickest form, inlined into the caller, for signatures of
+//!   scalars and pointers that fit in registers ([`CallPath::Registers`]).
+//!
+//! `marshal.rs` converts arguments for both the engine and libffi (C strings, pointers made
+//! from objects, pins), so both paths accept and refuse the same arguments with the same
+//! messages; `lanes.rs` is a short libffi path. libffi remains the path on other targets,
+//! and on x86-64 behind [`Function::through_libffi`], for comparison.
 
 mod arg;
+#[cfg(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+))]
+mod engine;
+mod engine_path;
 mod lanes;
 mod marshal;
+#[cfg(not(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+)))]
+mod no_engine;
+#[cfg(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+))]
+mod plan;
 mod registers;
 mod sysv_call;
 
@@ -16,6 +60,20 @@ use lanes::Lanes;
 pub(crate) use lanes::{each_type, Lane};
 use marshal::Frame;
 pub(crate) use marshal::{encode_scalar, params_of, Param};
+#[cfg(not(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+)))]
+use no_engine::Plan;
+#[cfg(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+))]
+use plan::Plan;
 use registers::{Placed, Registers};
 
 use crate::error::{Error, Result};
@@ -31,9 +89,11 @@ pub type ErrCheck = dyn Fn(&CValue, i32) -> std::result::Result<(), Box<dyn std:
 
 /// A C function: a code address, its signature, and what keeps the code loaded.
 ///
-/// The libffi call interface is prepared once, when the `Function` is made; a signature that
-/// libffi cannot be made to call exactly as C would (see [`Error::Signature`]) is refused then.
-/// Cheap to clone; `Send` and `Sync`.
+/// The call is planned once, when the `Function` is made: on x86-64 System V by the project's
+/// own call engine, which calls every signature exactly as C does (see [`CallPath`]); on other
+/// targets by preparing a libffi call interface, and a signature that libffi cannot be made to
+/// call exactly as C would (see [`Error::Signature`]) is refused then. Cheap to clone; `Send`
+/// and `Sync`.
 ///
 /// ```
 /// use ctypes_core::{CType, Library, Scalar, Signature};
@@ -51,9 +111,9 @@ pub type ErrCheck = dyn Fn(&CValue, i32) -> std::result::Result<(), Box<dyn std:
 pub struct Function {
     core: Arc<Core>,
     errcheck: Option<Arc<ErrCheck>>,
-    /// Whether calls take the register call (see [`CallPath`]): the signature has one, no
-    /// result check is set, and `through_libffi` was not asked for.
-    registers: bool,
+    /// How calls reach the function: the register call only for signatures that have one and
+    /// no result check; `Libffi` off x86-64 System V or when `through_libffi` was asked for.
+    path: CallPath,
 }
 
 /// How [`Function::call`] reaches a function, for arguments given as plain [`Value`]s
@@ -63,20 +123,48 @@ pub struct Function {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CallPath {
-    /// By a few instructions of inline assembly that load the argument registers and call,
-    /// without libffi: signatures of integers, `_Bool`, pointers, `float` and `double` with at
-    /// most 6 integer-class and 8 floating arguments, not variadic, on x86-64 Unix (System V).
+    /// The call engine's quickest form, inlined into the caller: a few instructions of inline
+    /// assembly that load the argument registers and call, without libffi. Signatures of
+    /// integers, `_Bool`, pointers, `float` and `double` with at most 6 integer-class and 8
+    /// floating arguments, not variadic, on x86-64 System V. Arguments that are not plain
+    /// values of their parameters' kinds and ranges go through [`CallPath::Engine`].
     Registers,
-    /// Through libffi, with the call interface prepared when the function was made.
+    /// The call engine, without libffi, for every other signature on x86-64 System V: records
+    /// by value in registers or in memory, arguments on the stack (over-aligned ones
+    /// included), `long double`, results in `rax`/`rdx`, `xmm0`/`xmm1`, `st0`/`st1` or through
+    /// a hidden pointer, variadic calls. Also a function with a result check.
+    Engine,
+    /// Through libffi, with the call interface prepared when the function was made: the path
+    /// on other targets, and on x86-64 behind [`Function::through_libffi`].
     Libffi,
+}
+
+/// The path a function of a signature takes on this target: `registers` says whether the
+/// signature has a register call, `engine` whether the engine planned it.
+fn path_of(registers: bool, engine: bool) -> CallPath {
+    match (registers, engine) {
+        (true, true) => CallPath::Registers,
+        (false, true) => CallPath::Engine,
+        _ => CallPath::Libffi,
+    }
 }
 
 struct Core {
     name: String,
     code: NonNull<c_void>,
     signature: Signature,
-    /// For a variadic function, `None`: the interface depends on each call's arguments.
+    /// For a variadic function, or one libffi refused, `None`: the interface depends on each
+    /// call's arguments.
     cif: Option<Cif>,
+    /// Why libffi cannot call the function exactly as C does, when the engine can: calls held
+    /// to libffi return this as [`Error::Signature`].
+    libffi_refusal: Option<String>,
+    /// The engine's plan (of the fixed arguments, for a variadic function); `None` off x86-64
+    /// System V.
+    plan: Option<Plan>,
+    /// For a variadic function, the engine's plans for the latest promoted types of the
+    /// variadic arguments, newest last.
+    variadic_plans: Mutex<Vec<KeptPlan>>,
     /// For a variadic function, the interfaces prepared for the latest promoted types of the
     /// variadic arguments, newest last, so that a call repeating one prepares nothing.
     variadic_cifs: Mutex<Vec<KeptCif>>,
@@ -160,21 +248,18 @@ impl Function {
             ));
         }
         let params = marshal::params_of(&signature).map_err(refuse)?;
-        let cif = if signature.is_variadic() {
-            // Checked now, so that only the variadic part can fail at call time.
-            Cif::new(
-                signature.args(),
-                signature.result(),
-                Some(signature.fixed_count()),
-            )
-            .map_err(refuse)?;
-            None
-        } else {
-            Some(Cif::new(signature.args(), signature.result(), None).map_err(refuse)?)
+        let plan = Plan::of(&signature, &[]);
+        let fixed = signature.is_variadic().then(|| signature.fixed_count());
+        let (cif, libffi_refusal) = match Cif::new(signature.args(), signature.result(), fixed) {
+            // A variadic function's interface is prepared per call; this one checked that
+            // only the variadic part can fail then.
+            Ok(cif) => (fixed.is_none().then_some(cif), None),
+            Err(reason) if plan.is_some() => (None, Some(reason)),
+            Err(reason) => return Err(refuse(reason)),
         };
         let lanes = cif.as_ref().and(Lanes::of(&signature));
-        let registers = Registers::of(&signature);
-        let registers_possible = registers.is_some();
+        let registers = Registers::of(&signature).filter(|_| plan.is_some());
+        let path = path_of(registers.is_some(), plan.is_some());
         Ok(Function {
             core: Arc::new(Core {
                 name: name.to_owned(),
@@ -183,17 +268,20 @@ impl Function {
                 registers,
                 lanes,
                 cif,
+                libffi_refusal,
+                plan,
+                variadic_plans: Mutex::new(Vec::new()),
                 variadic_cifs: Mutex::new(Vec::new()),
                 params,
                 _library: library,
             }),
             errcheck: None,
-            registers: registers_possible,
+            path,
         })
     }
 
     /// How calls with plain values reach this function: see [`CallPath`]. A function with a
-    /// result check (`with_errcheck`) is called through libffi.
+    /// result check (`with_errcheck`) takes the engine's general form.
     ///
     /// ```
     /// use ctypes_core::{CallPath, CType, Library, Scalar, Signature};
@@ -211,17 +299,14 @@ impl Function {
     /// # Ok::<(), ctypes_core::Error>(())
     /// ```
     pub fn call_path(&self) -> CallPath {
-        if self.registers {
-            CallPath::Registers
-        } else {
-            CallPath::Libffi
-        }
+        self.path
     }
 
-    /// This function, always called through libffi even where the register call would do:
-    /// for comparing the two paths.
+    /// This function, always called through libffi even where the call engine would do: for
+    /// comparing the two paths. A signature libffi cannot call exactly as C does is then
+    /// refused at each call ([`Error::Signature`]).
     pub fn through_libffi(mut self) -> Function {
-        self.registers = false;
+        self.path = CallPath::Libffi;
         self
     }
 
@@ -252,7 +337,9 @@ impl Function {
             + 'static,
     {
         self.errcheck = Some(Arc::new(check));
-        self.registers = false;
+        if self.path == CallPath::Registers {
+            self.path = CallPath::Engine;
+        }
         self
     }
 
@@ -286,24 +373,31 @@ impl Function {
             return unsafe { registers.call(self.core.code.as_ptr(), &placed) };
         }
         // SAFETY: forwarded to the caller.
-        unsafe { self.call_through_libffi(args) }
+        unsafe { self.call_general(args) }
     }
 
     /// The register call, with `args` placed in `placed`, when this function takes it and the
     /// arguments are plain values of their parameters' kinds and ranges.
     #[inline(always)]
     fn placed_in_registers(&self, args: &[Arg<'_>], placed: &mut Placed) -> Option<&Registers> {
-        let registers = self.core.registers.as_ref().filter(|_| self.registers)?;
+        if self.path != CallPath::Registers {
+            return None;
+        }
+        let registers = self.core.registers.as_ref()?;
         registers.place(args, placed).then_some(registers)
     }
 
-    /// [`Function::call`] through libffi: kept out of line, so that what `call` inlines into
-    /// its caller is only the register call.
+    /// [`Function::call`] off the register call, through the engine or libffi: kept out of
+    /// line, so that what `call` inlines into its caller is only the register call.
     ///
     /// # Safety
     /// As for [`Function::call`].
     #[inline(never)]
-    unsafe fn call_through_libffi(&self, args: &[Arg<'_>]) -> Result<CValue> {
+    unsafe fn call_general(&self, args: &[Arg<'_>]) -> Result<CValue> {
+        if self.path != CallPath::Libffi {
+            // SAFETY: forwarded to the caller.
+            return unsafe { self.call_engine(args, None, None, false) }.map(|(v, _)| v);
+        }
         if let (Some(lanes), Some(cif), None) = (&self.core.lanes, &self.core.cif, &self.errcheck) {
             // SAFETY: forwarded to the caller; the lanes and interface describe this function.
             if let Some(returned) = unsafe { lanes.call(cif, self.core.code.as_ptr(), args, None) }
@@ -388,6 +482,10 @@ impl Function {
             // `place` accepted the arguments.
             return unsafe { registers.call_with_errno(code, &placed, errno_before) };
         }
+        if self.path != CallPath::Libffi {
+            // SAFETY: forwarded to the caller.
+            return unsafe { self.call_engine(args, errno_before, None, true) };
+        }
         // SAFETY: forwarded to the caller.
         unsafe { self.invoke(args, errno_before, None) }
     }
@@ -406,6 +504,10 @@ impl Function {
                 expected: format!("an object of the struct or union result type `{expected}`"),
                 found: format!("`{}`", result.ty()),
             });
+        }
+        if self.path != CallPath::Libffi {
+            // SAFETY: forwarded to the caller; `result` has the result type, checked above.
+            return unsafe { self.call_engine(args, None, Some(result), false) }.map(drop);
         }
         if let (Some(lanes), Some(cif), None) = (&self.core.lanes, &self.core.cif, &self.errcheck) {
             let code = self.core.code.as_ptr();
@@ -428,23 +530,14 @@ impl Function {
         into: Option<&CData>,
     ) -> Result<(CValue, i32)> {
         let core = &*self.core;
-        let fixed = core.params.len();
-        let arity_ok = if core.signature.is_variadic() {
-            args.len() >= fixed
-        } else {
-            args.len() == fixed
-        };
-        if !arity_ok {
-            return Err(Error::ArgumentCount {
+        if let Some(reason) = &core.libffi_refusal {
+            return Err(Error::Signature {
                 function: core.name.clone(),
-                expected: if core.signature.is_variadic() {
-                    format!("at least {fixed}")
-                } else {
-                    fixed.to_string()
-                },
-                given: args.len(),
+                reason: reason.clone(),
             });
         }
+        let fixed = core.params.len();
+        core.check_arity(args)?;
         let mut frame = Frame::new(args.len());
         for (index, (param, arg)) in core.params.iter().zip(args).enumerate() {
             frame.push(param, arg).map_err(|found| Error::Argument {
@@ -484,18 +577,26 @@ impl Function {
         // alive until the call returns, and the result buffer it provides fits the result type.
         let (returned, errno) =
             unsafe { frame.call(cif, core.code.as_ptr(), result_type, errno_before, into)? };
-        if let Some(check) = &self.errcheck {
-            check(&returned, errno).map_err(|source| Error::Call {
-                function: core.name.clone(),
-                source,
-            })?;
-        }
+        self.check(&returned, errno)?;
         Ok((returned, errno))
+    }
+
+    /// Runs the result check, if any.
+    fn check(&self, returned: &CValue, errno: i32) -> Result<()> {
+        match &self.errcheck {
+            Some(check) => check(returned, errno).map_err(|source| Error::Call {
+                function: self.core.name.clone(),
+                source,
+            }),
+            None => Ok(()),
+        }
     }
 }
 
 /// A call interface a variadic function keeps, with the promoted variadic argument types it
 /// was prepared for.
+use engine_path::KeptPlan;
+
 type KeptCif = (Box<[CType]>, Arc<Cif>);
 
 /// How many interfaces a variadic function keeps for the variadic argument types of its
@@ -503,6 +604,29 @@ type KeptCif = (Box<[CType]>, Arc<Cif>);
 const VARIADIC_CIFS: usize = 8;
 
 impl Core {
+    /// Refuses a wrong number of arguments.
+    fn check_arity(&self, args: &[Arg<'_>]) -> Result<()> {
+        let fixed = self.params.len();
+        let variadic = self.signature.is_variadic();
+        let arity_ok = if variadic {
+            args.len() >= fixed
+        } else {
+            args.len() == fixed
+        };
+        if arity_ok {
+            return Ok(());
+        }
+        Err(Error::ArgumentCount {
+            function: self.name.clone(),
+            expected: if variadic {
+                format!("at least {fixed}")
+            } else {
+                fixed.to_string()
+            },
+            given: args.len(),
+        })
+    }
+
     /// The interface for a call of this variadic function with arguments of `types` (the
     /// fixed parameters' and the promoted variadic ones'): kept from an earlier call with the
     /// same variadic types, or prepared now and kept.

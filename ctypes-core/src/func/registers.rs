@@ -34,7 +34,7 @@ const BOOL: u8 = 1 << 5;
 /// payload must be in (`min..=max`) and the bound an unsigned one must not pass (`max_unsigned`;
 /// the bits of a float, double, pointer or `_Bool` always pass), and its slot.
 #[derive(Clone, Copy, Debug)]
-struct Place {
+pub(crate) struct Place {
     accepts: u8,
     slot: u8,
     min: i64,
@@ -45,7 +45,7 @@ struct Place {
 impl Place {
     /// The check for an argument of type `ty`, and whether it travels in a floating register;
     /// `None` if the register call does not take that type.
-    fn of(ty: &CType) -> Option<(Place, bool)> {
+    pub(crate) fn of(ty: &CType) -> Option<(Place, bool)> {
         let any = |accepts| Place {
             accepts,
             slot: 0,
@@ -87,7 +87,7 @@ impl Place {
     /// a `double`'s bits, a `float`'s bits in the low 32 — if it is of an accepted kind and in
     /// range.
     #[inline(always)]
-    fn encode(&self, value: Value) -> Option<u64> {
+    pub(crate) fn encode(&self, value: Value) -> Option<u64> {
         let (kind, word) = match value {
             Value::Int(x) => {
                 return (self.accepts & SIGNED != 0 && self.min <= x && x <= self.max)
@@ -108,13 +108,13 @@ impl Place {
 /// ([`Lane`]: only the low bytes of an integer's size are defined), from `xmm0` for `float`
 /// and `double`; or `_Bool`, of which only `al` is defined, holding 0 or 1.
 #[derive(Clone, Copy, Debug)]
-enum Read {
+pub(crate) enum Read {
     Lane(Lane),
     Bool,
 }
 
 impl Read {
-    fn of(ty: &CType) -> Option<Read> {
+    pub(crate) fn of(ty: &CType) -> Option<Read> {
         if ty.as_scalar() == Some(Scalar::Bool) {
             return Some(Read::Bool);
         }
@@ -122,7 +122,7 @@ impl Read {
     }
 
     #[inline(always)]
-    fn decode(self, returned: Returned) -> Value {
+    pub(crate) fn decode(self, returned: Returned) -> Value {
         match self {
             Read::Lane(lane @ (Lane::Float | Lane::Double)) => lane.decode(returned.xmm0),
             Read::Lane(lane) => lane.decode(returned.rax),
