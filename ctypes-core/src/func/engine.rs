@@ -19,7 +19,7 @@ use super::marshal::{Encoded, Held, Param};
 use super::plan::{ArgPlan, Plan, ResultPlan, To};
 use super::sysv_call::{self, ArgRegisters, Results, Returned, REGISTER_WORDS};
 use super::{errno, set_errno};
-use crate::abi::{Gpr, Register};
+use crate::abi::{Gpr, Part, Register};
 use crate::callback::CallGuard;
 use crate::error::{Error, Result};
 use crate::layout::ByteOrder;
@@ -127,40 +127,49 @@ impl Plan {
                 ByteOrder::NATIVE,
             )?),
             ResultPlan::Record { .. } if self.hidden => made.map_or(CValue::Void, CValue::Data),
-            ResultPlan::Record { ty, size, parts } => {
-                let mut bytes = [0u8; 32];
-                let rax = results.rax.to_ne_bytes();
-                let rdx = results.rdx.to_ne_bytes();
-                for part in parts.iter() {
-                    let from: &[u8] = match part.register {
-                        Register::Gpr(Gpr::Rax) => &rax,
-                        Register::Gpr(Gpr::Rdx) => &rdx,
-                        Register::Xmm(0) => &results.xmm0,
-                        Register::Xmm(1) => &results.xmm1,
-                        Register::St0 => &results.st0,
-                        Register::St1 => &results.st1,
-                        _ => return Err(missing("a result register")),
-                    };
-                    let len = part
-                        .len
-                        .min(size.saturating_sub(part.offset))
-                        .min(from.len());
-                    bytes
-                        .get_mut(part.offset..part.offset + len)
-                        .ok_or_else(|| missing("a result part"))?
-                        .copy_from_slice(&from[..len]);
+            ResultPlan::Record { ty, size, parts } => match into {
+                Some(into) => {
+                    write_parts(into, *size, parts, results)?;
+                    CValue::Void
                 }
-                let bytes = bytes.get(..*size).ok_or_else(|| missing("a result"))?;
-                match into {
-                    Some(into) => {
-                        into.write_bytes(0, bytes)?;
-                        CValue::Void
-                    }
-                    None => CValue::Data(CData::from_bytes(ty, bytes)?),
+                None => {
+                    let data = CData::new(ty)?;
+                    write_parts(&data, *size, parts, results)?;
+                    CValue::Data(data)
                 }
-            }
+            },
         })
     }
+}
+
+/// Writes the parts of a record result from the registers they came back in into `target`,
+/// an object of the result type of `size` bytes.
+#[inline]
+fn write_parts(target: &CData, size: usize, parts: &[Part], results: &Results) -> Result<()> {
+    for part in parts {
+        let word;
+        let from: &[u8] = match part.register {
+            Register::Gpr(Gpr::Rax) => {
+                word = results.rax.to_ne_bytes();
+                &word
+            }
+            Register::Gpr(Gpr::Rdx) => {
+                word = results.rdx.to_ne_bytes();
+                &word
+            }
+            Register::Xmm(0) => &results.xmm0,
+            Register::Xmm(1) => &results.xmm1,
+            Register::St0 => &results.st0,
+            Register::St1 => &results.st1,
+            _ => return Err(missing("a result register")),
+        };
+        let len = part
+            .len
+            .min(size.saturating_sub(part.offset))
+            .min(from.len());
+        target.write_bytes(part.offset, &from[..len])?;
+    }
+    Ok(())
 }
 
 /// An inconsistent plan: never expected, reported rather than panicking.

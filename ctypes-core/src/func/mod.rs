@@ -32,6 +32,8 @@ mod arg;
 mod engine;
 mod engine_path;
 mod lanes;
+#[cfg(all(target_arch = "x86_64", unix))]
+mod libffi_limits;
 mod marshal;
 #[cfg(not(all(
     target_arch = "x86_64",
@@ -250,7 +252,13 @@ impl Function {
         let params = marshal::params_of(&signature).map_err(refuse)?;
         let plan = Plan::of(&signature, &[]);
         let fixed = signature.is_variadic().then(|| signature.fixed_count());
-        let (cif, libffi_refusal) = match Cif::new(signature.args(), signature.result(), fixed) {
+        let cif = Cif::new(signature.args(), signature.result(), fixed).and_then(|cif| {
+            match libffi_refusal(signature.args(), Some(signature.result())) {
+                Some(reason) => Err(reason),
+                None => Ok(cif),
+            }
+        });
+        let (cif, libffi_refusal) = match cif {
             // A variadic function's interface is prepared per call; this one checked that
             // only the variadic part can fail then.
             Ok(cif) => (fixed.is_none().then_some(cif), None),
@@ -643,11 +651,13 @@ impl Core {
             kept.push(entry);
             return Ok(cif);
         }
-        let cif = Cif::new(types, self.signature.result(), Some(fixed)).map_err(|reason| {
-            Error::Signature {
-                function: self.name.clone(),
-                reason,
-            }
+        let cif = match libffi_refusal(variadic, None) {
+            Some(reason) => Err(reason),
+            None => Cif::new(types, self.signature.result(), Some(fixed)),
+        };
+        let cif = cif.map_err(|reason| Error::Signature {
+            function: self.name.clone(),
+            reason,
         })?;
         let cif = Arc::new(cif);
         if kept.len() == VARIADIC_CIFS {
@@ -655,6 +665,20 @@ impl Core {
         }
         kept.push((variadic.into(), Arc::clone(&cif)));
         Ok(cif)
+    }
+}
+
+/// Why libffi cannot pass these arguments (and result) as C does, though it accepts them.
+fn libffi_refusal<'t>(
+    args: impl IntoIterator<Item = &'t CType>,
+    result: Option<&CType>,
+) -> Option<String> {
+    #[cfg(all(target_arch = "x86_64", unix))]
+    return libffi_limits::refusal(args, result);
+    #[cfg(not(all(target_arch = "x86_64", unix)))]
+    {
+        let _ = (args, result);
+        None
     }
 }
 
