@@ -31,9 +31,12 @@ mod arg;
 ))]
 mod engine;
 mod engine_path;
+mod errno;
 mod lanes;
 #[cfg(all(target_arch = "x86_64", unix))]
 mod libffi_limits;
+mod libffi_path;
+mod make;
 mod marshal;
 #[cfg(not(all(
     target_arch = "x86_64",
@@ -55,12 +58,12 @@ mod sysv_call;
 use std::ffi::c_void;
 use std::fmt;
 use std::ptr::NonNull;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 pub use arg::{Arg, CValue};
+pub use errno::{errno, set_errno};
 use lanes::Lanes;
 pub(crate) use lanes::{each_type, Lane};
-use marshal::Frame;
 pub(crate) use marshal::{encode_scalar, params_of, Param};
 #[cfg(not(all(
     target_arch = "x86_64",
@@ -79,7 +82,7 @@ use plan::Plan;
 use registers::{Placed, Registers};
 
 use crate::error::{Error, Result};
-use crate::library::{Library, Loaded};
+use crate::library::Loaded;
 use crate::mem::CData;
 use crate::raw::Cif;
 use crate::ty::{CType, Signature, TypeKind};
@@ -141,16 +144,6 @@ pub enum CallPath {
     Libffi,
 }
 
-/// The path a function of a signature takes on this target: `registers` says whether the
-/// signature has a register call, `engine` whether the engine planned it.
-fn path_of(registers: bool, engine: bool) -> CallPath {
-    match (registers, engine) {
-        (true, true) => CallPath::Registers,
-        (false, true) => CallPath::Engine,
-        _ => CallPath::Libffi,
-    }
-}
-
 struct Core {
     name: String,
     code: NonNull<c_void>,
@@ -184,110 +177,7 @@ unsafe impl Send for Core {}
 // SAFETY: as for `Send`.
 unsafe impl Sync for Core {}
 
-impl Library {
-    /// The function `name` of this library, with the given signature. Keeps the library loaded.
-    pub fn function(&self, name: &str, signature: Signature) -> Result<Function> {
-        let code = self.symbol(name)?;
-        Function::make(name, code, signature, Some(self.keepalive()))
-    }
-}
-
 impl Function {
-    /// A function at a code address, such as a function pointer returned by C.
-    ///
-    /// # Safety
-    /// `code` must be the address of a function with this signature that stays loaded while the
-    /// `Function` (or any clone) lives.
-    pub unsafe fn from_address(
-        code: NonNull<c_void>,
-        signature: Signature,
-        name: &str,
-    ) -> Result<Function> {
-        Function::make(name, code, signature, None)
-    }
-
-    /// The function a function-pointer object points to (a field of a struct of callbacks, a
-    /// global, a result), with the signature of its type.
-    ///
-    /// # Safety
-    /// As for [`Function::from_address`], for the address the pointer holds.
-    pub unsafe fn from_pointer(pointer: &CData) -> Result<Function> {
-        let signature = match pointer.ty().pointee().map(CType::kind) {
-            Some(TypeKind::Function(sig)) => sig.clone(),
-            _ => {
-                return Err(Error::TypeMismatch {
-                    expected: "a function pointer".to_owned(),
-                    found: format!("`{}`", pointer.ty()),
-                })
-            }
-        };
-        let address = match pointer.value()? {
-            crate::mem::Value::Pointer(p) => p,
-            _ => unreachable!("a pointer reads as Value::Pointer"),
-        };
-        let code = NonNull::new(address as *mut c_void)
-            .ok_or_else(|| Error::NullPointer(pointer.ty().to_string()))?;
-        // SAFETY: forwarded to the caller.
-        unsafe { Function::from_address(code, signature, &format!("(*{address:#x})")) }
-    }
-
-    fn make(
-        name: &str,
-        code: NonNull<c_void>,
-        signature: Signature,
-        library: Option<Arc<Loaded>>,
-    ) -> Result<Function> {
-        let refuse = |reason: String| Error::Signature {
-            function: name.to_owned(),
-            reason,
-        };
-        if signature.is_variadic() && signature.fixed_count() == 0 {
-            return Err(refuse(
-                "a variadic function needs a fixed argument before `...` (C requires a named \
-                 parameter there, and the caller's convention for the variadic part depends \
-                 on it)"
-                    .to_owned(),
-            ));
-        }
-        let params = marshal::params_of(&signature).map_err(refuse)?;
-        let plan = Plan::of(&signature, &[]);
-        let fixed = signature.is_variadic().then(|| signature.fixed_count());
-        let cif = Cif::new(signature.args(), signature.result(), fixed).and_then(|cif| {
-            match libffi_refusal(signature.args(), Some(signature.result())) {
-                Some(reason) => Err(reason),
-                None => Ok(cif),
-            }
-        });
-        let (cif, libffi_refusal) = match cif {
-            // A variadic function's interface is prepared per call; this one checked that
-            // only the variadic part can fail then.
-            Ok(cif) => (fixed.is_none().then_some(cif), None),
-            Err(reason) if plan.is_some() => (None, Some(reason)),
-            Err(reason) => return Err(refuse(reason)),
-        };
-        let lanes = cif.as_ref().and(Lanes::of(&signature));
-        let registers = Registers::of(&signature).filter(|_| plan.is_some());
-        let path = path_of(registers.is_some(), plan.is_some());
-        Ok(Function {
-            core: Arc::new(Core {
-                name: name.to_owned(),
-                code,
-                signature,
-                registers,
-                lanes,
-                cif,
-                libffi_refusal,
-                plan,
-                variadic_plans: Mutex::new(Vec::new()),
-                variadic_cifs: Mutex::new(Vec::new()),
-                params,
-                _library: library,
-            }),
-            errcheck: None,
-            path,
-        })
-    }
-
     /// How calls with plain values reach this function: see [`CallPath`]. A function with a
     /// result check (`with_errcheck`) takes the engine's general form.
     ///
@@ -529,66 +419,6 @@ impl Function {
         unsafe { self.invoke(args, None, Some(result)) }.map(drop)
     }
 
-    /// # Safety
-    /// As for [`Function::call`]; `into`, if given, is an object of the result type.
-    unsafe fn invoke(
-        &self,
-        args: &[Arg<'_>],
-        errno_before: Option<i32>,
-        into: Option<&CData>,
-    ) -> Result<(CValue, i32)> {
-        let core = &*self.core;
-        if let Some(reason) = &core.libffi_refusal {
-            return Err(Error::Signature {
-                function: core.name.clone(),
-                reason: reason.clone(),
-            });
-        }
-        let fixed = core.params.len();
-        core.check_arity(args)?;
-        let mut frame = Frame::new(args.len());
-        for (index, (param, arg)) in core.params.iter().zip(args).enumerate() {
-            frame.push(param, arg).map_err(|found| Error::Argument {
-                function: core.name.clone(),
-                index,
-                expected: core.signature.args()[index].to_string(),
-                found,
-            })?;
-        }
-        let variadic_cif;
-        let cif = match &core.cif {
-            Some(cif) => cif,
-            None => {
-                let mut types = core.signature.args().to_vec();
-                for (index, arg) in args.iter().enumerate().skip(fixed) {
-                    let (ty, param) = marshal::promoted(arg).map_err(|found| Error::Argument {
-                        function: core.name.clone(),
-                        index,
-                        expected: "a variadic argument".to_owned(),
-                        found,
-                    })?;
-                    frame.push(&param, arg).map_err(|found| Error::Argument {
-                        function: core.name.clone(),
-                        index,
-                        expected: ty.to_string(),
-                        found,
-                    })?;
-                    types.push(ty);
-                }
-                variadic_cif = core.variadic_cif(&types)?;
-                &*variadic_cif
-            }
-        };
-        let result_type = core.signature.result();
-        // SAFETY: the caller promises the function has this signature; `frame` holds one valid
-        // pointer per argument, each to a value of its parameter's type (checked above), kept
-        // alive until the call returns, and the result buffer it provides fits the result type.
-        let (returned, errno) =
-            unsafe { frame.call(cif, core.code.as_ptr(), result_type, errno_before, into)? };
-        self.check(&returned, errno)?;
-        Ok((returned, errno))
-    }
-
     /// Runs the result check, if any.
     fn check(&self, returned: &CValue, errno: i32) -> Result<()> {
         match &self.errcheck {
@@ -601,15 +431,8 @@ impl Function {
     }
 }
 
-/// A call interface a variadic function keeps, with the promoted variadic argument types it
-/// was prepared for.
 use engine_path::KeptPlan;
-
-type KeptCif = (Box<[CType]>, Arc<Cif>);
-
-/// How many interfaces a variadic function keeps for the variadic argument types of its
-/// latest calls.
-const VARIADIC_CIFS: usize = 8;
+use libffi_path::KeptCif;
 
 impl Core {
     /// Refuses a wrong number of arguments.
@@ -634,52 +457,6 @@ impl Core {
             given: args.len(),
         })
     }
-
-    /// The interface for a call of this variadic function with arguments of `types` (the
-    /// fixed parameters' and the promoted variadic ones'): kept from an earlier call with the
-    /// same variadic types, or prepared now and kept.
-    fn variadic_cif(&self, types: &[CType]) -> Result<Arc<Cif>> {
-        let fixed = self.signature.fixed_count();
-        let variadic = &types[fixed..];
-        let mut kept = self
-            .variadic_cifs
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(at) = kept.iter().position(|(key, _)| **key == *variadic) {
-            let entry = kept.remove(at);
-            let cif = Arc::clone(&entry.1);
-            kept.push(entry);
-            return Ok(cif);
-        }
-        let cif = match libffi_refusal(variadic, None) {
-            Some(reason) => Err(reason),
-            None => Cif::new(types, self.signature.result(), Some(fixed)),
-        };
-        let cif = cif.map_err(|reason| Error::Signature {
-            function: self.name.clone(),
-            reason,
-        })?;
-        let cif = Arc::new(cif);
-        if kept.len() == VARIADIC_CIFS {
-            kept.remove(0);
-        }
-        kept.push((variadic.into(), Arc::clone(&cif)));
-        Ok(cif)
-    }
-}
-
-/// Why libffi cannot pass these arguments (and result) as C does, though it accepts them.
-fn libffi_refusal<'t>(
-    args: impl IntoIterator<Item = &'t CType>,
-    result: Option<&CType>,
-) -> Option<String> {
-    #[cfg(all(target_arch = "x86_64", unix))]
-    return libffi_limits::refusal(args, result);
-    #[cfg(not(all(target_arch = "x86_64", unix)))]
-    {
-        let _ = (args, result);
-        None
-    }
 }
 
 impl fmt::Debug for Function {
@@ -687,29 +464,4 @@ impl fmt::Debug for Function {
         let ty = CType::function(self.core.signature.clone());
         write!(f, "Function({})", ty.declaration(&self.core.name))
     }
-}
-
-/// The calling thread's `errno`.
-pub fn errno() -> i32 {
-    // SAFETY: `__errno_location` returns the calling thread's errno slot, always valid.
-    unsafe { *errno_location() }
-}
-
-/// Sets the calling thread's `errno`.
-pub fn set_errno(value: i32) {
-    // SAFETY: as in `errno`.
-    unsafe { *errno_location() = value }
-}
-
-fn errno_location() -> *mut i32 {
-    #[cfg(any(target_os = "linux", target_os = "emscripten", target_os = "redox"))]
-    // SAFETY: no preconditions.
-    let location = unsafe { libc::__errno_location() };
-    #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
-    // SAFETY: no preconditions.
-    let location = unsafe { libc::__error() };
-    #[cfg(any(target_os = "openbsd", target_os = "netbsd", target_os = "android"))]
-    // SAFETY: no preconditions.
-    let location = unsafe { libc::__errno() };
-    location
 }

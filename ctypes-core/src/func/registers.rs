@@ -1,13 +1,13 @@
-//! The register call: signatures made only of integers (any width), `_Bool`, pointers, `float`
-//! and `double`, with at most 6 integer-class and 8 floating arguments, are called without
-//! libffi: each argument is checked and written into the slot of its register, and a few
-//! instructions load the registers and call (see `sysv_call.rs`). Where each argument goes is
-//! decided once, when the `Function` is made.
+//! The register call, the call engine's quickest form, inlined into the caller: signatures
+//! made only of integers (any width), `_Bool`, pointers, `float` and `double`, with at most 6
+//! integer-class and 8 floating arguments, not variadic: each argument is checked and written
+//! into the slot of its register, and a few instructions load the registers and call (see
+//! `sysv_call.rs`). Where each argument goes is decided once, when the `Function` is made.
 //!
-//! Only on x86-64 Unix with 64-bit pointers (the SysV ABI); other targets, variadic functions,
-//! `long double`, records by value and signatures with arguments on the stack go through libffi.
-//! So does any call whose arguments are not all plain [`Value`]s of their parameter's kind and
-//! range: the general path converts them or words the error.
+//! Only on x86-64 Unix with 64-bit pointers (the SysV ABI). Every other signature there takes
+//! the engine's general form (`plan.rs`, `engine.rs`), and so does any call whose arguments are
+//! not all plain [`Value`]s of their parameter's kind and range: the general form converts them
+//! or words the error. Other targets go through libffi.
 
 use std::ffi::c_void;
 use std::mem::MaybeUninit;
