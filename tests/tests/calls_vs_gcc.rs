@@ -545,3 +545,96 @@ fn the_engine_calls_random_signatures_as_gcc_compiles_them() {
         }
     }
 }
+
+/// Records far larger than the registers, passed by value on the stack: inside the call's own
+/// stack buffer (1000 bytes), on the heap and over a page (5000), and over many pages (100,000,
+/// which the call touches page by page on its way down); with arguments in registers around
+/// them and after them on the stack, and returned through a hidden pointer.
+#[test]
+fn large_records_go_on_the_stack_whole() {
+    let sizes = [1000usize, 5000, 100_000];
+    let mut source = String::from(PRELUDE);
+    for size in sizes {
+        let _ = writeln!(
+            source,
+            "struct big{size} {{ unsigned char b[{size}]; }};
+unsigned long long big{size}_sum(int a, struct big{size} s, double d, long double l, int c) {{
+    unsigned long long h = 0xcbf29ce484222325ULL;
+    for (int i = 0; i < {size}; i++) h = (h ^ s.b[i]) * 0x100000001b3ULL;
+    return h + (unsigned long long)a * 3 + (unsigned long long)(d * 5) + (unsigned long long)(l * 7) + (unsigned long long)c * 11;
+}}
+struct big{size} big{size}_make(unsigned char seed, int stride) {{
+    struct big{size} s;
+    for (int i = 0; i < {size}; i++) s.b[i] = (unsigned char)(seed + i * stride);
+    return s;
+}}"
+        );
+    }
+    let so = cc::compile_shared("calls_big", &source).expect("compile");
+    // SAFETY: the library defines functions only.
+    let lib = unsafe { Library::open(so.path().to_str().expect("a UTF-8 path")) }.expect("load");
+    let uchar = CType::scalar(Scalar::UChar);
+    let int = CType::scalar(Scalar::Int);
+    for size in sizes {
+        let big = CType::struct_builder(&format!("big{size}"))
+            .field("b", uchar.array(size).unwrap())
+            .build()
+            .unwrap();
+        let bytes: Vec<u8> = (0..size).map(|i| (i * 7 + i / 256) as u8).collect();
+        let s = CData::from_bytes(&big, &bytes).unwrap();
+        let h = bytes
+            .iter()
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            })
+            .wrapping_add(2 * 3 + 5 + 7 * 7 + 4 * 11);
+        let sum = lib
+            .function(
+                &format!("big{size}_sum"),
+                Signature::new(
+                    vec![
+                        int.clone(),
+                        big.clone(),
+                        CType::scalar(Scalar::Double),
+                        CType::scalar(Scalar::LongDouble),
+                        int.clone(),
+                    ],
+                    CType::scalar(Scalar::ULongLong),
+                ),
+            )
+            .unwrap();
+        let make = lib
+            .function(
+                &format!("big{size}_make"),
+                Signature::new(vec![uchar.clone(), int.clone()], big.clone()),
+            )
+            .unwrap();
+        let args: [Arg<'_>; 5] = [
+            2.into(),
+            (&s).into(),
+            1.0.into(),
+            Value::LongDouble(ctypes_core::LongDouble::from_f64(7.0)).into(),
+            4.into(),
+        ];
+        let expected: Vec<u8> = (0..size).map(|i| (5 + i * 3) as u8).collect();
+        for f in [sum.clone(), sum.through_libffi()] {
+            // SAFETY: the signature is the C function's.
+            let r = unsafe { f.call(&args) }.unwrap();
+            assert_eq!(r.as_u64(), Some(h), "big{size}_sum, {:?}", f.call_path());
+        }
+        for f in [make.clone(), make.clone().through_libffi()] {
+            // SAFETY: the signature is the C function's.
+            let made = unsafe { f.call(&[5u8.into(), 3.into()]) }.unwrap();
+            let made = made.into_data().expect("a record");
+            assert!(
+                made.to_bytes() == expected,
+                "big{size}_make, {:?}",
+                f.call_path()
+            );
+        }
+        let into = CData::new(&big).unwrap();
+        // SAFETY: as above; `into` has the result type.
+        unsafe { make.call_into(&[5u8.into(), 3.into()], &into) }.unwrap();
+        assert!(into.to_bytes() == expected, "big{size}_make into an object");
+    }
+}
