@@ -11,15 +11,15 @@
 //! registers and calls; the result is then read from `rax`/`rdx`, `xmm0`/`xmm1`, `st0`/`st1`,
 //! or found in the memory whose address went in `rdi`.
 
+use std::ffi::c_void;
 use std::mem::MaybeUninit;
 
 use super::arg::{Arg, CValue};
 use super::engine_path::Call;
 use super::marshal::{Encoded, Held, Param};
-use super::plan::{ArgPlan, Plan, ResultPlan, To};
+use super::plan::{ArgPlan, Piece, Plan, ResultCopy, ResultPlan, To};
 use super::sysv_call::{self, ArgRegisters, Results, Returned, REGISTER_WORDS};
 use super::{errno, set_errno};
-use crate::abi::{Gpr, Part, Register};
 use crate::callback::CallGuard;
 use crate::error::{Error, Result};
 use crate::layout::ByteOrder;
@@ -44,6 +44,41 @@ impl Plan {
     /// the result type), and the arguments must meet whatever the function requires of them.
     #[inline]
     pub(crate) unsafe fn call(&self, call: &Call<'_, '_>) -> Result<(CValue, i32)> {
+        let mut results = Results::default();
+        // SAFETY: forwarded to the caller.
+        let (made, errno) = unsafe { self.run(call, &mut results) }?;
+        Ok((self.result(&results, call.into, made)?, errno))
+    }
+
+    /// [`Plan::call`] writing a record result into `call.into`, which must be given.
+    ///
+    /// # Safety
+    /// As for [`Plan::call`].
+    #[inline]
+    pub(crate) unsafe fn call_into(&self, call: &Call<'_, '_>) -> Result<()> {
+        let mut results = Results::default();
+        // SAFETY: forwarded to the caller.
+        unsafe { self.run(call, &mut results) }?;
+        match (&self.result, call.into) {
+            (ResultPlan::Record { size, copies, .. }, Some(into)) if !self.hidden => {
+                write_result(into, *size, copies, &results)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Places the arguments and calls; the result registers land in `results`. Returns the
+    /// new object a result in memory was written to (when `call.into` is not given) and
+    /// `errno`.
+    ///
+    /// # Safety
+    /// As for [`Plan::call`].
+    #[inline(always)]
+    unsafe fn run(
+        &self,
+        call: &Call<'_, '_>,
+        results: &mut Results,
+    ) -> Result<(Option<CData>, i32)> {
         let mut registers = ArgRegisters([MaybeUninit::uninit(); REGISTER_WORDS]);
         let mut inline = StackArea([MaybeUninit::uninit(); INLINE_STACK]);
         let mut heap: Vec<MaybeUninit<u8>>;
@@ -53,7 +88,8 @@ impl Plan {
             heap = vec![MaybeUninit::uninit(); self.stack_size];
             &mut heap
         };
-        let mut held = Held::new();
+        // Made only for arguments that need the general encoding (C strings, pins).
+        let mut held: Option<Held> = None;
         for (index, ((plan, param), arg)) in
             self.args.iter().zip(call.params).zip(call.args).enumerate()
         {
@@ -70,9 +106,9 @@ impl Plan {
             (ResultPlan::Record { ty, .. }, None) if self.hidden => Some(CData::new(ty)?),
             _ => None,
         };
-        if let Some(into) = call.into {
-            held.pin(into.storage());
-        }
+        // `into` is written after the call, through its bounds-checked storage: it needs no
+        // pin (no object is resized while a call is in progress, and the caller's borrow keeps
+        // it alive).
         if self.hidden {
             let memory = made
                 .as_ref()
@@ -89,8 +125,10 @@ impl Plan {
         // above as the psABI places them (the hidden result pointer in `rdi`, to memory of the
         // result's type that lives past the call), the area is aligned as the plan says, `al`
         // counts the vector registers used and `x87` the values a result leaves in `st0`/`st1`.
-        // Every object whose address the call was given is pinned in `held` until it returns.
-        let results = unsafe {
+        // The objects whose addresses pointer arguments carry are pinned in `held` until it
+        // returns; the result's memory, if C writes it, cannot be resized meanwhile either,
+        // since no object is while a call is in progress.
+        unsafe {
             sysv_call::call_with_stack(
                 call.code,
                 &registers,
@@ -98,13 +136,15 @@ impl Plan {
                 self.stack_align,
                 self.al,
                 self.x87,
+                results,
             )
         };
         let errno_after = if call.errno_after { errno() } else { 0 };
-        held.release();
+        if let Some(held) = &mut held {
+            held.release();
+        }
         guard.leave()?;
-        let returned = self.result(&results, call.into, made)?;
-        Ok((returned, errno_after))
+        Ok((made, errno_after))
     }
 
     /// The result, from the registers or the memory the callee wrote.
@@ -127,14 +167,14 @@ impl Plan {
                 ByteOrder::NATIVE,
             )?),
             ResultPlan::Record { .. } if self.hidden => made.map_or(CValue::Void, CValue::Data),
-            ResultPlan::Record { ty, size, parts } => match into {
+            ResultPlan::Record { ty, size, copies } => match into {
                 Some(into) => {
-                    write_parts(into, *size, parts, results)?;
+                    write_result(into, *size, copies, results)?;
                     CValue::Void
                 }
                 None => {
                     let data = CData::new(ty)?;
-                    write_parts(&data, *size, parts, results)?;
+                    write_result(&data, *size, copies, results)?;
                     CValue::Data(data)
                 }
             },
@@ -142,32 +182,38 @@ impl Plan {
     }
 }
 
-/// Writes the parts of a record result from the registers they came back in into `target`,
-/// an object of the result type of `size` bytes.
+/// Writes a record result from the registers it came back in into `target`, an object of
+/// the result type (`size` bytes).
 #[inline]
-fn write_parts(target: &CData, size: usize, parts: &[Part], results: &Results) -> Result<()> {
-    for part in parts {
-        let word;
-        let from: &[u8] = match part.register {
-            Register::Gpr(Gpr::Rax) => {
-                word = results.rax.to_ne_bytes();
-                &word
+fn write_result(
+    target: &CData,
+    size: usize,
+    copies: &[ResultCopy],
+    results: &Results,
+) -> Result<()> {
+    let storage = target.storage();
+    let start = target.offset();
+    if start
+        .checked_add(size)
+        .is_none_or(|end| end > storage.len())
+    {
+        return Err(missing("a result of this size"));
+    }
+    let to = storage.address(start);
+    let from = (results as *const Results).cast::<u8>();
+    for copy in copies {
+        debug_assert!(copy.to + copy.len <= size && copy.from + copy.len <= size_of::<Results>());
+        // SAFETY: the plan keeps each copy inside the record (`to + len <= size`, and the
+        // object's memory holds `size` bytes from `start`, checked above) and inside
+        // `Results`; the two are distinct memory.
+        unsafe {
+            if copy.len == 8 {
+                let word = from.add(copy.from).cast::<u64>().read_unaligned();
+                to.add(copy.to).cast::<u64>().write_unaligned(word);
+            } else {
+                std::ptr::copy_nonoverlapping(from.add(copy.from), to.add(copy.to), copy.len);
             }
-            Register::Gpr(Gpr::Rdx) => {
-                word = results.rdx.to_ne_bytes();
-                &word
-            }
-            Register::Xmm(0) => &results.xmm0,
-            Register::Xmm(1) => &results.xmm1,
-            Register::St0 => &results.st0,
-            Register::St1 => &results.st1,
-            _ => return Err(missing("a result register")),
-        };
-        let len = part
-            .len
-            .min(size.saturating_sub(part.offset))
-            .min(from.len());
-        target.write_bytes(part.offset, &from[..len])?;
+        }
     }
     Ok(())
 }
@@ -183,12 +229,15 @@ fn missing(what: &str) -> Error {
 
 /// Checks one argument and writes it where its plan puts it; on a mismatch, says what was
 /// found.
+///
+/// A record argument's bytes are copied before the call, so its memory needs no pin: C never
+/// sees its address (and no object is resized while any call is in progress).
 #[inline(always)]
 fn place(
     plan: &ArgPlan,
     param: &Param,
     arg: &Arg<'_>,
-    held: &mut Held,
+    held: &mut Option<Held>,
     registers: &mut ArgRegisters,
     stack: &mut [MaybeUninit<u8>],
 ) -> std::result::Result<(), String> {
@@ -200,7 +249,7 @@ fn place(
             };
             let word = match word {
                 Some(word) => word,
-                None => match held.encode(param, arg)? {
+                None => match held.get_or_insert_with(Held::new).encode(param, arg)? {
                     Encoded::Bytes(bytes) => widen.word(&bytes),
                     Encoded::At(_) => return Err(arg.describe()),
                 },
@@ -212,34 +261,55 @@ fn place(
                 To::Stack(at) => write(stack, at, &word.to_ne_bytes()),
             }
         }
-        ArgPlan::Wide { to } => match held.encode(param, arg)? {
+        ArgPlan::Wide { to } => match held.get_or_insert_with(Held::new).encode(param, arg)? {
             Encoded::Bytes(bytes) => write(stack, *to, &bytes),
             Encoded::At(_) => return Err(arg.describe()),
         },
-        ArgPlan::Record { pieces, count } => {
-            let Encoded::At(at) = held.encode(param, arg)? else {
-                return Err(arg.describe());
+        ArgPlan::Record { ty, pieces, count } => {
+            let at = match arg {
+                Arg::Data(data) if data.ty().same_object(ty) && !data.is_bit_field() => {
+                    data.storage().address(data.offset()).cast::<c_void>()
+                }
+                _ => match held.get_or_insert_with(Held::new).encode(param, arg)? {
+                    Encoded::At(at) => at,
+                    Encoded::Bytes(_) => return Err(arg.describe()),
+                },
             };
             for piece in &pieces[..usize::from(*count)] {
-                let to: &mut [MaybeUninit<u8>] = match piece.to {
-                    To::Register(offset) => &mut registers.bytes_mut()[offset..][..piece.len],
-                    To::Stack(offset) => &mut stack[offset..][..piece.len],
-                };
                 // SAFETY: `at` is the address of an object of the parameter's record type
-                // (`encode` checked the argument's type), valid for reads of its size, and the
-                // placement keeps every piece inside it; `to` is a distinct buffer of `len`
-                // bytes.
-                unsafe {
-                    std::ptr::copy_nonoverlapping(
-                        at.cast::<u8>().add(piece.from),
-                        to.as_mut_ptr().cast::<u8>(),
-                        piece.len,
-                    );
-                }
+                // (checked above or by `encode`), valid for reads of its size, and the
+                // placement keeps every piece inside it.
+                unsafe { copy_piece(at.cast::<u8>().add(piece.from), piece, registers, stack) };
             }
         }
     }
     Ok(())
+}
+
+/// Copies one piece of a record argument from `from` to where it goes.
+///
+/// # Safety
+/// `from` must be valid for reads of `piece.len` bytes.
+#[inline(always)]
+unsafe fn copy_piece(
+    from: *const u8,
+    piece: &Piece,
+    registers: &mut ArgRegisters,
+    stack: &mut [MaybeUninit<u8>],
+) {
+    let to: &mut [MaybeUninit<u8>] = match piece.to {
+        To::Register(offset) if piece.len == 8 => {
+            // SAFETY: the caller promises 8 readable bytes.
+            let word = unsafe { from.cast::<u64>().read_unaligned() };
+            registers.0[offset / 8].write(word);
+            return;
+        }
+        To::Register(offset) => &mut registers.bytes_mut()[offset..][..piece.len],
+        To::Stack(offset) => &mut stack[offset..][..piece.len],
+    };
+    // SAFETY: the caller promises `piece.len` readable bytes; `to` is a distinct buffer of
+    // that many bytes.
+    unsafe { std::ptr::copy_nonoverlapping(from, to.as_mut_ptr().cast::<u8>(), piece.len) };
 }
 
 /// Writes `bytes` into the stack area at `at`.

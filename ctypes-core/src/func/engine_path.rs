@@ -37,6 +37,62 @@ pub(super) type KeptPlan = (Box<[CType]>, Arc<Plan>);
 const VARIADIC_PLANS: usize = 8;
 
 impl Function {
+    /// [`Function::call`] through the engine, which planned this function (the path is not
+    /// `Libffi`).
+    ///
+    /// # Safety
+    /// As for [`Function::call`].
+    pub(super) unsafe fn call_engine_plain(&self, args: &[Arg<'_>]) -> Result<CValue> {
+        let core = &*self.core;
+        match &core.plan {
+            Some(plan) if self.errcheck.is_none() && args.len() == core.params.len() => {
+                let call = Call {
+                    name: &core.name,
+                    code: core.code.as_ptr(),
+                    types: core.signature.args(),
+                    params: &core.params,
+                    args,
+                    into: None,
+                    errno_before: None,
+                    errno_after: false,
+                };
+                // SAFETY: forwarded to the caller; the plan is this signature's, and the
+                // arguments are as many as its parameters.
+                unsafe { plan.call(&call) }.map(|(returned, _)| returned)
+            }
+            // SAFETY: forwarded to the caller.
+            _ => unsafe { self.call_engine(args, None, None, false) }.map(|(returned, _)| returned),
+        }
+    }
+
+    /// [`Function::call_into`] through the engine, which planned this function (the path is
+    /// not `Libffi`).
+    ///
+    /// # Safety
+    /// As for [`Function::call`]; `into` is an object of the result type.
+    pub(super) unsafe fn call_engine_into(&self, args: &[Arg<'_>], into: &CData) -> Result<()> {
+        let core = &*self.core;
+        match &core.plan {
+            Some(plan) if self.errcheck.is_none() && args.len() == core.params.len() => {
+                let call = Call {
+                    name: &core.name,
+                    code: core.code.as_ptr(),
+                    types: core.signature.args(),
+                    params: &core.params,
+                    args,
+                    into: Some(into),
+                    errno_before: None,
+                    errno_after: false,
+                };
+                // SAFETY: forwarded to the caller; the plan is this signature's, and the
+                // arguments are as many as its parameters.
+                unsafe { plan.call_into(&call) }
+            }
+            // SAFETY: forwarded to the caller.
+            _ => unsafe { self.call_engine(args, None, Some(into), false) }.map(drop),
+        }
+    }
+
     /// Calls through the engine, which planned this function (the path is not `Libffi`).
     ///
     /// # Safety

@@ -294,7 +294,7 @@ impl Function {
     unsafe fn call_general(&self, args: &[Arg<'_>]) -> Result<CValue> {
         if self.path != CallPath::Libffi {
             // SAFETY: forwarded to the caller.
-            return unsafe { self.call_engine(args, None, None, false) }.map(|(v, _)| v);
+            return unsafe { self.call_engine_plain(args) };
         }
         if let (Some(lanes), Some(cif), None) = (&self.core.lanes, &self.core.cif, &self.errcheck) {
             // SAFETY: forwarded to the caller; the lanes and interface describe this function.
@@ -405,7 +405,7 @@ impl Function {
         }
         if self.path != CallPath::Libffi {
             // SAFETY: forwarded to the caller; `result` has the result type, checked above.
-            return unsafe { self.call_engine(args, None, Some(result), false) }.map(drop);
+            return unsafe { self.call_engine_into(args, result) };
         }
         if let (Some(lanes), Some(cif), None) = (&self.core.lanes, &self.core.cif, &self.errcheck) {
             let code = self.core.code.as_ptr();
@@ -436,6 +436,7 @@ use libffi_path::KeptCif;
 
 impl Core {
     /// Refuses a wrong number of arguments.
+    #[inline]
     fn check_arity(&self, args: &[Arg<'_>]) -> Result<()> {
         let fixed = self.params.len();
         let variadic = self.signature.is_variadic();

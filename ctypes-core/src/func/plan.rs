@@ -10,7 +10,9 @@
 //! allows), or whole into its stack slot.
 
 use super::registers::{Place, Read};
-use super::sysv_call::{REGISTER_WORDS, XMM_BYTES};
+use std::mem::offset_of;
+
+use super::sysv_call::{Results, REGISTER_WORDS, XMM_BYTES};
 use crate::abi::{ArgPlace, Gpr, Part, Placement, Register, ResultPlace, ARGUMENT_GPRS};
 use crate::error::Result;
 use crate::ty::{CType, Scalar, ScalarClass, Signature, TypeKind};
@@ -92,8 +94,12 @@ pub(crate) enum ArgPlan {
     },
     /// A `long double` (always on the stack): its 16 bytes.
     Wide { to: usize },
-    /// A record: its bytes, in at most two pieces.
-    Record { pieces: [Piece; 2], count: u8 },
+    /// A record of type `ty`: its bytes, in at most two pieces.
+    Record {
+        ty: CType,
+        pieces: [Piece; 2],
+        count: u8,
+    },
 }
 
 /// How the result comes back.
@@ -108,8 +114,37 @@ pub(crate) enum ResultPlan {
     Record {
         ty: CType,
         size: usize,
-        parts: Box<[Part]>,
+        copies: Box<[ResultCopy]>,
     },
+}
+
+/// One part of a record result: `len` bytes from byte `from` of the result registers as the
+/// call stores them ([`Results`]) to byte `to` of the record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ResultCopy {
+    pub(crate) from: usize,
+    pub(crate) to: usize,
+    pub(crate) len: usize,
+}
+
+impl ResultCopy {
+    /// The copy of `part` of a record of `size` bytes, if its register is a result register.
+    fn of(part: &Part, size: usize) -> Option<ResultCopy> {
+        let (from, room) = match part.register {
+            Register::Gpr(Gpr::Rax) => (offset_of!(Results, rax), 8),
+            Register::Gpr(Gpr::Rdx) => (offset_of!(Results, rdx), 8),
+            Register::Xmm(0) => (offset_of!(Results, xmm0), 16),
+            Register::Xmm(1) => (offset_of!(Results, xmm1), 16),
+            Register::St0 => (offset_of!(Results, st0), 16),
+            Register::St1 => (offset_of!(Results, st1), 16),
+            _ => return None,
+        };
+        Some(ResultCopy {
+            from,
+            to: part.offset,
+            len: part.len.min(room).min(size.checked_sub(part.offset)?),
+        })
+    }
 }
 
 /// The plan of one call shape.
@@ -183,7 +218,7 @@ impl Plan {
             ResultPlace::Memory => ResultPlan::Record {
                 ty: result.clone(),
                 size: result.size()?,
-                parts: Box::new([]),
+                copies: Box::new([]),
             },
             ResultPlace::Registers(parts) => {
                 x87 = parts
@@ -191,10 +226,15 @@ impl Plan {
                     .filter(|p| matches!(p.register, Register::St0 | Register::St1))
                     .count() as u8;
                 if result.as_record().is_some() {
+                    let size = result.size()?;
+                    let copies = parts
+                        .iter()
+                        .map(|part| ResultCopy::of(part, size).ok_or_else(|| unplaceable(result)))
+                        .collect::<Result<Box<[ResultCopy]>>>()?;
                     ResultPlan::Record {
                         ty: result.clone(),
-                        size: result.size()?,
-                        parts: parts.clone().into_boxed_slice(),
+                        size,
+                        copies,
                     }
                 } else if result.as_scalar() == Some(Scalar::LongDouble) {
                     ResultPlan::LongDouble
@@ -288,6 +328,7 @@ fn arg_plan(ty: &CType, place: &ArgPlace) -> Option<ArgPlan> {
         To::Stack(_) => true,
     }));
     Some(ArgPlan::Record {
+        ty: ty.clone(),
         pieces,
         count: count as u8,
     })

@@ -141,8 +141,8 @@ const _: () = {
 
 /// Calls `code` with the outgoing stack area `stack` (its bytes copied below the stack
 /// pointer, which is aligned to `align` first), the argument registers loaded from
-/// `registers`, and `al` set to `al`; returns the result registers, popping `x87` values
-/// (0, 1 or 2) off the x87 stack into `st0`/`st1` of the result.
+/// `registers`, and `al` set to `al`; stores the result registers into `results`, popping
+/// `x87` values (0, 1 or 2) off the x87 stack into its `st0`/`st1`.
 ///
 /// # Safety
 /// `code` must be a C function whose arguments are exactly those in `registers` (the words
@@ -166,9 +166,9 @@ pub(crate) unsafe fn call_with_stack(
     align: usize,
     al: u8,
     x87: u8,
-) -> Results {
+    results: &mut Results,
+) {
     debug_assert!(stack.len().is_multiple_of(8) && align.is_power_of_two() && align >= 16);
-    let mut results = Results::default();
     // SAFETY: the caller promises a C function of this shape at `code`. Without `nostack` the
     // stack pointer is aligned to 16 at the block and nothing of Rust's lives below it (no red
     // zone is in use), so the block may move it down: it keeps the stack pointer in `r14`
@@ -233,7 +233,7 @@ pub(crate) unsafe fn call_with_stack(
             "6:",
             in("r10") code as usize as u64,
             in("r11") registers.0.as_ptr() as usize as u64,
-            in("r12") std::ptr::addr_of_mut!(results) as usize as u64,
+            in("r12") std::ptr::from_mut(results) as usize as u64,
             in("r13") u64::from(x87),
             out("r14") _,
             inout("rax") u64::from(al) => _,
@@ -243,7 +243,6 @@ pub(crate) unsafe fn call_with_stack(
             clobber_abi("C"),
         );
     }
-    results
 }
 
 /// Elsewhere the register call is never chosen (`Registers::of` refuses every signature).
