@@ -339,16 +339,15 @@ impl Function {
             }
         }
         // SAFETY: forwarded to the caller.
-        unsafe { self.call_value_through_libffi(args) }
+        unsafe { self.call_value_general(args) }
     }
 
     /// [`Function::call_value`] off the register call, kept out of line.
     ///
     /// # Safety
     /// As for [`Function::call`].
-    #[cold]
     #[inline(never)]
-    unsafe fn call_value_through_libffi(&self, args: &[Arg<'_>]) -> Result<crate::mem::Value> {
+    unsafe fn call_value_general(&self, args: &[Arg<'_>]) -> Result<crate::mem::Value> {
         let result = self.core.signature.result();
         if !matches!(result.kind(), TypeKind::Scalar(_) | TypeKind::Pointer(_)) {
             return Err(Error::TypeMismatch {

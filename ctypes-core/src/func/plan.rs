@@ -333,3 +333,7 @@ fn arg_plan(ty: &CType, place: &ArgPlace) -> Option<ArgPlan> {
         count: count as u8,
     })
 }
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;
