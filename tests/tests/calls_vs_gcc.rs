@@ -20,7 +20,9 @@
 //!
 //! `CTYPES_CALLS_CASES` sets the number of cases (default 2000), `CTYPES_CALLS_SEED` the seed;
 //! case `n` depends only on the seed and `n`, so a failing case can be run alone with
-//! `CTYPES_CALLS_ONLY=n`.
+//! `CTYPES_CALLS_ONLY=n`. `CTYPES_CALLS_NO_LONG_DOUBLE=1` leaves out the cases with a `long
+//! double` anywhere, for running under valgrind, whose x87 emulation keeps only 64 bits of an
+//! 80-bit value.
 
 #![cfg(all(
     target_arch = "x86_64",
@@ -183,6 +185,17 @@ impl Prepared {
 
     fn id(&self) -> usize {
         self.call.case.id
+    }
+
+    /// Whether a `long double` is among the values the case passes or returns.
+    fn has_long_double(&self) -> bool {
+        matches!(self.sum, Sum::LongDouble)
+            || self.call.case.c_definitions().contains("long double")
+            || self
+                .call
+                .args
+                .iter()
+                .any(|a| a.ty == ArgType::Scalar(Scalar::LongDouble))
     }
 
     /// The case's records, the data offsets of each argument, and its two functions.
@@ -361,6 +374,8 @@ struct Tally {
     refusals: usize,
     libffi_calls: usize,
     libffi_refusals: usize,
+    /// Cases left out for holding a `long double` (`CTYPES_CALLS_NO_LONG_DOUBLE`).
+    without_long_double: usize,
     reports: Vec<(usize, String)>,
     features: BTreeMap<&'static str, usize>,
 }
@@ -474,9 +489,11 @@ fn run_case(lib: &Library, p: &Prepared, tally: &mut Tally) {
 
 fn run_batch(seed: u64, ids: &[usize], tally: &mut Tally) {
     let mut prepared = Vec::new();
+    let no_long_double = std::env::var_os("CTYPES_CALLS_NO_LONG_DOUBLE").is_some();
     for &id in ids {
         tally.cases += 1;
         match Prepared::new(seed, id) {
+            Ok(p) if no_long_double && p.has_long_double() => tally.without_long_double += 1,
             Ok(p) => prepared.push(p),
             Err(_) => tally.skipped += 1,
         }
@@ -517,10 +534,11 @@ fn the_engine_calls_random_signatures_as_gcc_compiles_them() {
         run_batch(seed, batch, &mut tally);
     }
     eprintln!(
-        "calls_vs_gcc: seed {seed:#x}: {} cases ({} skipped), {} engine calls, {} \
-         disagreements, {} refusals; libffi: {} calls, {} refusals; in {:.1?}",
+        "calls_vs_gcc: seed {seed:#x}: {} cases ({} skipped, {} left out for a long double), {} \
+         engine calls, {} disagreements, {} refusals; libffi: {} calls, {} refusals; in {:.1?}",
         tally.cases,
         tally.skipped,
+        tally.without_long_double,
         tally.calls,
         tally.disagreements,
         tally.refusals,
@@ -536,7 +554,7 @@ fn the_engine_calls_random_signatures_as_gcc_compiles_them() {
     }
     assert_eq!((tally.disagreements, tally.refusals), (0, 0));
     assert!(tally.skipped * 10 <= tally.cases, "too many cases skipped");
-    if only.is_none() && cases >= COVERAGE_CASES {
+    if only.is_none() && cases >= COVERAGE_CASES && tally.without_long_double == 0 {
         for feature in FEATURES {
             assert!(
                 tally.features.contains_key(feature),
