@@ -11,7 +11,6 @@
 //! registers and calls; the result is then read from `rax`/`rdx`, `xmm0`/`xmm1`, `st0`/`st1`,
 //! or found in the memory whose address went in `rdi`.
 
-use std::ffi::c_void;
 use std::mem::MaybeUninit;
 
 use super::arg::{Arg, CValue};
@@ -93,6 +92,9 @@ impl Plan {
         for (index, ((plan, param), arg)) in
             self.args.iter().zip(call.params).zip(call.args).enumerate()
         {
+            if place_quickly(plan, arg, &mut registers, stack) {
+                continue;
+            }
             place(plan, param, arg, &mut held, &mut registers, stack).map_err(|found| {
                 Error::Argument {
                     function: call.name.to_owned(),
@@ -227,12 +229,52 @@ fn missing(what: &str) -> Error {
     }
 }
 
-/// Checks one argument and writes it where its plan puts it; on a mismatch, says what was
-/// found.
+/// Writes one argument where its plan puts it if it is of the quick kinds — a plain value
+/// of its scalar parameter's kind and range, an object of its record parameter's type — and
+/// says whether it was; [`place`] takes the others.
 ///
 /// A record argument's bytes are copied before the call, so its memory needs no pin: C never
 /// sees its address (and no object is resized while any call is in progress).
 #[inline(always)]
+fn place_quickly(
+    plan: &ArgPlan,
+    arg: &Arg<'_>,
+    registers: &mut ArgRegisters,
+    stack: &mut [MaybeUninit<u8>],
+) -> bool {
+    match (plan, arg) {
+        (
+            ArgPlan::Word {
+                place: Some(place),
+                to,
+                ..
+            },
+            Arg::Value(value),
+        ) => {
+            let Some(word) = place.encode(*value) else {
+                return false;
+            };
+            put_word(word, *to, registers, stack);
+            true
+        }
+        (ArgPlan::Record { ty, pieces, count }, Arg::Data(data))
+            if data.ty().same_object(ty) && !data.is_bit_field() =>
+        {
+            let at = data.storage().address(data.offset());
+            for piece in &pieces[..usize::from(*count)] {
+                // SAFETY: `at` is the address of an object of the parameter's record type,
+                // valid for reads of its size, and the placement keeps every piece inside it.
+                unsafe { copy_piece(at.add(piece.from), piece, registers, stack) };
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Checks one argument of any kind through the general encoding and writes it where its plan
+/// puts it; on a mismatch, says what was found.
+#[inline(never)]
 fn place(
     plan: &ArgPlan,
     param: &Param,
@@ -241,49 +283,34 @@ fn place(
     registers: &mut ArgRegisters,
     stack: &mut [MaybeUninit<u8>],
 ) -> std::result::Result<(), String> {
-    match plan {
-        ArgPlan::Word { place, widen, to } => {
-            let word = match (place, arg) {
-                (Some(place), Arg::Value(value)) => place.encode(*value),
-                _ => None,
-            };
-            let word = match word {
-                Some(word) => word,
-                None => match held.get_or_insert_with(Held::new).encode(param, arg)? {
-                    Encoded::Bytes(bytes) => widen.word(&bytes),
-                    Encoded::At(_) => return Err(arg.describe()),
-                },
-            };
-            match *to {
-                To::Register(at) => {
-                    registers.0[at / 8].write(word);
-                }
-                To::Stack(at) => write(stack, at, &word.to_ne_bytes()),
-            }
+    let encoded = held.get_or_insert_with(Held::new).encode(param, arg)?;
+    match (plan, encoded) {
+        (ArgPlan::Word { widen, to, .. }, Encoded::Bytes(bytes)) => {
+            put_word(widen.word(&bytes), *to, registers, stack);
         }
-        ArgPlan::Wide { to } => match held.get_or_insert_with(Held::new).encode(param, arg)? {
-            Encoded::Bytes(bytes) => write(stack, *to, &bytes),
-            Encoded::At(_) => return Err(arg.describe()),
-        },
-        ArgPlan::Record { ty, pieces, count } => {
-            let at = match arg {
-                Arg::Data(data) if data.ty().same_object(ty) && !data.is_bit_field() => {
-                    data.storage().address(data.offset()).cast::<c_void>()
-                }
-                _ => match held.get_or_insert_with(Held::new).encode(param, arg)? {
-                    Encoded::At(at) => at,
-                    Encoded::Bytes(_) => return Err(arg.describe()),
-                },
-            };
+        (ArgPlan::Wide { to }, Encoded::Bytes(bytes)) => write(stack, *to, &bytes),
+        (ArgPlan::Record { pieces, count, .. }, Encoded::At(at)) => {
             for piece in &pieces[..usize::from(*count)] {
                 // SAFETY: `at` is the address of an object of the parameter's record type
-                // (checked above or by `encode`), valid for reads of its size, and the
-                // placement keeps every piece inside it.
+                // (`encode` checked it), valid for reads of its size, and the placement keeps
+                // every piece inside it.
                 unsafe { copy_piece(at.cast::<u8>().add(piece.from), piece, registers, stack) };
             }
         }
+        _ => return Err(arg.describe()),
     }
     Ok(())
+}
+
+/// Writes a scalar argument's word to its register or stack slot.
+#[inline(always)]
+fn put_word(word: u64, to: To, registers: &mut ArgRegisters, stack: &mut [MaybeUninit<u8>]) {
+    match to {
+        To::Register(at) => {
+            registers.0[at / 8].write(word);
+        }
+        To::Stack(at) => write(stack, at, &word.to_ne_bytes()),
+    }
 }
 
 /// Copies one piece of a record argument from `from` to where it goes.
@@ -315,8 +342,10 @@ unsafe fn copy_piece(
 /// Writes `bytes` into the stack area at `at`.
 #[inline(always)]
 fn write(stack: &mut [MaybeUninit<u8>], at: usize, bytes: &[u8]) {
-    for (to, &b) in stack[at..][..bytes.len()].iter_mut().zip(bytes) {
-        to.write(b);
+    let to = &mut stack[at..][..bytes.len()];
+    // SAFETY: `to` is a distinct buffer of exactly `bytes.len()` bytes.
+    unsafe {
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), to.as_mut_ptr().cast::<u8>(), bytes.len());
     }
 }
 
