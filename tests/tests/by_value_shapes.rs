@@ -713,3 +713,35 @@ fn small_records_gcc_passes_in_memory_go_in_memory() {
         assert_eq!(made.get("c").unwrap().as_i64(), Some(5));
     }
 }
+
+/// A record result written into an object that is not aligned for its type (a member of a
+/// packed record): through registers, and through a hidden pointer (the callee may use
+/// aligned stores there, so the result goes through an aligned object first).
+#[test]
+fn results_into_misaligned_objects() {
+    let lib = library();
+    for (name, tag) in [("D2_bump", "D2"), ("S24_bump", "S24")] {
+        let ty = fixture::record(tag);
+        let outer = CType::struct_builder(&format!("Packed{tag}"))
+            .pack(1)
+            .field("c", t(Scalar::Char))
+            .field("r", ty.clone())
+            .build()
+            .unwrap();
+        let bump = func(&lib, name, std::slice::from_ref(&ty), ty.clone());
+        let arg = CData::new(&ty).unwrap();
+        arg.set("x", 1.5).unwrap();
+        arg.set("y", 2.0).unwrap();
+        for f in [bump.clone(), bump.through_libffi()] {
+            let holder = CData::new(&outer).unwrap();
+            holder.set("c", 7).unwrap();
+            let into = holder.field("r").unwrap();
+            assert_eq!(into.addressof().unwrap() as usize % 8, 1);
+            // SAFETY: the fixture's declaration; `into` has the result type.
+            unsafe { f.call_into(&[(&arg).into()], &into) }.unwrap();
+            assert_eq!(into.get("x").unwrap().as_f64(), Some(2.5), "{name}");
+            assert_eq!(into.get("y").unwrap().as_f64(), Some(4.0), "{name}");
+            assert_eq!(holder.get("c").unwrap().as_i64(), Some(7), "{name}");
+        }
+    }
+}

@@ -57,11 +57,12 @@ impl Plan {
     pub(crate) unsafe fn call_into(&self, call: &Call<'_, '_>) -> Result<()> {
         let mut results = Results::default();
         // SAFETY: forwarded to the caller.
-        unsafe { self.run(call, &mut results) }?;
+        let (made, _) = unsafe { self.run(call, &mut results) }?;
         match (&self.result, call.into) {
             (ResultPlan::Record { size, copies, .. }, Some(into)) if !self.hidden => {
                 write_result(into, *size, copies, &results)
             }
+            (_, Some(into)) => copy_made(into, made),
             _ => Ok(()),
         }
     }
@@ -104,8 +105,16 @@ impl Plan {
                 }
             })?;
         }
+        // The callee writes a result in memory through the hidden pointer, and may assume it
+        // aligned for the result type: an object that is not (a field of a packed record, say)
+        // gets the result in a new object first.
         let made = match (&self.result, call.into) {
             (ResultPlan::Record { ty, .. }, None) if self.hidden => Some(CData::new(ty)?),
+            (ResultPlan::Record { ty, .. }, Some(into))
+                if self.hidden && !(into.addressof()? as usize).is_multiple_of(ty.align()?) =>
+            {
+                Some(CData::new(ty)?)
+            }
             _ => None,
         };
         // `into` is written after the call, through its bounds-checked storage: it needs no
@@ -168,7 +177,13 @@ impl Plan {
                 &results.st0[..Scalar::LongDouble.size()],
                 ByteOrder::NATIVE,
             )?),
-            ResultPlan::Record { .. } if self.hidden => made.map_or(CValue::Void, CValue::Data),
+            ResultPlan::Record { .. } if self.hidden => match into {
+                Some(into) => {
+                    copy_made(into, made)?;
+                    CValue::Void
+                }
+                None => made.map_or(CValue::Void, CValue::Data),
+            },
             ResultPlan::Record { ty, size, copies } => match into {
                 Some(into) => {
                     write_result(into, *size, copies, results)?;
@@ -218,6 +233,15 @@ fn write_result(
         }
     }
     Ok(())
+}
+
+/// Copies a result the callee wrote into a new object (`made`, if any) into `into`.
+#[inline]
+fn copy_made(into: &CData, made: Option<CData>) -> Result<()> {
+    match made {
+        Some(made) => into.write_bytes(0, &made.to_bytes()),
+        None => Ok(()),
+    }
 }
 
 /// An inconsistent plan: never expected, reported rather than panicking.
