@@ -1,5 +1,6 @@
 //! Call overhead, side by side in one run, for `int add(int, int)`, a six-argument `long` sum,
-//! and `Point mid(Point, Point)` with `Point { double x, y; }`:
+//! `Point mid(Point, Point)` with `Point { double x, y; }`, and `double spill(double × 8, int ×
+//! 8, Triple)` with `Triple { double a, b, c; }` (two ints and the record on the stack):
 //!
 //! - `direct`: a Rust call through a function pointer of the exact type;
 //! - `raw_libffi`: libffi with a prepared CIF, as a program using libffi directly would;
@@ -7,6 +8,9 @@
 //!   `ctypes_libffi_into` writes a record result into an existing object;
 //! - `ctypes_fast`: [`Function::call_value`] on the register call (scalar signatures, a plain
 //!   `Value` result); `ctypes_fast_call`: [`Function::call`] on the same path (a `CValue`);
+//! - `ctypes_engine`: [`Function::call`] on the call engine (records, stack arguments), a
+//!   record result in a new object; `ctypes_engine_into`: [`Function::call_into`], into an
+//!   existing object; `ctypes_engine_value`: [`Function::call_value`];
 //! - `ctypes_typed`: the method `c_library!` generates.
 //!
 //! And callback overhead, C calling `int (*)(int, int)` 1000 times in a loop: `native_c` (a C
@@ -37,6 +41,36 @@ struct Point {
     x: f64,
     y: f64,
 }
+
+/// The record `spill` takes on the stack.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct Triple {
+    a: f64,
+    b: f64,
+    c: f64,
+}
+
+/// `double spill(double × 8, int × 8, Triple)`.
+type Spill = extern "C" fn(
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    Triple,
+) -> f64;
 
 c_func! {
     /// The callback `call_n` calls.
@@ -286,19 +320,28 @@ fn bench_calls(c: &mut Criterion) {
             r
         })
     });
-    group.bench_function("ctypes_libffi", |b| {
-        b.iter(|| {
-            // SAFETY: `Point mid(Point, Point)`.
-            unsafe { mid.call(&[black_box(&a).into(), black_box(&b_).into()]) }.expect("mid")
-        })
-    });
-    group.bench_function("ctypes_libffi_into", |b| {
-        b.iter(|| {
-            // SAFETY: `Point mid(Point, Point)`; `out` is a Point.
-            unsafe { mid.call_into(&[black_box(&a).into(), black_box(&b_).into()], &out) }
-                .expect("mid")
-        })
-    });
+    let mid_libffi = mid.clone().through_libffi();
+    assert_eq!(mid.call_path(), CallPath::Engine);
+    for (name, f) in [("ctypes_engine", &mid), ("ctypes_libffi", &mid_libffi)] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                // SAFETY: `Point mid(Point, Point)`.
+                unsafe { f.call(&[black_box(&a).into(), black_box(&b_).into()]) }.expect("mid")
+            })
+        });
+    }
+    for (name, f) in [
+        ("ctypes_engine_into", &mid),
+        ("ctypes_libffi_into", &mid_libffi),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                // SAFETY: `Point mid(Point, Point)`; `out` is a Point.
+                unsafe { f.call_into(&[black_box(&a).into(), black_box(&b_).into()], &out) }
+                    .expect("mid")
+            })
+        });
+    }
     group.bench_function("ctypes_typed", |b| {
         b.iter(|| {
             let (p, q) = (
@@ -310,7 +353,116 @@ fn bench_calls(c: &mut Criterion) {
         })
     });
     group.finish();
+    bench_spill(c, &lib);
     let _ = std::fs::remove_file(path);
+}
+
+/// `double spill(double × 8, int × 8, Triple)`: arguments on the stack, a record among them.
+fn bench_spill(c: &mut Criterion, lib: &Library) {
+    let double = CType::scalar(Scalar::Double);
+    let int = CType::scalar(Scalar::Int);
+    let triple = CType::struct_builder("Triple")
+        .field("a", double.clone())
+        .field("b", double.clone())
+        .field("c", double.clone())
+        .build()
+        .expect("Triple");
+    let mut params = vec![double.clone(); 8];
+    params.extend(vec![int.clone(); 8]);
+    params.push(triple.clone());
+    let spill = lib
+        .function("spill", Signature::new(params, double))
+        .expect("spill");
+    assert_eq!(spill.call_path(), CallPath::Engine);
+    let spill_libffi = spill.clone().through_libffi();
+    // SAFETY: the symbol has this exact C signature.
+    let spill_direct: Spill = unsafe { std::mem::transmute(spill.address()) };
+    let t = CData::new(&triple).expect("triple");
+    t.set("c", 0.5).expect("c");
+    let triple_type: &'static mut [*mut ffi::ffi_type; 4] = Box::leak(Box::new([
+        addr_of_mut!(ffi::ffi_type_double),
+        addr_of_mut!(ffi::ffi_type_double),
+        addr_of_mut!(ffi::ffi_type_double),
+        null_mut(),
+    ]));
+    let triple_ffi = Box::leak(Box::new(ffi::ffi_type {
+        size: 0,
+        alignment: 0,
+        type_: ffi::FFI_TYPE_STRUCT,
+        elements: triple_type.as_mut_ptr(),
+    }));
+    let mut arg_types = vec![addr_of_mut!(ffi::ffi_type_double); 8];
+    arg_types.extend(vec![addr_of_mut!(ffi::ffi_type_sint32); 8]);
+    arg_types.push(triple_ffi);
+    let mut spill_cif = RawCif::new(arg_types, addr_of_mut!(ffi::ffi_type_double));
+    let expected = 8.0 + 8.0 + 0.5;
+    let args = || -> [Arg<'_>; 17] {
+        std::array::from_fn(|i| match i {
+            0..=7 => Arg::Value(Value::Double(black_box(1.0))),
+            8..=15 => Arg::Value(Value::Int(black_box(1))),
+            _ => Arg::Data(black_box(&t)),
+        })
+    };
+    // SAFETY: the signature above.
+    let first = unsafe { spill.call_value(&args()) }.expect("spill");
+    assert_eq!(first.as_f64(), Some(expected));
+
+    let mut group = c.benchmark_group("spill");
+    group.bench_function("direct", |b| {
+        b.iter(|| {
+            let d = black_box(1.0);
+            let i = black_box(1);
+            let t = black_box(Triple {
+                a: 0.0,
+                b: 0.0,
+                c: 0.5,
+            });
+            black_box(spill_direct)(d, d, d, d, d, d, d, d, i, i, i, i, i, i, i, i, t)
+        })
+    });
+    group.bench_function("raw_libffi", |b| {
+        b.iter(|| {
+            let mut d = [black_box(1.0f64); 8];
+            let mut i = [black_box(1i32); 8];
+            let mut t = black_box(Triple {
+                a: 0.0,
+                b: 0.0,
+                c: 0.5,
+            });
+            let mut out = 0f64;
+            let (dp, ip) = (d.as_mut_ptr(), i.as_mut_ptr());
+            let mut pointers: [*mut c_void; 17] = std::array::from_fn(|k| match k {
+                // SAFETY: `k < 8`, inside `d`.
+                0..=7 => unsafe { dp.add(k) }.cast(),
+                // SAFETY: `k - 8 < 8`, inside `i`.
+                8..=15 => unsafe { ip.add(k - 8) }.cast(),
+                _ => addr_of_mut!(t).cast(),
+            });
+            // SAFETY: the CIF describes `spill`; each pointer points to a value of its type.
+            unsafe {
+                spill_cif.call(
+                    spill.address().as_ptr(),
+                    addr_of_mut!(out).cast(),
+                    &mut pointers,
+                )
+            };
+            out
+        })
+    });
+    for (name, f) in [("ctypes_engine", &spill), ("ctypes_libffi", &spill_libffi)] {
+        group.bench_function(name, |b| {
+            // SAFETY: the signature above.
+            b.iter(|| unsafe { f.call(&args()) }.expect("spill").as_f64())
+        });
+    }
+    group.bench_function("ctypes_engine_value", |b| {
+        b.iter(|| {
+            // SAFETY: the signature above.
+            let r = unsafe { spill.call_value(&args()) };
+            r.expect("spill").as_f64()
+        })
+    });
+    group.finish();
 }
 
 /// The raw libffi closure handler for `int (*)(int, int)`: what a program using libffi directly

@@ -10,6 +10,17 @@ Point mid(Point a, Point b) {
     return m;
 }
 
+/* Arguments on the stack: eight doubles fill the vector registers, six of the eight ints
+ * the general ones, and the last two ints and the 24-byte record go on the stack. */
+typedef struct { double a, b, c; } Triple;
+
+double spill(double d0, double d1, double d2, double d3, double d4, double d5, double d6,
+             double d7, int i0, int i1, int i2, int i3, int i4, int i5, int i6, int i7,
+             Triple t) {
+    return d0 + d1 + d2 + d3 + d4 + d5 + d6 + d7 + i0 + i1 + i2 + i3 + i4 + i5 + i6 + i7 + t.a
+           + t.b + t.c;
+}
+
 /* Callbacks: C calls a function pointer `n` times. */
 typedef int (*binop)(int, int);
 

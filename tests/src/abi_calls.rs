@@ -144,7 +144,8 @@ impl CallCase {
         }
     }
 
-    fn c_name(&self, ty: ArgType) -> String {
+    /// The C name of an argument's type.
+    pub fn c_name(&self, ty: ArgType) -> String {
         match ty {
             ArgType::Scalar(s) => s.c_name().to_owned(),
             ArgType::Pointer => "void *".to_owned(),

@@ -66,3 +66,54 @@ fn compile_and_run_in(
     }
     String::from_utf8(ran.stdout).map_err(io::Error::other)
 }
+
+/// A shared library compiled from C source into a temporary directory, removed when this is
+/// dropped (after the last use of the library).
+#[derive(Debug)]
+pub struct SharedLibrary {
+    dir: PathBuf,
+    path: PathBuf,
+}
+
+impl SharedLibrary {
+    /// The library's path.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+}
+
+impl Drop for SharedLibrary {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Compiles `source` as GNU C11 (`-O0`, position-independent) into a shared library.
+pub fn compile_shared(name: &str, source: &str) -> io::Result<SharedLibrary> {
+    static UNIQUE: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "ctypes-tests-so-{}-{}",
+        std::process::id(),
+        UNIQUE.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir)?;
+    let library = SharedLibrary {
+        path: dir.join(format!("lib{name}.so")),
+        dir,
+    };
+    let c_file = library.dir.join(format!("{name}.c"));
+    std::fs::write(&c_file, source)?;
+    let compiled = Command::new(compiler())
+        .args(["-std=gnu11", "-O0", "-w", "-shared", "-fPIC", "-o"])
+        .arg(&library.path)
+        .arg(&c_file)
+        .output()?;
+    if !compiled.status.success() {
+        return Err(io::Error::other(format!(
+            "{} failed on {name}.c:\n{}",
+            compiler(),
+            String::from_utf8_lossy(&compiled.stderr)
+        )));
+    }
+    Ok(library)
+}

@@ -191,30 +191,55 @@ fn value_out_of_range_for_its_c_type() {
     );
 }
 
+/// Whether calls take the project's call engine (x86-64 System V), which passes every shape
+/// as C does.
+fn on_the_engine() -> bool {
+    cfg!(all(
+        target_arch = "x86_64",
+        target_pointer_width = "64",
+        unix,
+        not(target_os = "cygwin")
+    ))
+}
+
 #[test]
-fn undescribable_shapes_are_refused_when_the_function_is_made() {
+fn shapes_libffi_cannot_describe_are_refused_through_libffi_only() {
     let lib = library();
     let int = t(Scalar::Int);
-    let cases = [
+    let uld = CData::new(&record("ULD")).unwrap();
+    uld.set("i", 17).unwrap();
+    let a16 = CData::new(&record("A16")).unwrap();
+    a16.set("x", 23).unwrap();
+    let p5 = CData::new(&record("P5")).unwrap();
+    p5.set("c", 4).unwrap();
+    p5.set("i", 40).unwrap();
+    let p2sf = CData::new(&record("P2SF")).unwrap();
+    p2sf.set("s", 3).unwrap();
+    p2sf.set("f", 0.5f32).unwrap();
+    let cases: [(&str, Signature, Vec<Arg<'_>>, &str); 6] = [
         (
             "takes_uld",
             sig(&[record("ULD")], int.clone()),
+            vec![(&uld).into()],
             "cannot call `takes_uld`: `union ULD` cannot be passed by value: it holds a long double",
         ),
         (
             "returns_uld",
             sig(&[], record("ULD")),
+            vec![],
             "cannot call `returns_uld`: `union ULD` cannot be passed by value: it holds a long double",
         ),
         (
             "takes_a16",
             sig(&[record("A16")], int.clone()),
+            vec![(&a16).into()],
             "cannot call `takes_a16`: `struct A16` cannot be passed by value: its alignment \
              exceeds 8, and libffi aligns such a value differently from C",
         ),
         (
             "takes_p5",
             sig(&[record("P5")], int.clone()),
+            vec![(&p5).into()],
             "cannot call `takes_p5`: `struct P5` cannot be passed by value: member of type \
              `int` at offset 1 is not aligned, so C passes the record in memory, which libffi \
              cannot be told for a record of 16 bytes or less",
@@ -222,6 +247,7 @@ fn undescribable_shapes_are_refused_when_the_function_is_made() {
         (
             "returns_p5",
             sig(&[], record("P5")),
+            vec![],
             "cannot call `returns_p5`: `struct P5` cannot be passed by value: member of type \
              `int` at offset 1 is not aligned, so C passes the record in memory, which libffi \
              cannot be told for a record of 16 bytes or less",
@@ -229,28 +255,72 @@ fn undescribable_shapes_are_refused_when_the_function_is_made() {
         (
             "takes_p2sf",
             sig(&[record("P2SF")], t(Scalar::Double)),
+            vec![(&p2sf).into()],
             "cannot call `takes_p2sf`: `struct P2SF` cannot be passed by value: member of type \
              `float` at offset 2 is not aligned, so C passes the record in memory, which libffi \
              cannot be told for a record of 16 bytes or less",
         ),
     ];
-    for (name, signature, expected) in cases {
-        assert_eq!(message(lib.function(name, signature)), expected);
+    let mut results = Vec::new();
+    for (name, signature, args, expected) in cases {
+        if !on_the_engine() {
+            assert_eq!(message(lib.function(name, signature)), expected);
+            continue;
+        }
+        let f = lib.function(name, signature).unwrap();
+        // SAFETY: refused before the call.
+        let err = message(unsafe { f.clone().through_libffi().call(&args) });
+        assert_eq!(err, expected);
+        // SAFETY: the fixture's declarations.
+        results.push(unsafe { f.call(&args) }.unwrap());
+    }
+    if on_the_engine() {
+        let [uld_i, made_uld, a16_x, p5_sum, made_p5, p2sf_sum] = &results[..] else {
+            panic!("six results");
+        };
+        assert_eq!(uld_i.as_i64(), Some(17));
+        let made_uld = made_uld.clone().into_data().unwrap();
+        assert_eq!(made_uld.get("ld").unwrap().as_f64(), Some(1.0));
+        assert_eq!(a16_x.as_i64(), Some(23));
+        assert_eq!(p5_sum.as_i64(), Some(44));
+        let made_p5 = made_p5.clone().into_data().unwrap();
+        assert_eq!(made_p5.get("c").unwrap().as_i64(), Some(1));
+        assert_eq!(made_p5.get("i").unwrap().as_i64(), Some(2));
+        assert_eq!(p2sf_sum.as_f64(), Some(3.5));
     }
     // A struct holding a refused union is refused too, and a variadic function as well.
     let holder = CType::struct_builder("holder")
         .field("u", record("ULD"))
         .build()
         .unwrap();
-    let err = message(lib.function("takes_uld", sig(&[holder], int.clone())));
-    assert_eq!(
-        err,
-        "cannot call `takes_uld`: `struct holder` cannot be passed by value: it holds a long double"
-    );
-    let err = message(lib.function(
+    let expected =
+        "cannot call `takes_uld`: `struct holder` cannot be passed by value: it holds a long double";
+    let made = lib.function("takes_uld", sig(std::slice::from_ref(&holder), int.clone()));
+    let a16_format = lib.function(
         "format",
         Signature::variadic(vec![record("A16")], int.clone()),
-    ));
+    );
+    if !on_the_engine() {
+        assert_eq!(message(made), expected);
+        let err = message(a16_format);
+        assert!(
+            err.starts_with("cannot call `format`: `struct A16` cannot"),
+            "{err}"
+        );
+        return;
+    }
+    let h = CData::new(&holder).unwrap();
+    h.set("u.i", 5).unwrap();
+    let made = made.unwrap();
+    // SAFETY: refused before the call.
+    let err = message(unsafe { made.clone().through_libffi().call(&[(&h).into()]) });
+    assert_eq!(err, expected);
+    // SAFETY: `struct holder` is passed as `ULD` is (in memory), so `takes_uld` reads its `i`.
+    let i = unsafe { made.call(&[(&h).into()]) }.unwrap();
+    assert_eq!(i.as_i64(), Some(5));
+    let a16_format = a16_format.unwrap().through_libffi();
+    // SAFETY: refused before the call.
+    let err = message(unsafe { a16_format.call(&[(&a16).into()]) });
     assert!(
         err.starts_with("cannot call `format`: `struct A16` cannot"),
         "{err}"

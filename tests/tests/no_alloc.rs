@@ -1,11 +1,13 @@
-//! Calls with scalar-only signatures allocate nothing: counted with a global allocator that
+//! Calls of fixed signatures allocate nothing — scalars in registers, records by value in
+//! registers and on the stack, arguments on the stack, `long double`, results in registers,
+//! `st0` or memory written into an existing object: counted with a global allocator that
 //! counts, per thread, the allocations of a thread that asked for counting (tests run in
 //! parallel, so a count shared by all threads would see the other tests' allocations).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use ctypes_core::{Arg, CData, CallPath, Function, Scalar};
+use ctypes_core::{Arg, CData, CallPath, Function, LongDouble, Scalar, Value};
 use ctypes_tests::fixture::{library, record, sig, t};
 
 struct Counting;
@@ -188,4 +190,113 @@ fn scalar_calls_allocate_nothing() {
         }
     });
     assert_eq!(n, 0, "int fail_with(int) with errno");
+}
+
+/// The path signatures off the register call take on this target.
+fn engine_path() -> CallPath {
+    match register_path() {
+        CallPath::Registers => CallPath::Engine,
+        path => path,
+    }
+}
+
+#[test]
+fn records_and_stack_arguments_allocate_nothing_on_the_engine() {
+    let lib = library();
+    let double = t(Scalar::Double);
+    let long = t(Scalar::Long);
+
+    // A record in two vector registers, and one back into an existing object.
+    let d2 = record("D2");
+    let bump = lib
+        .function("D2_bump", sig(std::slice::from_ref(&d2), d2.clone()))
+        .unwrap();
+    assert_eq!(bump.call_path(), engine_path());
+    let p = CData::new(&d2).unwrap();
+    p.set("x", 1.5).unwrap();
+    p.set("y", 2.0).unwrap();
+    let out = CData::new(&d2).unwrap();
+    let n = allocations_in(|| {
+        for _ in 0..1000 {
+            // SAFETY: `D2 D2_bump(D2)`; `out` is a D2.
+            unsafe { bump.call_into(&[(&p).into()], &out) }.unwrap();
+        }
+    });
+    assert_eq!(n, 0, "D2 D2_bump(D2) into an object");
+    assert_eq!(out.get("y").unwrap().as_f64(), Some(4.0));
+
+    // A 24-byte record: passed on the stack and returned through a hidden pointer.
+    let s24 = record("S24");
+    let bump = lib
+        .function("S24_bump", sig(std::slice::from_ref(&s24), s24.clone()))
+        .unwrap();
+    assert_eq!(bump.call_path(), engine_path());
+    let s = CData::new(&s24).unwrap();
+    s.set("z", 0.5).unwrap();
+    let out = CData::new(&s24).unwrap();
+    let n = allocations_in(|| {
+        for _ in 0..1000 {
+            // SAFETY: `S24 S24_bump(S24)`; `out` is an S24.
+            unsafe { bump.call_into(&[(&s).into()], &out) }.unwrap();
+        }
+    });
+    assert_eq!(n, 0, "S24 S24_bump(S24) into an object");
+    assert_eq!(out.get("z").unwrap().as_f64(), Some(3.5));
+
+    // Seven doubles, then a record of four floats that no longer fits the vector registers
+    // (on the stack), then a double that still does.
+    let f4 = record("F4");
+    let mut args = vec![double.clone(); 7];
+    args.push(f4.clone());
+    args.push(double.clone());
+    let spill = lib
+        .function("records_spill_sse", sig(&args, double.clone()))
+        .unwrap();
+    assert_eq!(spill.call_path(), engine_path());
+    let f = CData::new(&f4).unwrap();
+    f.set("a", 1.0f32).unwrap();
+    let mut call_args: Vec<Arg<'_>> = (0..7).map(|_| Arg::from(0.0)).collect();
+    call_args.push((&f).into());
+    call_args.push(1.0.into());
+    let n = allocations_per_1000_calls(&spill, &call_args, |r| assert_eq!(r, 1010.0));
+    assert_eq!(n, 0, "records_spill_sse");
+
+    // Six longs fill the general registers: the record and the last long go on the stack.
+    let mifd = record("MIFD");
+    let mut args = vec![long.clone(); 6];
+    args.push(mifd.clone());
+    args.push(long.clone());
+    let spill = lib
+        .function("records_spill_int6", sig(&args, double.clone()))
+        .unwrap();
+    let m = CData::new(&mifd).unwrap();
+    m.set("d", 1.0).unwrap();
+    let mut call_args: Vec<Arg<'_>> = (0..6).map(|_| Arg::from(0i64)).collect();
+    call_args.push((&m).into());
+    call_args.push(1i64.into());
+    let n = allocations_in(|| {
+        for _ in 0..1000 {
+            // SAFETY: the fixture's declaration.
+            let (r, _) = unsafe { spill.call_with_errno(&call_args, Some(0)) }.unwrap();
+            assert_eq!(r.as_f64(), Some(1030.0));
+        }
+    });
+    assert_eq!(n, 0, "records_spill_int6 with errno");
+
+    // `long double` arguments on the stack, the result in `st0`.
+    let ld = t(Scalar::LongDouble);
+    let mul = lib
+        .function("ld_mul", sig(&[ld.clone(), ld.clone()], ld))
+        .unwrap();
+    assert_eq!(mul.call_path(), engine_path());
+    let (a, b) = (LongDouble::from_f64(1.5), LongDouble::from_f64(-4.0));
+    let n = allocations_in(|| {
+        for _ in 0..1000 {
+            let args = [Value::LongDouble(a).into(), Value::LongDouble(b).into()];
+            // SAFETY: `long double ld_mul(long double, long double)`.
+            let r = unsafe { mul.call_value(&args) }.unwrap();
+            assert_eq!(r.as_f64(), Some(-6.0));
+        }
+    });
+    assert_eq!(n, 0, "long double ld_mul(long double, long double)");
 }

@@ -119,11 +119,13 @@ fn every_shape_passes_every_argument_in_place_through_both_paths() {
             .enumerate()
             .map(|(p, &k)| value(k, k.value(p)))
             .collect();
-        let expected_path = if fixture.fits && on_sysv_x86_64 {
+        let expected_path = if !on_sysv_x86_64 {
+            CallPath::Libffi
+        } else if fixture.fits {
             register_calls += 1;
             CallPath::Registers
         } else {
-            CallPath::Libffi
+            CallPath::Engine
         };
         let name = fixture.function.name().to_owned();
         assert_eq!(fixture.function.call_path(), expected_path, "{name}");
@@ -288,7 +290,10 @@ proptest! {
             .expect("function");
         let ints = params.iter().filter(|(s, _)| !matches!(s, Some(Scalar::Float | Scalar::Double))).count();
         let fits = ints <= 6 && params.len() - ints <= 8;
-        let expected_path = if fits { expected_path() } else { CallPath::Libffi };
+        let expected_path = match expected_path() {
+            CallPath::Registers if !fits => CallPath::Engine,
+            path => path,
+        };
         prop_assert_eq!(f.call_path(), expected_path);
         for f in [f.clone(), f.through_libffi()] {
             let returned = call(&f, &args);

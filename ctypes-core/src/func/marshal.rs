@@ -147,38 +147,49 @@ impl<T: Copy, const N: usize> Buf<T, N> {
     }
 }
 
-/// The arguments of one call, encoded. It stays where it is made until the call: the pointers
-/// handed to libffi point into it.
-pub(crate) struct Frame<'a> {
-    len: usize,
-    slots: Buf<Slot, INLINE>,
-    /// Per argument, where libffi reads it: an object passed by value, or null for "its slot"
-    /// (filled in just before the call, when the slots no longer change).
-    pointers: Buf<*mut c_void, INLINE>,
-    /// C strings made for the call.
-    temps: Vec<CString>,
-    /// The memory of every object whose address the call is given (by-value records, pointers
-    /// made from objects, the object the result is written into): a callback the call runs
-    /// must not move or free it.
-    pins: Pins<Rc<Storage>, { INLINE + 1 }>,
-    _args: std::marker::PhantomData<&'a ()>,
+/// What one argument became: the bytes of a scalar or pointer (in native order, from the
+/// start; a `long double` takes 16), or the address of an object passed by value.
+pub(crate) enum Encoded {
+    Bytes([u8; 16]),
+    At(*mut c_void),
 }
 
-impl<'a> Frame<'a> {
-    pub(crate) fn new(capacity: usize) -> Frame<'a> {
-        Frame {
-            len: 0,
-            slots: Buf::new(capacity),
-            pointers: Buf::new(capacity),
+/// What the arguments of one call hold on to until it returns: the C strings made for it, and
+/// pins on the memory of every object whose address it is given (by-value records, pointers
+/// made from objects, the object a result is written into), so that a callback the call runs
+/// cannot move or free it.
+pub(crate) struct Held {
+    temps: Vec<CString>,
+    pins: Pins<Rc<Storage>, { INLINE + 1 }>,
+}
+
+impl Held {
+    #[inline(always)]
+    pub(crate) fn new() -> Held {
+        Held {
             temps: Vec::new(),
             pins: Pins::new(),
-            _args: std::marker::PhantomData,
         }
     }
 
-    /// Encodes the next argument for `param`; on a mismatch, says what was found.
-    pub(crate) fn push(&mut self, param: &Param, arg: &Arg<'a>) -> std::result::Result<(), String> {
-        let index = self.len;
+    /// Pins `storage` until [`Held::release`].
+    #[inline]
+    pub(crate) fn pin(&mut self, storage: &Rc<Storage>) {
+        self.pins.pin(Rc::clone(storage));
+    }
+
+    /// Releases the pins, right after the call; the C strings live until this is dropped.
+    #[inline]
+    pub(crate) fn release(&mut self) {
+        self.pins.release();
+    }
+
+    /// Encodes an argument for `param`; on a mismatch, says what was found.
+    pub(crate) fn encode(
+        &mut self,
+        param: &Param,
+        arg: &Arg<'_>,
+    ) -> std::result::Result<Encoded, String> {
         let found = |why: &str| {
             if why.is_empty() {
                 arg.describe()
@@ -187,7 +198,6 @@ impl<'a> Frame<'a> {
             }
         };
         let mut slot = EMPTY;
-        let mut pointer: *mut c_void = std::ptr::null_mut();
         match param {
             Param::Scalar(s) => {
                 let value = match arg {
@@ -208,22 +218,22 @@ impl<'a> Frame<'a> {
                 let address = address.map_err(|e| found(&e.to_string()))?;
                 slot.0[..size_of::<usize>()].copy_from_slice(&address.to_ne_bytes());
             }
-            Param::Record(ty) => match arg {
-                Arg::Data(d) if d.ty() == ty => {
-                    pointer = d.addressof().map_err(|e| found(&e.to_string()))?;
-                    self.pins.pin(Rc::clone(d.storage()));
+            Param::Record(ty) => {
+                return match arg {
+                    Arg::Data(d) if d.ty() == ty => {
+                        let at = d.addressof().map_err(|e| found(&e.to_string()))?;
+                        self.pin(d.storage());
+                        Ok(Encoded::At(at))
+                    }
+                    _ => Err(found("")),
                 }
-                _ => return Err(found("")),
-            },
+            }
         }
-        self.slots.as_mut_slice()[index] = MaybeUninit::new(slot);
-        self.pointers.as_mut_slice()[index] = MaybeUninit::new(pointer);
-        self.len += 1;
-        Ok(())
+        Ok(Encoded::Bytes(slot.0))
     }
 
     /// The address to pass for a pointer parameter to `target`, `None` if `arg` cannot be one.
-    fn address_for(&mut self, target: &CType, arg: &Arg<'a>) -> Option<Result<usize>> {
+    fn address_for(&mut self, target: &CType, arg: &Arg<'_>) -> Option<Result<usize>> {
         let chars = target.is_void()
             || matches!(
                 target.as_scalar(),
@@ -267,7 +277,7 @@ impl<'a> Frame<'a> {
     /// `&d`, its memory pinned for the call.
     fn address_of(&mut self, d: &CData) -> Result<usize> {
         let address = d.addressof()?;
-        self.pins.pin(Rc::clone(d.storage()));
+        self.pin(d.storage());
         Ok(address as usize)
     }
 
@@ -295,6 +305,44 @@ impl<'a> Frame<'a> {
         let address = owned.as_ptr() as usize;
         self.temps.push(owned);
         Ok(address)
+    }
+}
+
+/// The arguments of one call, encoded. It stays where it is made until the call: the pointers
+/// handed to libffi point into it.
+pub(crate) struct Frame<'a> {
+    len: usize,
+    slots: Buf<Slot, INLINE>,
+    /// Per argument, where libffi reads it: an object passed by value, or null for "its slot"
+    /// (filled in just before the call, when the slots no longer change).
+    pointers: Buf<*mut c_void, INLINE>,
+    /// The C strings and pins of the arguments.
+    held: Held,
+    _args: std::marker::PhantomData<&'a ()>,
+}
+
+impl<'a> Frame<'a> {
+    pub(crate) fn new(capacity: usize) -> Frame<'a> {
+        Frame {
+            len: 0,
+            slots: Buf::new(capacity),
+            pointers: Buf::new(capacity),
+            held: Held::new(),
+            _args: std::marker::PhantomData,
+        }
+    }
+
+    /// Encodes the next argument for `param`; on a mismatch, says what was found.
+    pub(crate) fn push(&mut self, param: &Param, arg: &Arg<'a>) -> std::result::Result<(), String> {
+        let index = self.len;
+        let (slot, pointer) = match self.held.encode(param, arg)? {
+            Encoded::Bytes(bytes) => (Slot(bytes), std::ptr::null_mut()),
+            Encoded::At(at) => (EMPTY, at),
+        };
+        self.slots.as_mut_slice()[index] = MaybeUninit::new(slot);
+        self.pointers.as_mut_slice()[index] = MaybeUninit::new(pointer);
+        self.len += 1;
+        Ok(())
     }
 
     /// Makes the call and decodes its result, or writes it into `into` (a record of the result
@@ -326,7 +374,7 @@ impl<'a> Frame<'a> {
         let mut small = [EMPTY; 2];
         let large = match (into, result.size()) {
             (Some(data), _) => {
-                self.pins.pin(Rc::clone(data.storage()));
+                self.held.pin(data.storage());
                 Some(data.clone())
             }
             (None, Ok(size)) if size > size_of_val(&small) => Some(CData::new(result)?),
@@ -342,15 +390,14 @@ impl<'a> Frame<'a> {
         // SAFETY: the caller's promises cover the function and its arguments; `pointers` holds
         // one pointer per argument, to a slot encoded for its parameter or to an object of the
         // parameter's record type, all alive until this returns; `result_at` has room for the
-        // result, aligned to 16. Every object whose address was taken is pinned in `self.pins`
+        // result, aligned to 16. Every object whose address was taken is pinned in `self.held`
         // until the call returns, so a callback cannot move or free it meanwhile.
         let call = CallGuard::enter();
         // SAFETY: see above.
         unsafe { cif.call(code, result_at, pointers.as_mut_ptr().cast()) };
         let errno_after = errno();
-        self.pins.release();
+        self.held.release();
         call.leave()?;
-        self.temps.clear();
         let returned = match (result.kind(), large) {
             (_, Some(data)) => CValue::Data(data),
             (TypeKind::Void, None) => CValue::Void,

@@ -1,8 +1,57 @@
-//! `Function`: a C function found at run time, with its signature, called through libffi.
+//! `Function`: a C function found at run time, with its signature, called by the project's
+//! own call engine on x86-64 System V and through libffi elsewhere.
+//!
+//! On x86-64 System V (Linux, the BSDs, macOS on Intel) every call goes through the engine:
+//! - `plan.rs`: once per function (and per list of promoted variadic argument types), the
+//!   System V placement of the signature (`abi::Placement`) becomes a plan: which register
+//!   word or stack bytes each argument (each eightbyte of a record) goes to, how the result
+//!   comes back (`rax`/`rdx`, `xmm0`/`xmm1`, both, `st0`/`st1`, or memory through a hidden
+//!   pointer in `rdi`), the stack area's size and alignment, `al`;
+//! - `engine.rs`: per call, the arguments are checked and written into a fixed array of
+//!   register words and an outgoing stack area (in the frame up to 1 KiB, so that calls of
+//!   fixed signatures allocate nothing), records copied from their objects' bytes;
+//! - `sysv_call.rs`: the machine code, inline assembly that aligns the stack pointer (to 16,
+//!   or more for over-aligned records), copies the area below it, loads `rdi`..`r9` and
+//!   `xmm0`–`xmm7`, sets `al`, calls, and stores `rax`, `rdx`, `xmm0`, `xmm1` and the x87
+//!   values the callee left;
+//! - `registers.rs`: the engine's quickest form, inlined into the caller, for signatures of
+//!   scalars and pointers that fit in registers ([`CallPath::Registers`]).
+//!
+//! `marshal.rs` converts arguments for both the engine and libffi (C strings, pointers made
+//! from objects, pins), so both paths accept and refuse the same arguments with the same
+//! messages; `lanes.rs` is a short libffi path. libffi remains the path on other targets,
+//! and on x86-64 behind [`Function::through_libffi`], for comparison.
 
 mod arg;
+#[cfg(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+))]
+mod engine;
+mod engine_path;
+mod errno;
 mod lanes;
+#[cfg(all(target_arch = "x86_64", unix))]
+mod libffi_limits;
+mod libffi_path;
+mod make;
 mod marshal;
+#[cfg(not(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+)))]
+mod no_engine;
+#[cfg(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+))]
+mod plan;
 mod registers;
 mod returned;
 mod sysv_call;
@@ -10,17 +59,31 @@ mod sysv_call;
 use std::ffi::c_void;
 use std::fmt;
 use std::ptr::NonNull;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 pub use arg::{Arg, CValue};
+pub use errno::{errno, set_errno};
 use lanes::Lanes;
 pub(crate) use lanes::{each_type, Lane};
-use marshal::Frame;
 pub(crate) use marshal::{encode_scalar, params_of, Param};
+#[cfg(not(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+)))]
+use no_engine::Plan;
+#[cfg(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+))]
+use plan::Plan;
 use registers::{Placed, Registers};
 
 use crate::error::{Error, Result};
-use crate::library::{Library, Loaded};
+use crate::library::Loaded;
 use crate::mem::CData;
 use crate::raw::Cif;
 use crate::ty::{CType, Signature, TypeKind};
@@ -32,9 +95,11 @@ pub type ErrCheck = dyn Fn(&CValue, i32) -> std::result::Result<(), Box<dyn std:
 
 /// A C function: a code address, its signature, and what keeps the code loaded.
 ///
-/// The libffi call interface is prepared once, when the `Function` is made; a signature that
-/// libffi cannot be made to call exactly as C would (see [`Error::Signature`]) is refused then.
-/// Cheap to clone; `Send` and `Sync`.
+/// The call is planned once, when the `Function` is made: on x86-64 System V by the project's
+/// own call engine, which calls every signature exactly as C does (see [`CallPath`]); on other
+/// targets by preparing a libffi call interface, and a signature that libffi cannot be made to
+/// call exactly as C would (see [`Error::Signature`]) is refused then. Cheap to clone; `Send`
+/// and `Sync`.
 ///
 /// ```
 /// use ctypes_core::{CType, Library, Scalar, Signature};
@@ -52,9 +117,9 @@ pub type ErrCheck = dyn Fn(&CValue, i32) -> std::result::Result<(), Box<dyn std:
 pub struct Function {
     core: Arc<Core>,
     errcheck: Option<Arc<ErrCheck>>,
-    /// Whether calls take the register call (see [`CallPath`]): the signature has one, no
-    /// result check is set, and `through_libffi` was not asked for.
-    registers: bool,
+    /// How calls reach the function: the register call only for signatures that have one and
+    /// no result check; `Libffi` off x86-64 System V or when `through_libffi` was asked for.
+    path: CallPath,
 }
 
 /// How [`Function::call`] reaches a function, for arguments given as plain [`Value`]s
@@ -64,11 +129,19 @@ pub struct Function {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CallPath {
-    /// By a few instructions of inline assembly that load the argument registers and call,
-    /// without libffi: signatures of integers, `_Bool`, pointers, `float` and `double` with at
-    /// most 6 integer-class and 8 floating arguments, not variadic, on x86-64 Unix (System V).
+    /// The call engine's quickest form, inlined into the caller: a few instructions of inline
+    /// assembly that load the argument registers and call, without libffi. Signatures of
+    /// integers, `_Bool`, pointers, `float` and `double` with at most 6 integer-class and 8
+    /// floating arguments, not variadic, on x86-64 System V. Arguments that are not plain
+    /// values of their parameters' kinds and ranges go through [`CallPath::Engine`].
     Registers,
-    /// Through libffi, with the call interface prepared when the function was made.
+    /// The call engine, without libffi, for every other signature on x86-64 System V: records
+    /// by value in registers or in memory, arguments on the stack (over-aligned ones
+    /// included), `long double`, results in `rax`/`rdx`, `xmm0`/`xmm1`, `st0`/`st1` or through
+    /// a hidden pointer, variadic calls. Also a function with a result check.
+    Engine,
+    /// Through libffi, with the call interface prepared when the function was made: the path
+    /// on other targets, and on x86-64 behind [`Function::through_libffi`].
     Libffi,
 }
 
@@ -76,8 +149,18 @@ struct Core {
     name: String,
     code: NonNull<c_void>,
     signature: Signature,
-    /// For a variadic function, `None`: the interface depends on each call's arguments.
+    /// For a variadic function, or one libffi refused, `None`: the interface depends on each
+    /// call's arguments.
     cif: Option<Cif>,
+    /// Why libffi cannot call the function exactly as C does, when the engine can: calls held
+    /// to libffi return this as [`Error::Signature`].
+    libffi_refusal: Option<String>,
+    /// The engine's plan (of the fixed arguments, for a variadic function); `None` off x86-64
+    /// System V.
+    plan: Option<Plan>,
+    /// For a variadic function, the engine's plans for the latest promoted types of the
+    /// variadic arguments, newest last.
+    variadic_plans: Mutex<Vec<KeptPlan>>,
     /// For a variadic function, the interfaces prepared for the latest promoted types of the
     /// variadic arguments, newest last, so that a call repeating one prepares nothing.
     variadic_cifs: Mutex<Vec<KeptCif>>,
@@ -95,106 +178,9 @@ unsafe impl Send for Core {}
 // SAFETY: as for `Send`.
 unsafe impl Sync for Core {}
 
-impl Library {
-    /// The function `name` of this library, with the given signature. Keeps the library loaded.
-    pub fn function(&self, name: &str, signature: Signature) -> Result<Function> {
-        let code = self.symbol(name)?;
-        Function::make(name, code, signature, Some(self.keepalive()))
-    }
-}
-
 impl Function {
-    /// A function at a code address, such as a function pointer returned by C.
-    ///
-    /// # Safety
-    /// `code` must be the address of a function with this signature that stays loaded while the
-    /// `Function` (or any clone) lives.
-    pub unsafe fn from_address(
-        code: NonNull<c_void>,
-        signature: Signature,
-        name: &str,
-    ) -> Result<Function> {
-        Function::make(name, code, signature, None)
-    }
-
-    /// The function a function-pointer object points to (a field of a struct of callbacks, a
-    /// global, a result), with the signature of its type.
-    ///
-    /// # Safety
-    /// As for [`Function::from_address`], for the address the pointer holds.
-    pub unsafe fn from_pointer(pointer: &CData) -> Result<Function> {
-        let signature = match pointer.ty().pointee().map(CType::kind) {
-            Some(TypeKind::Function(sig)) => sig.clone(),
-            _ => {
-                return Err(Error::TypeMismatch {
-                    expected: "a function pointer".to_owned(),
-                    found: format!("`{}`", pointer.ty()),
-                })
-            }
-        };
-        let address = match pointer.value()? {
-            crate::mem::Value::Pointer(p) => p,
-            _ => unreachable!("a pointer reads as Value::Pointer"),
-        };
-        let code = NonNull::new(address as *mut c_void)
-            .ok_or_else(|| Error::NullPointer(pointer.ty().to_string()))?;
-        // SAFETY: forwarded to the caller.
-        unsafe { Function::from_address(code, signature, &format!("(*{address:#x})")) }
-    }
-
-    fn make(
-        name: &str,
-        code: NonNull<c_void>,
-        signature: Signature,
-        library: Option<Arc<Loaded>>,
-    ) -> Result<Function> {
-        let refuse = |reason: String| Error::Signature {
-            function: name.to_owned(),
-            reason,
-        };
-        if signature.is_variadic() && signature.fixed_count() == 0 {
-            return Err(refuse(
-                "a variadic function needs a fixed argument before `...` (C requires a named \
-                 parameter there, and the caller's convention for the variadic part depends \
-                 on it)"
-                    .to_owned(),
-            ));
-        }
-        let params = marshal::params_of(&signature).map_err(refuse)?;
-        let cif = if signature.is_variadic() {
-            // Checked now, so that only the variadic part can fail at call time.
-            Cif::new(
-                signature.args(),
-                signature.result(),
-                Some(signature.fixed_count()),
-            )
-            .map_err(refuse)?;
-            None
-        } else {
-            Some(Cif::new(signature.args(), signature.result(), None).map_err(refuse)?)
-        };
-        let lanes = cif.as_ref().and(Lanes::of(&signature));
-        let registers = Registers::of(&signature);
-        let registers_possible = registers.is_some();
-        Ok(Function {
-            core: Arc::new(Core {
-                name: name.to_owned(),
-                code,
-                signature,
-                registers,
-                lanes,
-                cif,
-                variadic_cifs: Mutex::new(Vec::new()),
-                params,
-                _library: library,
-            }),
-            errcheck: None,
-            registers: registers_possible,
-        })
-    }
-
     /// How calls with plain values reach this function: see [`CallPath`]. A function with a
-    /// result check (`with_errcheck`) is called through libffi.
+    /// result check (`with_errcheck`) takes the engine's general form.
     ///
     /// ```
     /// use ctypes_core::{CallPath, CType, Library, Scalar, Signature};
@@ -212,17 +198,14 @@ impl Function {
     /// # Ok::<(), ctypes_core::Error>(())
     /// ```
     pub fn call_path(&self) -> CallPath {
-        if self.registers {
-            CallPath::Registers
-        } else {
-            CallPath::Libffi
-        }
+        self.path
     }
 
-    /// This function, always called through libffi even where the register call would do:
-    /// for comparing the two paths.
+    /// This function, always called through libffi even where the call engine would do: for
+    /// comparing the two paths. A signature libffi cannot call exactly as C does is then
+    /// refused at each call ([`Error::Signature`]).
     pub fn through_libffi(mut self) -> Function {
-        self.registers = false;
+        self.path = CallPath::Libffi;
         self
     }
 
@@ -253,7 +236,9 @@ impl Function {
             + 'static,
     {
         self.errcheck = Some(Arc::new(check));
-        self.registers = false;
+        if self.path == CallPath::Registers {
+            self.path = CallPath::Engine;
+        }
         self
     }
 
@@ -287,24 +272,31 @@ impl Function {
             return unsafe { registers.call(self.core.code.as_ptr(), &placed) };
         }
         // SAFETY: forwarded to the caller.
-        unsafe { self.call_through_libffi(args) }
+        unsafe { self.call_general(args) }
     }
 
     /// The register call, with `args` placed in `placed`, when this function takes it and the
     /// arguments are plain values of their parameters' kinds and ranges.
     #[inline(always)]
     fn placed_in_registers(&self, args: &[Arg<'_>], placed: &mut Placed) -> Option<&Registers> {
-        let registers = self.core.registers.as_ref().filter(|_| self.registers)?;
+        if self.path != CallPath::Registers {
+            return None;
+        }
+        let registers = self.core.registers.as_ref()?;
         registers.place(args, placed).then_some(registers)
     }
 
-    /// [`Function::call`] through libffi: kept out of line, so that what `call` inlines into
-    /// its caller is only the register call.
+    /// [`Function::call`] off the register call, through the engine or libffi: kept out of
+    /// line, so that what `call` inlines into its caller is only the register call.
     ///
     /// # Safety
     /// As for [`Function::call`].
     #[inline(never)]
-    unsafe fn call_through_libffi(&self, args: &[Arg<'_>]) -> Result<CValue> {
+    unsafe fn call_general(&self, args: &[Arg<'_>]) -> Result<CValue> {
+        if self.path != CallPath::Libffi {
+            // SAFETY: forwarded to the caller.
+            return unsafe { self.call_engine_plain(args) };
+        }
         if let (Some(lanes), Some(cif), None) = (&self.core.lanes, &self.core.cif, &self.errcheck) {
             // SAFETY: forwarded to the caller; the lanes and interface describe this function.
             if let Some(returned) = unsafe { lanes.call(cif, self.core.code.as_ptr(), args, None) }
@@ -348,16 +340,15 @@ impl Function {
             }
         }
         // SAFETY: forwarded to the caller.
-        unsafe { self.call_value_through_libffi(args) }
+        unsafe { self.call_value_general(args) }
     }
 
     /// [`Function::call_value`] off the register call, kept out of line.
     ///
     /// # Safety
     /// As for [`Function::call`].
-    #[cold]
     #[inline(never)]
-    unsafe fn call_value_through_libffi(&self, args: &[Arg<'_>]) -> Result<crate::mem::Value> {
+    unsafe fn call_value_general(&self, args: &[Arg<'_>]) -> Result<crate::mem::Value> {
         let result = self.core.signature.result();
         if !matches!(result.kind(), TypeKind::Scalar(_) | TypeKind::Pointer(_)) {
             return Err(Error::TypeMismatch {
@@ -389,6 +380,10 @@ impl Function {
             // `place` accepted the arguments.
             return unsafe { registers.call_with_errno(code, &placed, errno_before) };
         }
+        if self.path != CallPath::Libffi {
+            // SAFETY: forwarded to the caller.
+            return unsafe { self.call_engine(args, errno_before, None, true) };
+        }
         // SAFETY: forwarded to the caller.
         unsafe { self.invoke(args, errno_before, None) }
     }
@@ -408,6 +403,10 @@ impl Function {
                 found: format!("`{}`", result.ty()),
             });
         }
+        if self.path != CallPath::Libffi {
+            // SAFETY: forwarded to the caller; `result` has the result type, checked above.
+            return unsafe { self.call_engine_into(args, result) };
+        }
         if let (Some(lanes), Some(cif), None) = (&self.core.lanes, &self.core.cif, &self.errcheck) {
             let code = self.core.code.as_ptr();
             // SAFETY: forwarded to the caller; `result` has the result type, checked above.
@@ -420,118 +419,44 @@ impl Function {
         unsafe { self.invoke(args, None, Some(result)) }.map(drop)
     }
 
-    /// # Safety
-    /// As for [`Function::call`]; `into`, if given, is an object of the result type.
-    unsafe fn invoke(
-        &self,
-        args: &[Arg<'_>],
-        errno_before: Option<i32>,
-        into: Option<&CData>,
-    ) -> Result<(CValue, i32)> {
-        let core = &*self.core;
-        let fixed = core.params.len();
-        let arity_ok = if core.signature.is_variadic() {
+    /// Runs the result check, if any.
+    fn check(&self, returned: &CValue, errno: i32) -> Result<()> {
+        match &self.errcheck {
+            Some(check) => check(returned, errno).map_err(|source| Error::Call {
+                function: self.core.name.clone(),
+                source,
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+use engine_path::KeptPlan;
+use libffi_path::KeptCif;
+
+impl Core {
+    /// Refuses a wrong number of arguments.
+    #[inline]
+    fn check_arity(&self, args: &[Arg<'_>]) -> Result<()> {
+        let fixed = self.params.len();
+        let variadic = self.signature.is_variadic();
+        let arity_ok = if variadic {
             args.len() >= fixed
         } else {
             args.len() == fixed
         };
-        if !arity_ok {
-            return Err(Error::ArgumentCount {
-                function: core.name.clone(),
-                expected: if core.signature.is_variadic() {
-                    format!("at least {fixed}")
-                } else {
-                    fixed.to_string()
-                },
-                given: args.len(),
-            });
+        if arity_ok {
+            return Ok(());
         }
-        let mut frame = Frame::new(args.len());
-        for (index, (param, arg)) in core.params.iter().zip(args).enumerate() {
-            frame.push(param, arg).map_err(|found| Error::Argument {
-                function: core.name.clone(),
-                index,
-                expected: core.signature.args()[index].to_string(),
-                found,
-            })?;
-        }
-        let variadic_cif;
-        let cif = match &core.cif {
-            Some(cif) => cif,
-            None => {
-                let mut types = core.signature.args().to_vec();
-                for (index, arg) in args.iter().enumerate().skip(fixed) {
-                    let (ty, param) = marshal::promoted(arg).map_err(|found| Error::Argument {
-                        function: core.name.clone(),
-                        index,
-                        expected: "a variadic argument".to_owned(),
-                        found,
-                    })?;
-                    frame.push(&param, arg).map_err(|found| Error::Argument {
-                        function: core.name.clone(),
-                        index,
-                        expected: ty.to_string(),
-                        found,
-                    })?;
-                    types.push(ty);
-                }
-                variadic_cif = core.variadic_cif(&types)?;
-                &*variadic_cif
-            }
-        };
-        let result_type = core.signature.result();
-        // SAFETY: the caller promises the function has this signature; `frame` holds one valid
-        // pointer per argument, each to a value of its parameter's type (checked above), kept
-        // alive until the call returns, and the result buffer it provides fits the result type.
-        let (returned, errno) =
-            unsafe { frame.call(cif, core.code.as_ptr(), result_type, errno_before, into)? };
-        if let Some(check) = &self.errcheck {
-            check(&returned, errno).map_err(|source| Error::Call {
-                function: core.name.clone(),
-                source,
-            })?;
-        }
-        Ok((returned, errno))
-    }
-}
-
-/// A call interface a variadic function keeps, with the promoted variadic argument types it
-/// was prepared for.
-type KeptCif = (Box<[CType]>, Arc<Cif>);
-
-/// How many interfaces a variadic function keeps for the variadic argument types of its
-/// latest calls.
-const VARIADIC_CIFS: usize = 8;
-
-impl Core {
-    /// The interface for a call of this variadic function with arguments of `types` (the
-    /// fixed parameters' and the promoted variadic ones'): kept from an earlier call with the
-    /// same variadic types, or prepared now and kept.
-    fn variadic_cif(&self, types: &[CType]) -> Result<Arc<Cif>> {
-        let fixed = self.signature.fixed_count();
-        let variadic = &types[fixed..];
-        let mut kept = self
-            .variadic_cifs
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(at) = kept.iter().position(|(key, _)| **key == *variadic) {
-            let entry = kept.remove(at);
-            let cif = Arc::clone(&entry.1);
-            kept.push(entry);
-            return Ok(cif);
-        }
-        let cif = Cif::new(types, self.signature.result(), Some(fixed)).map_err(|reason| {
-            Error::Signature {
-                function: self.name.clone(),
-                reason,
-            }
-        })?;
-        let cif = Arc::new(cif);
-        if kept.len() == VARIADIC_CIFS {
-            kept.remove(0);
-        }
-        kept.push((variadic.into(), Arc::clone(&cif)));
-        Ok(cif)
+        Err(Error::ArgumentCount {
+            function: self.name.clone(),
+            expected: if variadic {
+                format!("at least {fixed}")
+            } else {
+                fixed.to_string()
+            },
+            given: args.len(),
+        })
     }
 }
 
@@ -540,39 +465,4 @@ impl fmt::Debug for Function {
         let ty = CType::function(self.core.signature.clone());
         write!(f, "Function({})", ty.declaration(&self.core.name))
     }
-}
-
-/// The calling thread's `errno`.
-pub fn errno() -> i32 {
-    // SAFETY: `__errno_location` returns the calling thread's errno slot, always valid.
-    unsafe { *errno_location() }
-}
-
-/// Sets the calling thread's `errno` and returns the value it had, as CPython's
-/// `ctypes.set_errno` does.
-///
-/// ```
-/// use ctypes_core::{errno, set_errno};
-///
-/// set_errno(7);
-/// assert_eq!(set_errno(0), 7);
-/// assert_eq!(errno(), 0);
-/// ```
-pub fn set_errno(value: i32) -> i32 {
-    let location = errno_location();
-    // SAFETY: as in `errno`.
-    unsafe { std::mem::replace(&mut *location, value) }
-}
-
-fn errno_location() -> *mut i32 {
-    #[cfg(any(target_os = "linux", target_os = "emscripten", target_os = "redox"))]
-    // SAFETY: no preconditions.
-    let location = unsafe { libc::__errno_location() };
-    #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
-    // SAFETY: no preconditions.
-    let location = unsafe { libc::__error() };
-    #[cfg(any(target_os = "openbsd", target_os = "netbsd", target_os = "android"))]
-    // SAFETY: no preconditions.
-    let location = unsafe { libc::__errno() };
-    location
 }

@@ -1,13 +1,13 @@
-//! The register call: signatures made only of integers (any width), `_Bool`, pointers, `float`
-//! and `double`, with at most 6 integer-class and 8 floating arguments, are called without
-//! libffi: each argument is checked and written into the slot of its register, and a few
-//! instructions load the registers and call (see `sysv_call.rs`). Where each argument goes is
-//! decided once, when the `Function` is made.
+//! The register call, the call engine's quickest form, inlined into the caller: signatures
+//! made only of integers (any width), `_Bool`, pointers, `float` and `double`, with at most 6
+//! integer-class and 8 floating arguments, not variadic: each argument is checked and written
+//! into the slot of its register, and a few instructions load the registers and call (see
+//! `sysv_call.rs`). Where each argument goes is decided once, when the `Function` is made.
 //!
-//! Only on x86-64 Unix with 64-bit pointers (the SysV ABI); other targets, variadic functions,
-//! `long double`, records by value and signatures with arguments on the stack go through libffi.
-//! So does any call whose arguments are not all plain [`Value`]s of their parameter's kind and
-//! range: the general path converts them or words the error.
+//! Only on x86-64 Unix with 64-bit pointers (the SysV ABI). Every other signature there takes
+//! the engine's general form (`plan.rs`, `engine.rs`), and so does any call whose arguments are
+//! not all plain [`Value`]s of their parameter's kind and range: the general form converts them
+//! or words the error. Other targets go through libffi.
 
 use std::ffi::c_void;
 use std::mem::MaybeUninit;
@@ -34,7 +34,7 @@ const BOOL: u8 = 1 << 5;
 /// payload must be in (`min..=max`) and the bound an unsigned one must not pass (`max_unsigned`;
 /// the bits of a float, double, pointer or `_Bool` always pass), and its slot.
 #[derive(Clone, Copy, Debug)]
-struct Place {
+pub(crate) struct Place {
     accepts: u8,
     slot: u8,
     min: i64,
@@ -45,7 +45,7 @@ struct Place {
 impl Place {
     /// The check for an argument of type `ty`, and whether it travels in a floating register;
     /// `None` if the register call does not take that type.
-    fn of(ty: &CType) -> Option<(Place, bool)> {
+    pub(crate) fn of(ty: &CType) -> Option<(Place, bool)> {
         let any = |accepts| Place {
             accepts,
             slot: 0,
@@ -87,7 +87,7 @@ impl Place {
     /// a `double`'s bits, a `float`'s bits in the low 32 — if it is of an accepted kind and in
     /// range.
     #[inline(always)]
-    fn encode(&self, value: Value) -> Option<u64> {
+    pub(crate) fn encode(&self, value: Value) -> Option<u64> {
         let (kind, word) = match value {
             Value::Int(x) => {
                 return (self.accepts & SIGNED != 0 && self.min <= x && x <= self.max)
@@ -108,13 +108,13 @@ impl Place {
 /// ([`Lane`]: only the low bytes of an integer's size are defined), from `xmm0` for `float`
 /// and `double`; or `_Bool`, of which only `al` is defined, holding 0 or 1.
 #[derive(Clone, Copy, Debug)]
-enum Read {
+pub(crate) enum Read {
     Lane(Lane),
     Bool,
 }
 
 impl Read {
-    fn of(ty: &CType) -> Option<Read> {
+    pub(crate) fn of(ty: &CType) -> Option<Read> {
         if ty.as_scalar() == Some(Scalar::Bool) {
             return Some(Read::Bool);
         }
@@ -122,7 +122,7 @@ impl Read {
     }
 
     #[inline(always)]
-    fn decode(self, returned: Returned) -> Value {
+    pub(crate) fn decode(self, returned: Returned) -> Value {
         match self {
             Read::Lane(lane @ (Lane::Float | Lane::Double)) => lane.decode(returned.xmm0),
             Read::Lane(lane) => lane.decode(returned.rax),

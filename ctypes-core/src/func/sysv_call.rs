@@ -1,5 +1,8 @@
-//! The register call's one piece of machine code: load the argument registers from an array of
-//! slots, call a code address, and hand back the result registers.
+//! The call engine's machine code, two blocks of inline assembly: [`call`], the register call
+//! (load the argument registers from an array of slots, call a code address, hand back `rax`
+//! and `xmm0`), and [`call_with_stack`], the general call (also copy an outgoing stack area
+//! below an aligned stack pointer, set `al`, and hand back `rax`, `rdx`, `xmm0`, `xmm1` and
+//! the x87 values a result leaves).
 //!
 //! On x86-64 System V the integer-class arguments of a non-variadic function take the
 //! registers `rdi, rsi, rdx, rcx, r8, r9` in their order among themselves, and the floating
@@ -100,6 +103,146 @@ pub(crate) unsafe fn call(
         );
     }
     Returned { rax, xmm0 }
+}
+
+/// The argument registers of a general call, as [`call_with_stack`] loads them: `rdi, rsi,
+/// rdx, rcx, r8, r9` from the words 0 to 5, then `xmm0`–`xmm7` whole (16 bytes each, so that
+/// an eightbyte of class SSEUP has its place) from the words 6 to 21.
+#[repr(C, align(16))]
+pub(crate) struct ArgRegisters(pub(crate) [MaybeUninit<u64>; REGISTER_WORDS]);
+
+/// Words of [`ArgRegisters`].
+pub(crate) const REGISTER_WORDS: usize = 6 + 2 * MAX_FLOATS;
+/// Where `xmm0` starts in [`ArgRegisters`], in bytes.
+pub(crate) const XMM_BYTES: usize = 8 * MAX_INTS;
+
+/// The result registers after a general call: `rax`, `rdx`, `xmm0` and `xmm1` whole, and the
+/// x87 registers the callee left values in, each stored as its 10 bytes (`fstp`).
+#[repr(C, align(16))]
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Results {
+    pub(crate) rax: u64,
+    pub(crate) rdx: u64,
+    pub(crate) xmm0: [u8; 16],
+    pub(crate) xmm1: [u8; 16],
+    pub(crate) st0: [u8; 16],
+    pub(crate) st1: [u8; 16],
+}
+
+// The offsets the assembly below stores at.
+const _: () = {
+    assert!(std::mem::offset_of!(Results, rdx) == 8);
+    assert!(std::mem::offset_of!(Results, xmm0) == 16);
+    assert!(std::mem::offset_of!(Results, xmm1) == 32);
+    assert!(std::mem::offset_of!(Results, st0) == 48);
+    assert!(std::mem::offset_of!(Results, st1) == 64);
+    assert!(XMM_BYTES == 48 && REGISTER_WORDS == 22);
+};
+
+/// Calls `code` with the outgoing stack area `stack` (its bytes copied below the stack
+/// pointer, which is aligned to `align` first), the argument registers loaded from
+/// `registers`, and `al` set to `al`; stores the result registers into `results`, popping
+/// `x87` values (0, 1 or 2) off the x87 stack into its `st0`/`st1`.
+///
+/// # Safety
+/// `code` must be a C function whose arguments are exactly those in `registers` (the words
+/// of the registers it reads initialised as its parameters' classes require) and `stack`
+/// (laid out as the System V psABI places them, from offset 0 at the stack pointer at the
+/// call; `stack.len()` a multiple of 8), `align` must be a power of two of at least 16 that
+/// the area needs, and `x87` the number of values the function leaves on the x87 stack (1 for
+/// a `long double` or a record of class X87, 2 for COMPLEX_X87, else 0); and whatever the
+/// function itself requires of its arguments must hold.
+#[cfg(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+))]
+#[inline(always)]
+pub(crate) unsafe fn call_with_stack(
+    code: *const c_void,
+    registers: &ArgRegisters,
+    stack: &[MaybeUninit<u8>],
+    align: usize,
+    al: u8,
+    x87: u8,
+    results: &mut Results,
+) {
+    debug_assert!(stack.len().is_multiple_of(8) && align.is_power_of_two() && align >= 16);
+    // SAFETY: the caller promises a C function of this shape at `code`. Without `nostack` the
+    // stack pointer is aligned to 16 at the block and nothing of Rust's lives below it (no red
+    // zone is in use), so the block may move it down: it keeps the stack pointer in `r14`
+    // (preserved by the callee), lowers it past the area and aligns it down to `align`,
+    // touching every page on the way in order (a large area cannot jump over a guard page),
+    // copies the area there word by word, loads every argument register (through `r11`, no
+    // argument register; uninitialised words reach only registers the callee does not read),
+    // sets `al` and calls through `r10`. After the call the stack pointer is restored, and the
+    // result registers are stored through `r12` (preserved by the callee) into `results`; the
+    // x87 stack is popped exactly `x87` times, as many values as the callee left there, so
+    // that it is empty again as the ABI requires. `clobber_abi("C")` declares every register
+    // a C function may change (x87 and vector registers included); `r14` is declared too.
+    unsafe {
+        std::arch::asm!(
+            "mov r14, rsp",
+            "lea rdi, [rcx * 8]",
+            "neg rdi",
+            "add rdi, rsp",
+            "and rdi, rdx",
+            "2:",
+            "sub rsp, 4096",
+            "cmp rsp, rdi",
+            "jbe 3f",
+            "or qword ptr [rsp], 0",
+            "jmp 2b",
+            "3:",
+            "mov rsp, rdi",
+            "test rcx, rcx",
+            "jz 5f",
+            "4:",
+            "mov r8, [rsi + rcx * 8 - 8]",
+            "mov [rdi + rcx * 8 - 8], r8",
+            "dec rcx",
+            "jnz 4b",
+            "5:",
+            "mov rdi, [r11]",
+            "mov rsi, [r11 + 8]",
+            "mov rdx, [r11 + 16]",
+            "mov rcx, [r11 + 24]",
+            "mov r8, [r11 + 32]",
+            "mov r9, [r11 + 40]",
+            "movups xmm0, [r11 + 48]",
+            "movups xmm1, [r11 + 64]",
+            "movups xmm2, [r11 + 80]",
+            "movups xmm3, [r11 + 96]",
+            "movups xmm4, [r11 + 112]",
+            "movups xmm5, [r11 + 128]",
+            "movups xmm6, [r11 + 144]",
+            "movups xmm7, [r11 + 160]",
+            "call r10",
+            "mov rsp, r14",
+            "mov [r12], rax",
+            "mov [r12 + 8], rdx",
+            "movups [r12 + 16], xmm0",
+            "movups [r12 + 32], xmm1",
+            "test r13, r13",
+            "jz 6f",
+            "fstp tbyte ptr [r12 + 48]",
+            "cmp r13, 1",
+            "je 6f",
+            "fstp tbyte ptr [r12 + 64]",
+            "6:",
+            in("r10") code as usize as u64,
+            in("r11") registers.0.as_ptr() as usize as u64,
+            in("r12") std::ptr::from_mut(results) as usize as u64,
+            in("r13") u64::from(x87),
+            out("r14") _,
+            inout("rax") u64::from(al) => _,
+            in("rcx") (stack.len() / 8) as u64,
+            in("rdx") (align.wrapping_neg()) as u64,
+            in("rsi") stack.as_ptr() as usize as u64,
+            clobber_abi("C"),
+        );
+    }
 }
 
 /// Elsewhere the register call is never chosen (`Registers::of` refuses every signature).
