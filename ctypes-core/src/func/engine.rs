@@ -1,7 +1,7 @@
 //! The call engine: one call of any signature on x86-64 System V, made from its [`Plan`]
 //! without libffi.
 //!
-//! Each argument is checked and written where the plan puts it: a plain [`Value`] for a
+//! Each argument is checked and written where the plan puts it: a plain [`Value`](crate::Value) for a
 //! scalar parameter straight into its word, anything else through the general encoding of
 //! `marshal.rs` (the same conversions, pins and error messages as the libffi path); a record's
 //! bytes are copied from its object into registers or its stack slot. The stack area lives in
