@@ -1,10 +1,11 @@
 //! The call engine: one call of any signature on x86-64 System V, made from its [`Plan`]
 //! without libffi.
 //!
-//! Each argument is checked and written where the plan puts it: a plain [`Value`] for a
-//! scalar parameter straight into its word, anything else through the general encoding of
-//! `marshal.rs` (the same conversions, pins and error messages as the libffi path); a record's
-//! bytes are copied from its object into registers or its stack slot. The stack area lives in
+//! Each argument is checked and written where the plan puts it: a plain
+//! [`Value`](crate::Value) for a scalar parameter straight into its word, an object of a
+//! record parameter's type copied from its bytes into registers or its stack slot (no pin: C
+//! never sees its address), anything else through the general encoding of `marshal.rs` (the
+//! same conversions, pins and error messages as the libffi path). The stack area lives in
 //! a buffer inside this function's frame when it fits [`INLINE_STACK`] bytes (on the heap
 //! beyond), so a call of a fixed signature allocates nothing. One block of inline assembly
 //! (`sysv_call::call_with_stack`) copies the area below the stack pointer, loads the argument
