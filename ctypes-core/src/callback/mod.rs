@@ -376,6 +376,11 @@ impl Drop for Body {
 }
 
 impl CData {
+    /// The callback this pointer's memory keeps alive ([`CData::set_callback`]), if any.
+    pub(crate) fn kept_callback(&self) -> Option<Callback> {
+        self.kept_object()?.downcast_ref::<Callback>().cloned()
+    }
+
     /// Stores the callback's code address in this function-pointer object (a struct field, a
     /// global) and keeps the callback alive as long as this memory; in memory this crate does
     /// not own (a library's global), the callback is kept for ever, since C may read it at any

@@ -69,7 +69,16 @@ impl Function {
         let code = NonNull::new(address as *mut c_void)
             .ok_or_else(|| Error::NullPointer(pointer.ty().to_string()))?;
         // SAFETY: forwarded to the caller.
-        unsafe { Function::from_address(code, signature, &format!("(*{address:#x})")) }
+        let mut function =
+            unsafe { Function::from_address(code, signature, &format!("(*{address:#x})")) }?;
+        // A callback stored in that memory (`CData::set_callback`) lives as long as the
+        // function too, as in CPython's ctypes.
+        if let Some(callback) = pointer.kept_callback().filter(|cb| cb.code() == code) {
+            if let Some(core) = Arc::get_mut(&mut function.core) {
+                core._callback = Some(callback);
+            }
+        }
+        Ok(function)
     }
 
     fn make(
@@ -123,6 +132,7 @@ impl Function {
                 variadic_cifs: Mutex::new(Vec::new()),
                 params,
                 _library: library,
+                _callback: None,
             }),
             errcheck: None,
             path,

@@ -170,6 +170,9 @@ struct Core {
     /// The short path through libffi, for signatures of plain scalars, pointers and records.
     lanes: Option<Lanes>,
     _library: Option<Arc<Loaded>>,
+    /// The callback whose code this function calls, when it was made from memory that kept
+    /// one alive ([`Function::from_pointer`]): kept alive as long as the function.
+    _callback: Option<crate::callback::Callback>,
 }
 
 // SAFETY: the code address is only called, never dereferenced as data; calling it from any

@@ -118,6 +118,15 @@ impl CData {
         }
     }
 
+    /// What this pointer's memory keeps alive other than memory ([`CData::keep_alive`]): a
+    /// callback, say.
+    pub(crate) fn kept_object(&self) -> Option<Rc<dyn std::any::Any>> {
+        match self.storage().kept(self.offset())? {
+            Target::Other(object) => Some(object),
+            Target::Memory(_) => None,
+        }
+    }
+
     /// Sets this pointer to `NULL`.
     pub fn set_null(&self) -> Result<()> {
         self.pointee_type()?;

@@ -41,8 +41,9 @@ enum StorageKind {
 pub(crate) enum Target {
     /// The memory of the object the pointer was made from, which it may be followed into.
     Memory(Rc<Storage>),
-    /// Something else its target needs, such as a callback's code; only held, never read.
-    Other(#[allow(dead_code)] Rc<dyn Any>),
+    /// Something else its target needs, such as a callback (which a function made from the
+    /// pointer then holds too).
+    Other(Rc<dyn Any>),
 }
 
 impl Storage {

@@ -197,3 +197,22 @@ fn leaked_callback_lives_for_ever() {
     assert_eq!(total.as_i64(), Some(406));
     assert_eq!(dropped.load(Ordering::SeqCst), 0);
 }
+
+#[test]
+fn a_function_made_from_memory_holding_a_callback_keeps_the_callback_alive() {
+    let sum4 = sig(&[int(), int(), int(), int()], int());
+    let callback = Callback::new(sum4.clone(), |args| {
+        let total: i64 = args.iter().map(|a| a.as_i64().unwrap()).sum();
+        CValue::Value(Value::Int(total))
+    })
+    .unwrap();
+    let slot = CData::new(&CType::function_pointer(sum4)).unwrap();
+    slot.set_callback(&callback).unwrap();
+    // SAFETY: the slot holds the callback's code, of the slot's signature.
+    let f = unsafe { Function::from_pointer(&slot) }.unwrap();
+    drop(slot);
+    drop(callback);
+    // SAFETY: the function is the callback, which the function keeps alive.
+    let r = unsafe { f.call(&[10.into(), 11.into(), 12.into(), 13.into()]) }.unwrap();
+    assert_eq!(r.as_i64(), Some(46));
+}
