@@ -136,7 +136,7 @@ pub use callback::{
 pub use ctyped::{CConvert, CPointee, CResult, CReturn, CTyped};
 pub use ctypes_macros::{c_enum, c_func, c_library, c_opaque, c_struct, c_union};
 pub use error::{Error, RecordProblem, Result};
-pub use func::{errno, set_errno, Arg, CValue, CallPath, ErrCheck, Function};
+pub use func::{errno, set_errno, Arg, CValue, CallPath, ErrCheck, Function, ResultMap};
 pub use layout::{ByteOrder, LayoutRules};
 pub use library::{find_library, Library, OpenFlags};
 pub use mem::*;

@@ -151,12 +151,11 @@ impl Function {
             // promoted variadic types, which are the arguments'.
             unsafe { plan.call(&call) }?
         };
-        if self.errcheck.is_some() {
-            match (&returned, into) {
-                (CValue::Void, Some(into)) => self.check(&CValue::Data(into.clone()), errno)?,
-                _ => self.check(&returned, errno)?,
-            }
-        }
+        let returned = if self.errcheck.is_some() {
+            self.check(returned, errno, into)?
+        } else {
+            returned
+        };
         Ok((returned, errno))
     }
 }

@@ -76,7 +76,7 @@ impl Function {
         // alive until the call returns, and the result buffer it provides fits the result type.
         let (returned, errno) =
             unsafe { frame.call(cif, core.code.as_ptr(), result_type, errno_before, into)? };
-        self.check(&returned, errno)?;
+        let returned = self.check(returned, errno, into)?;
         Ok((returned, errno))
     }
 }

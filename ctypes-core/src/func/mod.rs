@@ -93,6 +93,19 @@ pub type ErrCheck = dyn Fn(&CValue, i32) -> std::result::Result<(), Box<dyn std:
     + Send
     + Sync;
 
+/// A result map: given the result and the `errno` the call left, the value the call returns
+/// instead, or why the call failed (CPython's `errcheck` returning another value).
+pub type ResultMap = dyn Fn(CValue, i32) -> std::result::Result<CValue, Box<dyn std::error::Error + Send + Sync>>
+    + Send
+    + Sync;
+
+/// What runs after every call of a function that has one: a check, or a map.
+#[derive(Clone)]
+enum AfterCall {
+    Check(Arc<ErrCheck>),
+    Map(Arc<ResultMap>),
+}
+
 /// A C function: a code address, its signature, and what keeps the code loaded.
 ///
 /// The call is planned once, when the `Function` is made: on x86-64 System V by the project's
@@ -116,7 +129,7 @@ pub type ErrCheck = dyn Fn(&CValue, i32) -> std::result::Result<(), Box<dyn std:
 #[derive(Clone)]
 pub struct Function {
     core: Arc<Core>,
-    errcheck: Option<Arc<ErrCheck>>,
+    errcheck: Option<AfterCall>,
     /// How calls reach the function: the register call only for signatures that have one and
     /// no result check; `Libffi` off x86-64 System V or when `through_libffi` was asked for.
     path: CallPath,
@@ -231,14 +244,49 @@ impl Function {
     /// assert!(err.to_string().starts_with("`close` failed: Bad file descriptor"));
     /// # Ok::<(), ctypes_core::Error>(())
     /// ```
-    pub fn with_errcheck<F>(mut self, check: F) -> Function
+    pub fn with_errcheck<F>(self, check: F) -> Function
     where
         F: Fn(&CValue, i32) -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>>
             + Send
             + Sync
             + 'static,
     {
-        self.errcheck = Some(Arc::new(check));
+        self.after_call(AfterCall::Check(Arc::new(check)))
+    }
+
+    /// This function with a result map, run after every call with the result and `errno`: the
+    /// value it returns is the call's result, an error it returns becomes [`Error::Call`]. A
+    /// call that writes its result into an object ([`Function::call_into`]) takes a record the
+    /// map returns, of the result type, into that object.
+    ///
+    /// ```
+    /// use ctypes_core::{CType, CValue, Library, Scalar, Signature, Value};
+    ///
+    /// let int = CType::scalar(Scalar::Int);
+    /// // `abs` whose result comes back negated.
+    /// let negated_abs = Library::this()
+    ///     .function("abs", Signature::new(vec![int.clone()], int))?
+    ///     .with_result_map(|result, _errno| match result {
+    ///         CValue::Value(Value::Int(n)) => Ok(CValue::Value(Value::Int(-n))),
+    ///         other => Ok(other),
+    ///     });
+    /// // SAFETY: `int abs(int)`.
+    /// let r = unsafe { negated_abs.call(&[(-5).into()]) }?;
+    /// assert_eq!(r.as_i64(), Some(-5));
+    /// # Ok::<(), ctypes_core::Error>(())
+    /// ```
+    pub fn with_result_map<F>(self, map: F) -> Function
+    where
+        F: Fn(CValue, i32) -> std::result::Result<CValue, Box<dyn std::error::Error + Send + Sync>>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.after_call(AfterCall::Map(Arc::new(map)))
+    }
+
+    fn after_call(mut self, after: AfterCall) -> Function {
+        self.errcheck = Some(after);
         if self.path == CallPath::Registers {
             self.path = CallPath::Engine;
         }
@@ -422,14 +470,41 @@ impl Function {
         unsafe { self.invoke(args, None, Some(result)) }.map(drop)
     }
 
-    /// Runs the result check, if any.
-    fn check(&self, returned: &CValue, errno: i32) -> Result<()> {
+    /// Runs the result check or map, if any: the result the call gives back. A result
+    /// written into `into` is given to the check or map as that object, and a record the map
+    /// returns is written back into it.
+    fn check(&self, returned: CValue, errno: i32, into: Option<&CData>) -> Result<CValue> {
+        let failed = |source| Error::Call {
+            function: self.core.name.clone(),
+            source,
+        };
+        let seen = match (&returned, into) {
+            (CValue::Void, Some(into)) => CValue::Data(into.clone()),
+            _ => returned.clone(),
+        };
         match &self.errcheck {
-            Some(check) => check(returned, errno).map_err(|source| Error::Call {
-                function: self.core.name.clone(),
-                source,
-            }),
-            None => Ok(()),
+            None => Ok(returned),
+            Some(AfterCall::Check(check)) => check(&seen, errno).map(|()| returned).map_err(failed),
+            Some(AfterCall::Map(map)) => {
+                let mapped = map(seen, errno).map_err(failed)?;
+                let Some(into) = into else {
+                    return Ok(mapped);
+                };
+                match &mapped {
+                    CValue::Data(data) if data.ty() == into.ty() => {
+                        into.write_bytes(0, &data.to_bytes())?;
+                        Ok(returned)
+                    }
+                    other => Err(Error::TypeMismatch {
+                        expected: format!(
+                            "a `{}` from the result map of `{}`",
+                            into.ty(),
+                            self.core.name
+                        ),
+                        found: format!("{other:?}"),
+                    }),
+                }
+            }
         }
     }
 }

@@ -114,3 +114,60 @@ fn struct_of_function_pointers() {
     let err = unsafe { Function::from_pointer(&int) }.unwrap_err();
     assert_eq!(err.to_string(), "expected a function pointer, found `int`");
 }
+
+#[test]
+fn a_result_map_replaces_the_result_on_every_path() {
+    let lib = library();
+    let add = func(
+        &lib,
+        "add",
+        &[t(Scalar::Int), t(Scalar::Int)],
+        t(Scalar::Int),
+    );
+    let doubled = add.clone().with_result_map(|result, _| match result {
+        CValue::Value(Value::Int(n)) => Ok(CValue::Value(Value::Int(2 * n))),
+        other => Err(format!("not an int: {other:?}").into()),
+    });
+    for f in [doubled.clone(), doubled.clone().through_libffi()] {
+        // SAFETY: `int add(int, int)`.
+        let r = unsafe { f.call(&[2.into(), 3.into()]) }.unwrap();
+        assert_eq!(r.as_i64(), Some(10));
+        // SAFETY: as above.
+        let v = unsafe { f.call_value(&[2.into(), 3.into()]) }.unwrap();
+        assert_eq!(v, Value::Int(10));
+        // SAFETY: as above.
+        let (r, _) = unsafe { f.call_with_errno(&[2.into(), 3.into()], None) }.unwrap();
+        assert_eq!(r.as_i64(), Some(10));
+    }
+    // An error from the map is the call's.
+    let refusing = add.with_result_map(|_, _| Err("refused".into()));
+    // SAFETY: as above.
+    let err = unsafe { refusing.call(&[2.into(), 3.into()]) }.unwrap_err();
+    assert_eq!(err.to_string(), "`add` failed: refused");
+    // A record the map returns is written into the object of `call_into`.
+    let d2 = record("D2");
+    let get_point = func(&lib, "get_point", &[], d2.clone());
+    let swapped = get_point.with_result_map(|result, _| {
+        let CValue::Data(p) = result else {
+            return Err("a record".into());
+        };
+        let out = CData::new(p.ty())?;
+        out.set("x", p.get("y")?)?;
+        out.set("y", p.get("x")?)?;
+        Ok(CValue::Data(out))
+    });
+    for f in [swapped.clone(), swapped.through_libffi()] {
+        let into = CData::new(&d2).unwrap();
+        // SAFETY: `D2 get_point(void)`, into an object of its result type.
+        unsafe { f.call_into(&[], &into) }.unwrap();
+        assert_eq!(
+            (into.get("x").unwrap(), into.get("y").unwrap()),
+            (Value::Double(-2.5), Value::Double(1.5))
+        );
+        // SAFETY: as above.
+        let CValue::Data(made) = unsafe { f.call(&[]) }.unwrap() else {
+            panic!("a record");
+        };
+        assert_eq!(made.get("x").unwrap(), Value::Double(-2.5));
+    }
+}
