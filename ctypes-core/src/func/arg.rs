@@ -12,7 +12,8 @@ use crate::ty::CType;
 /// and `&[u8]` become C strings (copied, with a NUL, for the duration of the call), `&CStr` is
 /// passed as it is, and `&CData` passes an object: by value for a struct or union parameter, by
 /// address for a pointer parameter (an array decays to its first element, an object of the
-/// pointed-to type is passed as `&obj`), its value for a scalar or pointer object.
+/// pointed-to type is passed as `&obj`), its value for a scalar or pointer object. Bytes that
+/// are not a string go as [`Arg::Buffer`].
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Arg<'a> {
@@ -26,6 +27,11 @@ pub enum Arg<'a> {
     Bytes(&'a [u8]),
     /// A C string passed as it is.
     CStr(&'a CStr),
+    /// Bytes that are not a string (a digest's input, an image), passed as the address of
+    /// their first byte, as they are: no NUL is added and NUL bytes are allowed, so C must be
+    /// given their length by another argument. For a `char *`, `unsigned char *`, `void *` (or
+    /// other byte pointer) parameter that C only reads; use a [`CData`] for a buffer C writes.
+    Buffer(&'a [u8]),
     /// A variadic argument with its C type spelled out (`long` rather than `int`, say).
     Typed(CType, Value),
     /// A callback, for a function-pointer (or `void *`) parameter of its signature; it lives
@@ -43,6 +49,7 @@ impl<'a> Arg<'a> {
             Arg::Value(v) => format!("{} {v}", v.kind()),
             Arg::Data(d) => format!("an object of type `{}`", d.ty()),
             Arg::Str(_) | Arg::Bytes(_) | Arg::CStr(_) => "a string".to_owned(),
+            Arg::Buffer(b) => format!("a buffer of {} bytes", b.len()),
             Arg::Typed(ty, v) => format!("{v} as `{ty}`"),
             Arg::Callback(cb) => format!("a callback of type `{}`", cb.function_pointer_type()),
         }

@@ -81,6 +81,7 @@ pub(crate) fn promoted(arg: &Arg<'_>) -> std::result::Result<(CType, Param), Str
             _ => promote(d.ty()),
         },
         Arg::Str(_) | Arg::Bytes(_) | Arg::CStr(_) => CType::char_ptr(),
+        Arg::Buffer(_) => CType::void_ptr(),
         Arg::Callback(cb) => cb.function_pointer_type(),
         Arg::Typed(ty, v) => {
             // The value must fit the type it is said to have, before that type is promoted.
@@ -265,6 +266,7 @@ impl Held {
             Arg::Str(s) if chars => self.c_string(s.as_bytes()),
             Arg::Bytes(b) if chars => self.c_string(b),
             Arg::CStr(c) if chars => Ok(c.as_ptr() as usize),
+            Arg::Buffer(b) if chars => Ok(b.as_ptr() as usize),
             Arg::Callback(cb) => match target.kind() {
                 TypeKind::Function(sig) if sig == cb.signature() => Ok(cb.code().as_ptr() as usize),
                 TypeKind::Void => Ok(cb.code().as_ptr() as usize),

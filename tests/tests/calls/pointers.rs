@@ -229,3 +229,35 @@ fn pointer_results_become_pointer_objects_and_strings() {
     assert!(unsafe { number.to_bytes_until_nul() }.is_err());
     assert!(null.to_pointer_object(&t(Scalar::Int)).is_err());
 }
+
+#[test]
+fn binary_buffers_pass_as_they_are_and_strings_refuse_nul_bytes() {
+    let libc = Library::this();
+    let size_t = t(Scalar::SizeT);
+    let memchr = func(
+        &libc,
+        "memchr",
+        &[CType::void_ptr(), t(Scalar::Int), size_t.clone()],
+        CType::void_ptr(),
+    );
+    let data: &[u8] = b"\0\x01ab\0c";
+    // SAFETY: `void *memchr(const void *, int, size_t)` over the 6 bytes of `data`.
+    let found = unsafe { memchr.call(&[Arg::Buffer(data), i32::from(b'c').into(), 6usize.into()]) }
+        .unwrap();
+    assert_eq!(
+        found.value(),
+        Some(Value::Pointer(data.as_ptr() as usize + 5))
+    );
+    // The same bytes as a string are refused: C would stop at the first NUL.
+    // SAFETY: refused before the call.
+    let err = unsafe { memchr.call(&[Arg::Bytes(data), 0.into(), 6usize.into()]) }.unwrap_err();
+    assert!(err.to_string().contains("a NUL at byte 0"), "{err}");
+    // A buffer is refused where a pointer to something other than bytes is expected.
+    let abs_ptr = func(&libc, "free", &[t(Scalar::Int).pointer()], CType::void());
+    // SAFETY: refused before the call.
+    let err = unsafe { abs_ptr.call(&[Arg::Buffer(data)]) }.unwrap_err();
+    assert!(
+        err.to_string().contains("found a buffer of 6 bytes"),
+        "{err}"
+    );
+}
