@@ -94,6 +94,13 @@ impl Parser<'_> {
                     self.advance();
                     self.advance();
                     None
+                } else if self.in_params > 0 {
+                    // Its size may name a parameter; an array parameter is a pointer anyway.
+                    while !self.is_punct("]") && self.peek().kind != Tok::Eof {
+                        self.skip_balanced()?;
+                    }
+                    self.expect("]")?;
+                    None
                 } else {
                     let n = self.constant_expr()?;
                     if n.value < 0 {
@@ -135,6 +142,13 @@ impl Parser<'_> {
     }
 
     fn params(&mut self) -> Result<Params, ParseError> {
+        self.in_params += 1;
+        let result = self.params_inner();
+        self.in_params -= 1;
+        result
+    }
+
+    fn params_inner(&mut self) -> Result<Params, ParseError> {
         self.expect("(")?;
         let mut params = Params {
             args: Vec::new(),
@@ -191,9 +205,12 @@ impl Parser<'_> {
             ty = with_mode(t, bits);
         }
         for derived in &decl.derived {
-            let t = match ty {
-                Ty::C(t) => t,
-                unsupported => return Ok(unsupported),
+            let t = match (ty, derived) {
+                (Ty::C(t), _) => t,
+                // A pointer is a pointer whatever it points to: one to a type the runtime
+                // cannot represent (`__int128 *`) is passed and stored as a `void *`.
+                (Ty::Unsupported(_), Derived::Pointer) => CType::void(),
+                (unsupported, _) => return Ok(unsupported),
             };
             ty = match derived {
                 Derived::Pointer => Ty::C(t.pointer()),

@@ -4,7 +4,7 @@
 use super::error::{ParseError, Position, Skipped};
 use super::lexer::{Lexer, Tok, Token};
 use super::{Constant, Declarations, FunctionDecl, Ty};
-use crate::ty::{CType, Scalar, TypeKind};
+use crate::ty::{CType, RecordBuilder, Scalar, TypeKind};
 
 /// How deeply declarators, parentheses and records may nest: deeper input is refused rather
 /// than allowed to exhaust the stack.
@@ -16,6 +16,12 @@ pub(crate) struct Parser<'a> {
     pub i: usize,
     pub d: &'a mut Declarations,
     pub depth: u32,
+    /// The latest struct or union defined without a tag, with its builder: a typedef that
+    /// gives it `aligned(N)` (glibc's `__pthread_unwind_buf_t`) rebuilds it with that alignment.
+    pub last_untagged: Option<(CType, RecordBuilder)>,
+    /// How many parameter lists the cursor is inside: there an array's size may name a
+    /// parameter (`regmatch_t pmatch[nmatch]`), and does not matter, the array being a pointer.
+    pub in_params: u32,
 }
 
 /// The standard typedef names a hand-written declaration may use without a header.
@@ -54,6 +60,8 @@ pub(crate) fn parse_into(d: &mut Declarations, text: &str) -> Result<(), ParseEr
         i: 0,
         d,
         depth: 0,
+        last_untagged: None,
+        in_params: 0,
     };
     p.translation_unit()
 }
@@ -69,6 +77,8 @@ pub(crate) fn type_name(d: &Declarations, text: &str) -> Result<Ty, ParseError> 
         i: 0,
         d: &mut scratch,
         depth: 0,
+        last_untagged: None,
+        in_params: 0,
     };
     let ty = p.type_name()?;
     p.expect_eof()?;
@@ -251,7 +261,10 @@ impl<'a> Parser<'a> {
             let mut attrs = self.attributes()?;
             let asm = self.asm_label()?;
             attrs.merge(self.attributes()?);
-            let ty = self.apply(&specs, &decl, &attrs)?;
+            let mut ty = self.apply(&specs, &decl, &attrs)?;
+            if specs.is_typedef {
+                ty = self.typedef_alignment(ty, attrs.aligned.or(specs.attrs.aligned))?;
+            }
             let name_token = decl.name_token.clone().unwrap_or_else(|| start.clone());
             let Some(name) = decl.name.clone() else {
                 return Err(self.error_at(&name_token, "expected a name in the declaration"));
@@ -297,6 +310,9 @@ impl<'a> Parser<'a> {
         specs: &super::specifiers::Specs,
     ) {
         if specs.is_typedef {
+            if let Ty::Unsupported(reason) = &ty {
+                self.skip(name, pos, reason);
+            }
             self.define_typedef(name, ty);
             return;
         }
@@ -327,6 +343,33 @@ impl<'a> Parser<'a> {
         } else {
             self.d.globals.insert(name.to_owned(), ty);
         }
+    }
+
+    /// A typedef's type given `aligned(n)`: a record defined right there without a tag is
+    /// rebuilt with that alignment when its size is a multiple of it (which is then exact);
+    /// other types cannot carry an alignment of their own.
+    fn typedef_alignment(&mut self, ty: Ty, aligned: Option<u64>) -> Result<Ty, ParseError> {
+        let (Some(n), Ty::C(t)) = (aligned, &ty) else {
+            return Ok(ty);
+        };
+        let (Ok(size), Ok(natural)) = (t.size(), t.align()) else {
+            return Ok(ty);
+        };
+        let n = usize::try_from(n).unwrap_or(usize::MAX);
+        if n <= natural {
+            return Ok(ty);
+        }
+        if let Some((record, builder)) = &self.last_untagged {
+            if record.same_object(t) && size % n == 0 {
+                let rebuilt = builder.clone().align(n).build();
+                return rebuilt
+                    .map(Ty::C)
+                    .map_err(|e| self.error_here(&e.to_string()));
+            }
+        }
+        Ok(Ty::Unsupported(
+            "typedef with an alignment of its own".to_owned(),
+        ))
     }
 
     fn define_typedef(&mut self, name: &str, ty: Ty) {

@@ -58,7 +58,10 @@ impl Parser<'_> {
         }
         self.enter()?;
         self.advance();
-        let members = self.members()?;
+        let in_params = std::mem::replace(&mut self.in_params, 0);
+        let members = self.members();
+        self.in_params = in_params;
+        let members = members?;
         self.leave();
         attrs.merge(self.attributes()?);
         let kind = if keyword == "union" {
@@ -104,7 +107,11 @@ impl Parser<'_> {
                     Ok((Ty::C(ty), false))
                 }
             },
-            None => Ok((Ty::C(builder.build().map_err(fail)?), true)),
+            None => {
+                let ty = builder.clone().build().map_err(fail)?;
+                self.last_untagged = Some((ty.clone(), builder));
+                Ok((Ty::C(ty), true))
+            }
         }
     }
 
