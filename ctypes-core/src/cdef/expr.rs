@@ -237,12 +237,12 @@ impl Parser<'_> {
                 }
                 self.advance();
                 let ty = self.type_name()?;
-                self.expect(")")?;
                 let n = if word == "sizeof" {
                     self.size_of(&ty)?
                 } else {
                     self.align_of(&ty)?
                 };
+                self.expect(")")?;
                 Ok(Val::new(n as i128, 64, true))
             }
             "__extension__" => self.unary(),

@@ -236,7 +236,8 @@ impl Parser<'_> {
     pub fn specifiers(&mut self, storage: bool) -> Result<Specs, ParseError> {
         let mut specs = Specs::default();
         let mut kw = Keywords::default();
-        let first = self.peek().clone();
+        // Where a bad combination of keywords is reported: the last keyword, which made it bad.
+        let mut last_keyword = self.peek().clone();
         loop {
             let t = self.peek().clone();
             if t.kind != Tok::Ident {
@@ -292,6 +293,7 @@ impl Parser<'_> {
                     continue;
                 }
                 _ if kw.take(word) => {
+                    last_keyword = t.clone();
                     if specs.base.is_some() {
                         return Err(self.error_at(&t, "two or more data types in declaration"));
                     }
@@ -306,7 +308,7 @@ impl Parser<'_> {
             self.advance();
         }
         if kw.any {
-            let ty = kw.resolve().map_err(|m| self.error_at(&first, m))?;
+            let ty = kw.resolve().map_err(|m| self.error_at(&last_keyword, m))?;
             specs.base = Some(ty);
         }
         if let (Some(bits), Some(Ty::C(ty))) = (specs.attrs.mode_bits, &specs.base) {
