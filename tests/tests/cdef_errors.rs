@@ -1,7 +1,7 @@
 //! Malformed declarations: each is an error that names the line, column and token at fault,
 //! and none panics.
 
-use ctypes_core::cdef::Declarations;
+use ctypes_core::cdef::{Constant, Declarations};
 
 /// `(text, line, column, token)` of the error each text must give.
 const CASES: &[(&str, u32, u32, &str)] = &[
@@ -101,9 +101,23 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let parens = format!("enum e {{ A = {}1 }};", "(".repeat(100_000));
     let unary = format!("enum e {{ A = {}1 }};", "- ".repeat(100_000));
     let records = "struct { ".repeat(100_000);
-    for text in [pointers, parens, unary, records] {
+    let atomic = format!("{}int", "_Atomic(".repeat(100_000));
+    let typeof_ = format!("{}int", "__typeof__(".repeat(100_000));
+    for text in [pointers, parens, unary, records, atomic, typeof_] {
         let e = Declarations::parse(&text).unwrap_err();
         assert!(e.message.contains("nests too deeply"), "{e}");
+    }
+}
+
+#[test]
+fn constant_arithmetic_wraps_as_c_does_without_overflowing() {
+    let decls = Declarations::parse(
+        "enum e { A = (0xffffffffffffffffUL << 63) != 0, B = (0xffffffffffffffffUL * 0xffffffffffffffffUL) == 1, C = (unsigned char)(~0ULL << 4) };",
+    )
+    .unwrap();
+    // C: 1 << 63 is non-zero; (2^64 - 1)^2 is 1 modulo 2^64; 0xf0 as an unsigned char.
+    for (name, value) in [("A", 1), ("B", 1), ("C", 0xf0)] {
+        assert_eq!(decls.constant(name), Some(&Constant::Int(value)), "{name}");
     }
 }
 

@@ -125,8 +125,9 @@ impl Parser<'_> {
                 return Err(self.error_at(token, "shift count out of range"));
             }
             let n = b.value as u32;
+            // Only the low `bits` bits of the result are kept, so the shift may wrap.
             let v = if op == "<<" {
-                a.value << n
+                (a.value as u128).wrapping_shl(n) as i128
             } else {
                 a.value >> n
             };
@@ -152,7 +153,8 @@ impl Parser<'_> {
             ">=" => return truth(x >= y),
             "+" => x + y,
             "-" => x - y,
-            "*" => x * y,
+            // Wrapping in 128 bits keeps the low `bits` bits exact.
+            "*" => x.wrapping_mul(y),
             "/" | "%" if y == 0 => return Err(self.error_at(token, "division by zero")),
             "/" => x / y,
             "%" => x % y,

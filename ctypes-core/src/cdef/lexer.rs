@@ -116,11 +116,11 @@ impl<'a> Lexer<'a> {
         };
         self.at += 1;
         if b == b'\n' {
-            self.line += 1;
+            self.line = self.line.saturating_add(1);
             self.column = 1;
             self.line_start = true;
         } else if b & 0xc0 != 0x80 {
-            self.column += 1;
+            self.column = self.column.saturating_add(1);
         }
     }
 

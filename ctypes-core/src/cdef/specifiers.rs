@@ -330,6 +330,13 @@ impl Parser<'_> {
 
     /// A type name, as in `sizeof(...)` and casts: specifiers and an abstract declarator.
     pub fn type_name(&mut self) -> Result<Ty, ParseError> {
+        self.enter()?;
+        let result = self.type_name_inner();
+        self.leave();
+        result
+    }
+
+    fn type_name_inner(&mut self) -> Result<Ty, ParseError> {
         let specs = self.specifiers(false)?;
         if specs.base.is_none() {
             return Err(self.error_here("expected a type name"));
