@@ -2,7 +2,7 @@
 //! headers declare, against what a C program compiled with the same headers computes.
 
 use ctypes_core::cdef::Declarations;
-use ctypes_core::{CData, Library, Value};
+use ctypes_core::{Arg, CData, Library, Value};
 use ctypes_tests::cc;
 use ctypes_tests::headers::preprocess;
 
@@ -151,6 +151,84 @@ fn sscanf_is_bound_under_its_asm_label() {
         "#include <stdio.h>",
         r#"int a, b; int n = sscanf("42 -17", "%d %d", &a, &b); printf("%d %d %d\n", n, a, b);"#,
         &[],
+    );
+    assert_eq!(ours, c);
+}
+
+#[test]
+fn sql_statements_through_functions_bound_from_sqlite3_h_alone() {
+    let decls = decls(&["sqlite3.h"]);
+    // SAFETY: sqlite's initialisers are sound to run.
+    let lib = unsafe { Library::open("libsqlite3.so.0") }.unwrap();
+    let f = |name: &str| lib.function_from(&decls, name).unwrap();
+    let db = CData::new(&decls.ty("sqlite3 *").unwrap()).unwrap();
+    let stmt = CData::new(&decls.ty("sqlite3_stmt *").unwrap()).unwrap();
+    let sql = "create table t(x integer, name text);
+               insert into t values (3, 'three'), (4, 'four'), (35, 'thirty-five');";
+    let query = "select sum(x), group_concat(name, '+'), typeof(sum(x)) from t";
+    // SAFETY: the prototypes are sqlite3.h's; `db` and `stmt` are the out-pointers' targets,
+    // used only while the connection is open, and the text results are read before the next
+    // call on the statement.
+    let ours = unsafe {
+        assert_eq!(
+            f("sqlite3_open")
+                .call(&[":memory:".into(), (&db).into()])
+                .unwrap()
+                .as_i64(),
+            Some(0)
+        );
+        let rc =
+            f("sqlite3_exec").call(&[(&db).into(), sql.into(), Arg::NULL, Arg::NULL, Arg::NULL]);
+        assert_eq!(rc.unwrap().as_i64(), Some(0));
+        let prepare = f("sqlite3_prepare_v2");
+        let rc = prepare.call(&[
+            (&db).into(),
+            query.into(),
+            (-1).into(),
+            (&stmt).into(),
+            Arg::NULL,
+        ]);
+        assert_eq!(rc.unwrap().as_i64(), Some(0));
+        let step = f("sqlite3_step")
+            .call(&[(&stmt).into()])
+            .unwrap()
+            .as_i64()
+            .unwrap();
+        let sum = f("sqlite3_column_int64")
+            .call(&[(&stmt).into(), 0.into()])
+            .unwrap();
+        let text = |column: i32| {
+            let p = f("sqlite3_column_text")
+                .call(&[(&stmt).into(), column.into()])
+                .unwrap();
+            String::from_utf8_lossy(&ctypes_core::string_at(
+                p.as_pointer().unwrap() as *const _,
+                None,
+            ))
+            .into_owned()
+        };
+        let line = format!("{step} {} {} {}\n", sum.as_i64().unwrap(), text(1), text(2));
+        f("sqlite3_finalize").call(&[(&stmt).into()]).unwrap();
+        assert_eq!(
+            f("sqlite3_close").call(&[(&db).into()]).unwrap().as_i64(),
+            Some(0)
+        );
+        line
+    };
+    let c = c_prints(
+        "#include <sqlite3.h>",
+        &format!(
+            r#"sqlite3 *db; sqlite3_stmt *st;
+               sqlite3_open(":memory:", &db);
+               sqlite3_exec(db, "{}", 0, 0, 0);
+               sqlite3_prepare_v2(db, "{query}", -1, &st, 0);
+               int step = sqlite3_step(st);
+               printf("%d %lld %s %s\n", step, (long long)sqlite3_column_int64(st, 0),
+                      sqlite3_column_text(st, 1), sqlite3_column_text(st, 2));
+               sqlite3_finalize(st); sqlite3_close(db);"#,
+            sql.replace('\n', " ")
+        ),
+        &["-lsqlite3"],
     );
     assert_eq!(ours, c);
 }
