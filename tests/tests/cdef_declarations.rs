@@ -203,3 +203,18 @@ fn parse_more_sees_what_was_declared_before() {
     );
     assert!(decls.ty("no_such_type").is_none());
 }
+
+#[test]
+fn the_set_prints_as_c() {
+    let decls = Declarations::parse(TEXT).unwrap();
+    let printed = decls.to_string();
+    for line in [
+        "#define BANNER \"cdef test\"",
+        "typedef int (*handler)(int, char *);",
+        "extern int counter;",
+        "void renamed(void) __asm__(\"real_name\");",
+        "int printf(char *, ...);",
+    ] {
+        assert!(printed.contains(line), "{line:?} missing from\n{printed}");
+    }
+}

@@ -1,5 +1,5 @@
-//! GNU attributes, `__asm__` labels and `#pragma pack`: what changes a record's layout or a
-//! function's linker name is kept, everything else is read and dropped.
+//! GNU attributes and `__asm__` labels: what changes a record's layout or a function's linker
+//! name is kept, everything else is read and dropped.
 
 use super::error::ParseError;
 use super::lexer::Tok;
@@ -172,50 +172,5 @@ impl Parser<'_> {
         }
         self.expect(")")?;
         Ok(Some(String::from_utf8_lossy(&label).into_owned()))
-    }
-
-    /// `#pragma pack(...)`, the parser positioned after `pack`.
-    pub(crate) fn pragma_pack(&mut self) -> Result<(), ParseError> {
-        self.expect("(")?;
-        let mut push = false;
-        let mut value = None;
-        loop {
-            if self.eat_punct(")") {
-                break;
-            }
-            if self.eat_punct(",") {
-                continue;
-            }
-            match self.ident_text() {
-                Some("push") => {
-                    self.advance();
-                    push = true;
-                }
-                Some("pop") => {
-                    self.advance();
-                    self.d.pack = self.d.pack_stack.pop().unwrap_or(None);
-                    self.expect(")")?;
-                    return Ok(());
-                }
-                Some(_) if push => self.advance(),
-                _ => {
-                    let token = self.peek().clone();
-                    let n = self.constant_u64("pack value")?;
-                    if !n.is_power_of_two() || n > 16 {
-                        return Err(self.error_at(&token, "pack value must be 1, 2, 4, 8 or 16"));
-                    }
-                    value = Some(n as usize);
-                }
-            }
-        }
-        if push {
-            self.d.pack_stack.push(self.d.pack);
-            if value.is_some() {
-                self.d.pack = value;
-            }
-        } else {
-            self.d.pack = value;
-        }
-        Ok(())
     }
 }

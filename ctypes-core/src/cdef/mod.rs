@@ -40,6 +40,7 @@
 mod attrs;
 mod bind;
 mod declarator;
+mod directives;
 mod error;
 mod expr;
 mod lexer;
@@ -237,5 +238,47 @@ impl Declarations {
     /// name it declares and why it was left out.
     pub fn skipped(&self) -> &[Skipped] {
         &self.skipped
+    }
+}
+
+impl fmt::Display for Declarations {
+    /// The set as C, each kind sorted by name: `#define`s, defined records with their layout,
+    /// typedefs, globals, then prototypes (with their `__asm__` labels).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut constants: Vec<_> = self.constants().collect();
+        constants.sort_by_key(|(name, _)| *name);
+        for (name, value) in constants {
+            match value {
+                Constant::Int(v) => writeln!(f, "#define {name} {v}")?,
+                Constant::Str(s) => writeln!(f, "#define {name} {s:?}")?,
+            }
+        }
+        let mut tags: Vec<_> = self.tags().collect();
+        tags.sort_by(|a, b| a.0.cmp(&b.0));
+        for (_, ty) in tags {
+            if ty.as_record().is_some_and(|r| r.is_defined()) {
+                writeln!(f, "{ty:#}")?;
+            }
+        }
+        let mut typedefs: Vec<_> = self.typedefs().collect();
+        typedefs.sort_by_key(|(name, _)| *name);
+        for (name, ty) in typedefs {
+            // The standard names the set starts with are the runtime's own scalars.
+            if ty.to_string() != name {
+                writeln!(f, "typedef {};", ty.declaration(name))?;
+            }
+        }
+        let mut globals: Vec<_> = self.globals.iter().collect();
+        globals.sort_by_key(|(name, _)| *name);
+        for (name, ty) in globals {
+            writeln!(f, "extern {};", ty.declaration(name))?;
+        }
+        for function in &self.functions {
+            match &function.link_name {
+                Some(label) => writeln!(f, "{function} __asm__({label:?});")?,
+                None => writeln!(f, "{function};")?,
+            }
+        }
+        Ok(())
     }
 }
