@@ -188,6 +188,12 @@ impl Declarations {
                 }
             }
         }
+        // A single word that is not a typedef name is a type only if it is a keyword (`int`);
+        // anything else is answered without parsing.
+        let one_word = name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if one_word && !parser::is_type_keyword(name) {
+            return None;
+        }
         match parser::type_name(self, name) {
             Ok(Ty::C(ty)) => Some(ty),
             _ => None,

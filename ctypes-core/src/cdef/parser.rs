@@ -66,6 +66,28 @@ pub(crate) fn parse_into(d: &mut Declarations, text: &str) -> Result<(), ParseEr
     p.translation_unit()
 }
 
+/// Whether `word` is a keyword that can name a type alone (`int`, `unsigned`, `_Bool`).
+pub(crate) fn is_type_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "void"
+            | "_Bool"
+            | "char"
+            | "short"
+            | "int"
+            | "long"
+            | "float"
+            | "double"
+            | "signed"
+            | "unsigned"
+            | "__builtin_va_list"
+            | "_Float32"
+            | "_Float64"
+            | "_Float32x"
+            | "_Float64x"
+    )
+}
+
 /// Reads a type name such as `const char *` against the declarations.
 pub(crate) fn type_name(d: &Declarations, text: &str) -> Result<Ty, ParseError> {
     let toks = Lexer::new(text).tokens()?;
