@@ -119,6 +119,7 @@
 mod abi;
 mod arity;
 mod callback;
+pub mod cdef;
 mod ctyped;
 mod error;
 mod func;

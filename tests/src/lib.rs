@@ -9,6 +9,7 @@
 //! - [`fixture`]: the C fixture library (`c/`, built by `build.rs`), its records' run-time
 //!   descriptions, and the helpers every call test uses;
 //! - [`cc`]: compiling and running a C program with the system compiler;
+//! - [`headers`]: system headers preprocessed for the C-declarations tests;
 //! - [`register_shapes`]: the fixture functions of the register call, one per shape;
 //! - [`abi_calls`], [`abi_check`]: random calls compiled by the C compiler, and what their
 //!   capture must show given the placement `ctypes-core` predicts.
@@ -20,6 +21,7 @@ pub mod abi_check;
 pub mod cc;
 pub mod engine;
 pub mod fixture;
+pub mod headers;
 pub mod model;
 pub mod random;
 pub mod register_shapes;

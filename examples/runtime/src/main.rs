@@ -1,6 +1,6 @@
-//! What an interpreter does, with no macros at all: read C declarations from text at run time,
-//! build the struct types with `CType::struct_builder` and the function signatures with
-//! `Signature`, print them back as C, then run a tiny script that makes objects, fills them by
+//! What an interpreter does, with no macros at all: read C declarations from text at run time
+//! with `cdef::Declarations` (struct types, typedefs and function signatures built with the
+//! runtime API), bind the functions by name, print them back as C, then run a tiny script that makes objects, fills them by
 //! field name and calls libc and libm functions found by name, through `Function::call`, on
 //! arguments that exist only at run time.
 //!
@@ -10,15 +10,16 @@ use std::collections::HashMap;
 use std::error::Error;
 use std::process::ExitCode;
 
+use ctypes_core::cdef::Declarations;
 use ctypes_core::{
-    string_at, Arg, CData, CType, CValue, Function, Library, Scalar, Signature, TypeKind, Value,
+    string_at, Arg, CData, CType, CValue, Function, Library, Scalar, TypeKind, Value,
 };
 
 /// The declarations, as a C header would have them (glibc's `struct tm` and `div_t`).
 const DECLARATIONS: &str = r#"
     struct point { int x; int y; };
-    struct rect { struct point min; struct point max; char name[8]; unsigned char flags; };
-    struct div_t { int quot; int rem; };
+    struct rect { struct point min, max; char name[8]; unsigned char flags; };
+    typedef struct div_t { int quot; int rem; } div_t;
     struct tm {
         int tm_sec; int tm_min; int tm_hour; int tm_mday; int tm_mon; int tm_year;
         int tm_wday; int tm_yday; int tm_isdst; long tm_gmtoff; const char *tm_zone;
@@ -27,7 +28,7 @@ const DECLARATIONS: &str = r#"
     long labs(long);
     double hypot(double, double);
     double ldexp(double x, int exponent);
-    struct div_t div(int numerator, int denominator);
+    div_t div(int numerator, int denominator);
     time_t timegm(struct tm *);
     size_t strftime(char *buf, size_t max, const char *format, const struct tm *tm);
     int snprintf(char *buf, size_t size, const char *format, ...);
@@ -73,18 +74,21 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Res<()> {
-    let mut interp = Interpreter::new()?;
-    let mut p = Tokens::new(DECLARATIONS)?;
-    while p.peek().is_some() {
-        interp.declaration(&mut p)?;
+    let decls = Declarations::parse(DECLARATIONS)?;
+    let mut interp = Interpreter::new(decls)?;
+    println!("-- the declarations, read at run time and printed back as C --\n");
+    let mut records: Vec<(usize, String)> = interp
+        .decls
+        .tags()
+        .filter_map(|(name, _)| Some((DECLARATIONS.find(&format!("{name} {{"))?, name)))
+        .collect();
+    records.sort();
+    for (_, name) in &records {
+        println!("{:#}\n", interp.decls.ty(name).ok_or("a declared record")?);
     }
-    println!("-- the declarations, built at run time and printed back as C --\n");
-    for name in &interp.struct_order {
-        println!("{:#}\n", interp.structs[name]);
-    }
-    for name in &interp.function_order {
-        let function = &interp.functions[name];
-        let ty = CType::function(function.signature().clone());
+    for decl in interp.decls.functions() {
+        let name = decl.name();
+        let ty = CType::function(decl.signature().clone());
         println!(
             "{};  /* from {} */",
             ty.declaration(name),
@@ -170,150 +174,71 @@ impl Tokens {
     }
 }
 
-/// The words that make up a multi-word scalar type name such as `unsigned long long`.
-const TYPE_WORDS: [&str; 10] = [
-    "void", "_Bool", "char", "short", "int", "long", "signed", "unsigned", "float", "double",
-];
-
 struct Interpreter {
-    libraries: Vec<Library>,
-    structs: HashMap<String, CType>,
-    struct_order: Vec<String>,
+    decls: Declarations,
     functions: HashMap<String, Function>,
-    function_order: Vec<String>,
     found_in: HashMap<String, String>,
     objects: HashMap<String, CData>,
 }
 
 impl Interpreter {
-    fn new() -> Res<Interpreter> {
+    /// Binds every declared function by name, the way `dlsym` finds it: the program's
+    /// libraries first, then libm.
+    fn new(decls: Declarations) -> Res<Interpreter> {
         // SAFETY: the C library is loaded already, and libm's initialisers are its own.
-        let libm = unsafe { Library::open("m") }?;
+        let libraries = [Library::this(), unsafe { Library::open("m") }?];
+        let mut functions = HashMap::new();
+        let mut found_in = HashMap::new();
+        for decl in decls.functions() {
+            let name = decl.name();
+            let library = libraries
+                .iter()
+                .find(|l| l.symbol(decl.link_name()).is_ok())
+                .ok_or(format!("no library loaded defines `{name}`"))?;
+            functions.insert(name.to_owned(), library.function_from(&decls, name)?);
+            found_in.insert(name.to_owned(), library.name().to_owned());
+        }
         Ok(Interpreter {
-            libraries: vec![Library::this(), libm],
-            structs: HashMap::new(),
-            struct_order: Vec::new(),
-            functions: HashMap::new(),
-            function_order: Vec::new(),
-            found_in: HashMap::new(),
+            decls,
+            functions,
+            found_in,
             objects: HashMap::new(),
         })
     }
 
     fn is_type_start(&self, token: &str) -> bool {
-        token == "struct"
-            || token == "const"
-            || TYPE_WORDS.contains(&token)
-            || scalar(token).is_some()
+        token == "struct" || self.decls.ty(token).is_some()
     }
 
-    /// A type without declarator: `const unsigned long`, `struct tm`, `size_t`, then any `*`.
-    fn base_type(&self, p: &mut Tokens) -> Res<CType> {
-        p.eat("const");
-        let mut ty = if p.eat("struct") {
-            let tag = p.next()?;
-            self.structs
-                .get(&tag)
-                .cloned()
-                .ok_or(format!("unknown `struct {tag}`"))?
-        } else {
-            let mut words = Vec::new();
-            while let Some(word) = p.peek().filter(|w| TYPE_WORDS.contains(w)) {
-                words.push(word.to_owned());
-                p.pos += 1;
-            }
-            if words.is_empty() {
-                words.push(p.next()?); // a single name: size_t, int32_t, ...
-            }
-            let name = match words.join(" ").as_str() {
-                "unsigned" => "unsigned int".to_owned(),
-                "long long int" | "long int" | "short int" => words[..words.len() - 1].join(" "),
-                other => other.to_owned(),
-            };
-            match name.as_str() {
-                "void" => CType::void(),
-                _ => CType::scalar(scalar(&name).ok_or(format!("unknown type `{name}`"))?),
-            }
-        };
-        while p.eat("*") {
-            ty = ty.pointer();
-            p.eat("const");
-        }
-        Ok(ty)
-    }
-
-    /// `NAME` or `NAME[N]` after a type: the name and the type it declares.
-    fn declarator(&self, p: &mut Tokens, ty: CType) -> Res<(String, CType)> {
-        let name = p.next()?;
-        if p.eat("[") {
-            let len = p.next()?.parse()?;
-            p.expect("]")?;
-            return Ok((name, ty.array(len)?));
-        }
-        Ok((name, ty))
-    }
-
-    /// One declaration: a struct definition or a function prototype.
-    fn declaration(&mut self, p: &mut Tokens) -> Res<()> {
-        if p.peek() == Some("struct") && p.tokens.get(p.pos + 2).map(String::as_str) == Some("{") {
+    /// `TYPE NAME` or `TYPE NAME[N]`, up to `=` or `;`: the name and its type, which the
+    /// declarations read as a C type name (`struct tm`, `char[64]`).
+    fn object_declaration(&self, p: &mut Tokens) -> Res<(String, CType)> {
+        let start = p.pos;
+        while p.peek().is_some_and(|t| t != "=" && t != ";") {
             p.pos += 1;
-            let tag = p.next()?;
-            p.expect("{")?;
-            let mut builder = CType::struct_builder(&tag);
-            while !p.eat("}") {
-                let ty = self.base_type(p)?;
-                let (name, ty) = self.declarator(p, ty)?;
-                p.expect(";")?;
-                builder = builder.field(&name, ty);
-            }
-            p.expect(";")?;
-            self.structs.insert(tag.clone(), builder.build()?);
-            self.struct_order.push(tag);
-            return Ok(());
         }
-        let result = self.base_type(p)?;
-        let name = p.next()?;
-        p.expect("(")?;
-        let (mut args, mut variadic) = (Vec::new(), false);
-        while !p.eat(")") {
-            if p.eat("...") {
-                variadic = true;
-            } else {
-                let ty = self.base_type(p)?;
-                if !ty.is_void() {
-                    args.push(ty);
-                }
-                if p.peek().is_some_and(|t| t != "," && t != ")") {
-                    p.next()?; // a parameter name, for the reader only
-                }
+        let words = &p.tokens[start..p.pos];
+        let (name_at, suffix) = match words {
+            [.., open, len, close] if open == "[" && close == "]" => {
+                (words.len() - 4, format!("[{len}]"))
             }
-            p.eat(",");
-        }
-        p.expect(";")?;
-        let signature = if variadic {
-            Signature::variadic(args, result)
-        } else {
-            Signature::new(args, result)
+            _ => (
+                words.len().checked_sub(1).ok_or("expected a declaration")?,
+                String::new(),
+            ),
         };
-        // Found by name, the way `dlsym` finds it: the program's libraries first, then libm.
-        let library = self
-            .libraries
-            .iter()
-            .find(|l| l.symbol(&name).is_ok())
-            .ok_or(format!("no library loaded defines `{name}`"))?;
-        self.found_in
-            .insert(name.clone(), library.name().to_owned());
-        self.functions
-            .insert(name.clone(), library.function(&name, signature)?);
-        self.function_order.push(name);
-        Ok(())
+        let type_name = format!("{}{suffix}", words[..name_at].join(" "));
+        let ty = self
+            .decls
+            .ty(&type_name)
+            .ok_or(format!("unknown type `{type_name}`"))?;
+        Ok((words[name_at].clone(), ty))
     }
 
     /// An object definition, or an expression with its expected result.
     fn statement(&mut self, p: &mut Tokens) -> Res<()> {
         if p.peek().is_some_and(|t| self.is_type_start(t)) {
-            let ty = self.base_type(p)?;
-            let (name, ty) = self.declarator(p, ty)?;
+            let (name, ty) = self.object_declaration(p)?;
             let object = CData::new(&ty)?;
             let mut filled = 0;
             if p.eat("=") {
@@ -426,11 +351,6 @@ fn source(tokens: &[String]) -> String {
         }
     }
     text
-}
-
-/// A scalar type by its C name, from the library's own table.
-fn scalar(name: &str) -> Option<Scalar> {
-    Scalar::ALL.into_iter().find(|s| s.c_name() == name)
 }
 
 fn number(literal: &str) -> Res<Value> {
