@@ -50,6 +50,10 @@ _Static_assert(sizeof(int) == 4, "int");
 _Complex double conj_d(_Complex double);
 __int128 widest(void);
 struct has_int128 { __int128 v; };
+struct member_aligned { char c; char buf[32] __attribute__((aligned(16))); int after; };
+struct alignas_member { char c; _Alignas(32) double d[4]; _Alignas(8) double e; short s; };
+union union_aligned { char c; __attribute__((aligned(16))) long l[2]; };
+struct odd_aligned { char c; int x __attribute__((aligned(8))); };
 "#;
 
 #[test]
@@ -73,6 +77,9 @@ fn constructs_have_the_c_compilers_layout_and_values() {
         "enum small",
         "enum big",
         "enum uns",
+        "struct member_aligned",
+        "struct alignas_member",
+        "union union_aligned",
         "u64",
         "wide_t",
         "handler",
@@ -93,6 +100,12 @@ fn constructs_have_the_c_compilers_layout_and_values() {
         ("struct packed4", "d"),
         ("struct unpacked", "d"),
         ("struct attr_packed", "i"),
+        ("struct member_aligned", "buf"),
+        ("struct member_aligned", "after"),
+        ("struct alignas_member", "d"),
+        ("struct alignas_member", "e"),
+        ("struct alignas_member", "s"),
+        ("union union_aligned", "l"),
     ];
     let constants = [
         "LIMIT", "MASK", "S1", "B0", "B1", "U0", "E0", "E1", "E2", "E3", "E4",
@@ -169,7 +182,15 @@ fn functions_globals_and_skipped_declarations() {
     assert!(outer.result().pointee().unwrap().as_function().is_some());
 
     let skipped: Vec<&str> = decls.skipped().iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(skipped, ["conj_d", "widest", "struct has_int128"]);
+    assert_eq!(
+        skipped,
+        [
+            "conj_d",
+            "widest",
+            "struct has_int128",
+            "struct odd_aligned"
+        ]
+    );
     assert!(decls.skipped()[0].reason.contains("_Complex"));
     // The record stays declared, so pointers to it still work.
     assert!(!decls.ty("struct has_int128").unwrap().is_complete());
