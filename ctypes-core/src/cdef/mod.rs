@@ -13,8 +13,7 @@
 //! with the line, column and token. Qualifiers (`const`, `volatile`, `restrict`) are accepted
 //! and dropped: the runtime's types do not carry them. A pointer to a type the runtime cannot
 //! represent is a `void *`. [`Library::function_from`](crate::Library::function_from) binds a
-//! declared function by its linker
-//! name (`__asm__` labels included).
+//! declared function by its linker name (`__asm__` labels included).
 //!
 //! ```
 //! use ctypes_core::cdef::{Constant, Declarations};
