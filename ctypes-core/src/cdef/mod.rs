@@ -143,6 +143,10 @@ pub(crate) struct Tag {
 /// Types, functions, globals and constants are looked up by name. More text can be added with
 /// [`Declarations::parse_more`], which sees everything declared before it (typedef names,
 /// tags, constants and the `#pragma pack` state).
+///
+/// A struct or union named before its definition (`struct node *next` inside `struct node`,
+/// or a forward declaration) is made with [`CType::declare_struct`], so it lives until the
+/// process ends; one defined before any use is an ordinary type, freed with its last handle.
 #[derive(Clone, Debug, Default)]
 pub struct Declarations {
     pub(crate) typedefs: HashMap<String, Ty>,
