@@ -47,6 +47,8 @@ int old_style();
 static inline int twice(int x) { return x * 2; }
 void renamed(void) __asm__("" "real_name");
 _Static_assert(sizeof(int) == 4, "int");
+__extension__ _Static_assert(1, "after __extension__");
+struct with_assert { int a; __extension__ _Static_assert(1, "in a record"); int b; };
 _Complex double conj_d(_Complex double);
 __int128 widest(void);
 struct has_int128 { __int128 v; };
@@ -100,6 +102,7 @@ fn constructs_have_the_c_compilers_layout_and_values() {
         ("struct packed4", "d"),
         ("struct unpacked", "d"),
         ("struct attr_packed", "i"),
+        ("struct with_assert", "b"),
         ("struct member_aligned", "buf"),
         ("struct member_aligned", "after"),
         ("struct alignas_member", "d"),

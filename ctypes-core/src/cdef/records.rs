@@ -143,6 +143,7 @@ impl Parser<'_> {
             if self.eat_punct(";") {
                 continue;
             }
+            while self.eat_ident("__extension__") {}
             if matches!(self.ident_text(), Some("_Static_assert" | "static_assert")) {
                 self.advance();
                 self.skip_parenthesized()?;
