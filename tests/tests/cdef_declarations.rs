@@ -56,6 +56,10 @@ struct member_aligned { char c; char buf[32] __attribute__((aligned(16))); int a
 struct alignas_member { char c; _Alignas(32) double d[4]; _Alignas(8) double e; short s; };
 union union_aligned { char c; __attribute__((aligned(16))) long l[2]; };
 struct odd_aligned { char c; int x __attribute__((aligned(8))); };
+#pragma scalar_storage_order big-endian
+struct pragma_big { unsigned short a : 4; unsigned short b : 12; unsigned c; };
+#pragma scalar_storage_order default
+struct pragma_default { unsigned short a : 4; unsigned short b : 12; };
 "#;
 
 #[test]
@@ -241,4 +245,35 @@ fn the_set_prints_as_c() {
     ] {
         assert!(printed.contains(line), "{line:?} missing from\n{printed}");
     }
+}
+
+#[test]
+fn scalar_storage_order_pragma_stores_as_the_c_compiler_does() {
+    let decls = Declarations::parse(TEXT).unwrap();
+    let mut ours = String::new();
+    for name in ["struct pragma_big", "struct pragma_default"] {
+        let object = ctypes_core::CData::new(&decls.ty(name).unwrap()).unwrap();
+        object.set("a", 1).unwrap();
+        object.set("b", 0x234).unwrap();
+        if name == "struct pragma_big" {
+            object.set("c", 0x0102_0304).unwrap();
+        }
+        for b in object.to_bytes() {
+            let _ = write!(ours, "{b:02x}");
+        }
+        ours.push('\n');
+    }
+    let c = format!(
+        "#include <stdio.h>\n{}\nstatic void dump(const void *p, size_t n) {{
+             for (size_t i = 0; i < n; i++) printf(\"%02x\", ((const unsigned char *)p)[i]);
+             putchar('\\n');
+         }}
+         int main(void) {{
+             struct pragma_big x = {{ .a = 1, .b = 0x234, .c = 0x01020304 }};
+             struct pragma_default y = {{ .a = 1, .b = 0x234 }};
+             dump(&x, sizeof x); dump(&y, sizeof y); return 0;
+         }}",
+        TEXT.replace("__int128 widest(void);", "")
+    );
+    assert_eq!(ours, cc::compile_and_run("cdef_sso", &c).unwrap());
 }

@@ -160,6 +160,8 @@ pub struct Declarations {
     pub(crate) skipped_tags: HashSet<String>,
     pub(crate) pack: Option<usize>,
     pub(crate) pack_stack: Vec<Option<usize>>,
+    /// The byte order `#pragma scalar_storage_order` sets.
+    pub(crate) byte_order: Option<crate::layout::ByteOrder>,
 }
 
 impl Declarations {

@@ -6,6 +6,7 @@ use super::error::ParseError;
 use super::lexer::Tok;
 use super::parser::Parser;
 use super::{Tag, Ty};
+use crate::layout::ByteOrder;
 use crate::ty::{CType, RecordBuilder, RecordKind, TypeKind};
 
 enum Member {
@@ -226,7 +227,8 @@ impl Parser<'_> {
         if let Some(rules) = attrs.rules {
             b = b.rules(rules);
         }
-        if let Some(order) = attrs.order {
+        let order = attrs.order.or(self.d.byte_order);
+        if let Some(order) = order {
             b = b.byte_order(order);
         }
         for member in members {
@@ -243,7 +245,7 @@ impl Parser<'_> {
                         .filter(|&a| a > natural)
                     {
                         None => b.field(&name, ty),
-                        Some(n) => b.anonymous(over_aligned(&name, ty, n, pack, attrs)?),
+                        Some(n) => b.anonymous(over_aligned(&name, ty, n, pack, attrs, order)?),
                     }
                 }
                 Member::Bits(Some(name), ty, width) => b.bit_field(&name, self.usable(ty)?, width),
@@ -285,13 +287,14 @@ fn over_aligned(
     align: usize,
     pack: Option<usize>,
     attrs: &Attrs,
+    order: Option<ByteOrder>,
 ) -> Result<CType, String> {
     let size = ty.size().map_err(|e| e.to_string())?;
     if pack.is_some() || size % align != 0 || attrs.rules.is_some() {
         return Err(format!("member `{name}` has an alignment of its own"));
     }
     let mut wrapper = CType::struct_builder("").field(name, ty).align(align);
-    if let Some(order) = attrs.order {
+    if let Some(order) = order {
         wrapper = wrapper.byte_order(order);
     }
     wrapper.build().map_err(|e| e.to_string())
