@@ -55,6 +55,7 @@ struct has_int128 { __int128 v; };
 struct member_aligned { char c; char buf[32] __attribute__((aligned(16))); int after; };
 struct alignas_member { char c; _Alignas(32) double d[4]; _Alignas(8) double e; short s; };
 union union_aligned { char c; __attribute__((aligned(16))) long l[2]; };
+enum offsets { O1 = __builtin_offsetof(struct list, info.n), O2 = __builtin_offsetof(struct arr, p[2].y), O3 = __builtin_offsetof(struct list, d) };
 struct odd_aligned { char c; int x __attribute__((aligned(8))); };
 #pragma scalar_storage_order big-endian
 struct pragma_big { unsigned short a : 4; unsigned short b : 12; unsigned c; };
@@ -115,7 +116,7 @@ fn constructs_have_the_c_compilers_layout_and_values() {
         ("union union_aligned", "l"),
     ];
     let constants = [
-        "LIMIT", "MASK", "S1", "B0", "B1", "U0", "E0", "E1", "E2", "E3", "E4",
+        "LIMIT", "MASK", "S1", "B0", "B1", "U0", "E0", "E1", "E2", "E3", "E4", "O1", "O2", "O3",
     ];
     let mut c = String::from("#include <stdio.h>\n#include <stddef.h>\n");
     c.push_str(TEXT.replace("__int128 widest(void);", "").as_str());
