@@ -16,6 +16,16 @@ pub const HEADER_SETS: &[&[&str]] = &[
     &["pthread.h"],
     &["stdio.h"],
     &["sqlite3.h"],
+    &["netinet/ip.h", "netinet/tcp.h", "netinet/udp.h"],
+    &["signal.h", "ucontext.h"],
+    &[
+        "stdlib.h",
+        "math.h",
+        "termios.h",
+        "sys/resource.h",
+        "netdb.h",
+        "stddef.h",
+    ],
 ];
 
 /// `#include` lines for `headers`.

@@ -232,3 +232,29 @@ fn sql_statements_through_functions_bound_from_sqlite3_h_alone() {
     );
     assert_eq!(ours, c);
 }
+
+#[test]
+fn missing_and_undeclared_functions_are_reported_together() {
+    let decls = Declarations::parse("int abs(int);\nint no_such_function_4711(void);").unwrap();
+    let libc = Library::this();
+    let bound = libc.functions_from(&decls, &["abs"]).unwrap();
+    // SAFETY: `int abs(int)`.
+    let seven = unsafe { bound[0].call(&[(-7).into()]) }.unwrap();
+    assert_eq!(seven.as_i64(), Some(7));
+    let message = libc
+        .functions_from(&decls, &["abs", "no_such_function_4711", "undeclared"])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("no_such_function_4711, undeclared (not declared)"),
+        "{message}"
+    );
+    let message = libc
+        .function_from(&decls, "undeclared")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("no function of this name is declared"),
+        "{message}"
+    );
+}

@@ -47,9 +47,20 @@ int old_style();
 static inline int twice(int x) { return x * 2; }
 void renamed(void) __asm__("" "real_name");
 _Static_assert(sizeof(int) == 4, "int");
+__extension__ _Static_assert(1, "after __extension__");
+struct with_assert { int a; __extension__ _Static_assert(1, "in a record"); int b; };
 _Complex double conj_d(_Complex double);
 __int128 widest(void);
 struct has_int128 { __int128 v; };
+struct member_aligned { char c; char buf[32] __attribute__((aligned(16))); int after; };
+struct alignas_member { char c; _Alignas(32) double d[4]; _Alignas(8) double e; short s; };
+union union_aligned { char c; __attribute__((aligned(16))) long l[2]; };
+enum offsets { O1 = __builtin_offsetof(struct list, info.n), O2 = __builtin_offsetof(struct arr, p[2].y), O3 = __builtin_offsetof(struct list, d) };
+struct odd_aligned { char c; int x __attribute__((aligned(8))); };
+#pragma scalar_storage_order big-endian
+struct pragma_big { unsigned short a : 4; unsigned short b : 12; unsigned c; };
+#pragma scalar_storage_order default
+struct pragma_default { unsigned short a : 4; unsigned short b : 12; };
 "#;
 
 #[test]
@@ -73,6 +84,9 @@ fn constructs_have_the_c_compilers_layout_and_values() {
         "enum small",
         "enum big",
         "enum uns",
+        "struct member_aligned",
+        "struct alignas_member",
+        "union union_aligned",
         "u64",
         "wide_t",
         "handler",
@@ -93,9 +107,16 @@ fn constructs_have_the_c_compilers_layout_and_values() {
         ("struct packed4", "d"),
         ("struct unpacked", "d"),
         ("struct attr_packed", "i"),
+        ("struct with_assert", "b"),
+        ("struct member_aligned", "buf"),
+        ("struct member_aligned", "after"),
+        ("struct alignas_member", "d"),
+        ("struct alignas_member", "e"),
+        ("struct alignas_member", "s"),
+        ("union union_aligned", "l"),
     ];
     let constants = [
-        "LIMIT", "MASK", "S1", "B0", "B1", "U0", "E0", "E1", "E2", "E3", "E4",
+        "LIMIT", "MASK", "S1", "B0", "B1", "U0", "E0", "E1", "E2", "E3", "E4", "O1", "O2", "O3",
     ];
     let mut c = String::from("#include <stdio.h>\n#include <stddef.h>\n");
     c.push_str(TEXT.replace("__int128 widest(void);", "").as_str());
@@ -169,7 +190,15 @@ fn functions_globals_and_skipped_declarations() {
     assert!(outer.result().pointee().unwrap().as_function().is_some());
 
     let skipped: Vec<&str> = decls.skipped().iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(skipped, ["conj_d", "widest", "struct has_int128"]);
+    assert_eq!(
+        skipped,
+        [
+            "conj_d",
+            "widest",
+            "struct has_int128",
+            "struct odd_aligned"
+        ]
+    );
     assert!(decls.skipped()[0].reason.contains("_Complex"));
     // The record stays declared, so pointers to it still work.
     assert!(!decls.ty("struct has_int128").unwrap().is_complete());
@@ -217,4 +246,35 @@ fn the_set_prints_as_c() {
     ] {
         assert!(printed.contains(line), "{line:?} missing from\n{printed}");
     }
+}
+
+#[test]
+fn scalar_storage_order_pragma_stores_as_the_c_compiler_does() {
+    let decls = Declarations::parse(TEXT).unwrap();
+    let mut ours = String::new();
+    for name in ["struct pragma_big", "struct pragma_default"] {
+        let object = ctypes_core::CData::new(&decls.ty(name).unwrap()).unwrap();
+        object.set("a", 1).unwrap();
+        object.set("b", 0x234).unwrap();
+        if name == "struct pragma_big" {
+            object.set("c", 0x0102_0304).unwrap();
+        }
+        for b in object.to_bytes() {
+            let _ = write!(ours, "{b:02x}");
+        }
+        ours.push('\n');
+    }
+    let c = format!(
+        "#include <stdio.h>\n{}\nstatic void dump(const void *p, size_t n) {{
+             for (size_t i = 0; i < n; i++) printf(\"%02x\", ((const unsigned char *)p)[i]);
+             putchar('\\n');
+         }}
+         int main(void) {{
+             struct pragma_big x = {{ .a = 1, .b = 0x234, .c = 0x01020304 }};
+             struct pragma_default y = {{ .a = 1, .b = 0x234 }};
+             dump(&x, sizeof x); dump(&y, sizeof y); return 0;
+         }}",
+        TEXT.replace("__int128 widest(void);", "")
+    );
+    assert_eq!(ours, cc::compile_and_run("cdef_sso", &c).unwrap());
 }

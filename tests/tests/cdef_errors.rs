@@ -66,6 +66,18 @@ const CASES: &[(&str, u32, u32, &str)] = &[
     ("enum e { A = sizeof(struct nowhere) };", 1, 35, ")"),
     ("int a[(int)1.5];", 1, 12, "1.5"),
     ("typedef int f(int);\nf g[2];", 2, 4, "["),
+    (
+        "struct s { int a; };\nenum { X = __builtin_offsetof(struct s, b) };",
+        2,
+        41,
+        "b",
+    ),
+    (
+        "struct s { int a : 3; };\nenum { X = __builtin_offsetof(struct s, a) };",
+        2,
+        41,
+        "a",
+    ),
 ];
 
 #[test]

@@ -19,6 +19,30 @@ impl Library {
         self.function(decl.link_name(), decl.signature().clone())
     }
 
+    /// The functions `names`, each as [`Library::function_from`] binds it; every name that is
+    /// not declared or not exported is reported together, in one [`Error::MissingSymbols`].
+    pub fn functions_from(&self, decls: &Declarations, names: &[&str]) -> Result<Vec<Function>> {
+        let mut functions = Vec::with_capacity(names.len());
+        let mut missing = Vec::new();
+        for &name in names {
+            match decls.function(name) {
+                Some(decl) if self.symbol(decl.link_name()).is_ok() => {
+                    functions.push(self.function(decl.link_name(), decl.signature().clone())?);
+                }
+                Some(decl) => missing.push(decl.link_name().to_owned()),
+                None => missing.push(format!("{name} (not declared)")),
+            }
+        }
+        if missing.is_empty() {
+            Ok(functions)
+        } else {
+            Err(Error::MissingSymbols {
+                library: self.name().to_owned(),
+                symbols: missing,
+            })
+        }
+    }
+
     /// A typed view of the variable `name`, of the type `decls` declares for it.
     ///
     /// # Safety

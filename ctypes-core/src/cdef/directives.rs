@@ -5,6 +5,7 @@ use super::error::ParseError;
 use super::lexer::{Lexer, Tok, Token};
 use super::parser::Parser;
 use super::Constant;
+use crate::layout::ByteOrder;
 
 impl Parser<'_> {
     pub fn directive(&mut self, token: &Token) -> Result<(), ParseError> {
@@ -27,6 +28,8 @@ impl Parser<'_> {
                 if self.eat_ident("pack") {
                     self.pragma_pack()?;
                     self.expect_eof()
+                } else if self.eat_ident("scalar_storage_order") {
+                    self.pragma_scalar_storage_order()
                 } else {
                     Ok(())
                 }
@@ -131,6 +134,24 @@ impl Parser<'_> {
         } else {
             self.d.pack = value;
         }
+        Ok(())
+    }
+
+    /// `#pragma scalar_storage_order big-endian | little-endian | default`: the byte order of
+    /// the records defined after it that say none of their own.
+    fn pragma_scalar_storage_order(&mut self) -> Result<(), ParseError> {
+        let start = self.peek().clone();
+        let mut words = String::new();
+        while self.peek().kind != Tok::Eof {
+            words.push_str(self.text(self.peek()));
+            self.advance();
+        }
+        self.d.byte_order = match words.as_str() {
+            "big-endian" => Some(ByteOrder::Big),
+            "little-endian" => Some(ByteOrder::Little),
+            "default" => None,
+            _ => return Err(self.error_at(&start, "expected big-endian, little-endian or default")),
+        };
         Ok(())
     }
 }

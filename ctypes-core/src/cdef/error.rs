@@ -58,9 +58,10 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-/// A declaration that is valid C but that the runtime cannot represent (a `_Complex` or
-/// `__int128` type, a member with its own alignment attribute, a `#define` that is not a
-/// constant): it is left out of the set, and everything else is read.
+/// A declaration that is valid C but that the runtime cannot represent (a `_Complex`,
+/// `__int128`, `_Float128` or vector type, a member packed alone or aligned beyond what an
+/// anonymous wrapper can express, a `#define` that is not a constant): it is left out of the
+/// set, and everything else is read. A record left out stays declared, so pointers to it work.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
     /// The name it declares (`struct tag` for a record).

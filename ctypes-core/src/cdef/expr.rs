@@ -248,6 +248,7 @@ impl Parser<'_> {
                 Ok(Val::new(n as i128, 64, true))
             }
             "__extension__" => self.unary(),
+            "__builtin_offsetof" | "offsetof" => self.offset_of(token),
             _ => match self.d.constants.get(word) {
                 Some(&Constant::Int(v)) => Ok(match v {
                     _ if i32::try_from(v).is_ok() => Val::int(v),
@@ -277,6 +278,71 @@ impl Parser<'_> {
             }
             _ => Err(self.error_at(token, &format!("cast to `{ty}` in an integer constant"))),
         }
+    }
+
+    /// `__builtin_offsetof(type, member.designator[index])`, after the name.
+    fn offset_of(&mut self, token: &Token) -> Result<Val, ParseError> {
+        self.expect("(")?;
+        let mut ty = match self.type_name()? {
+            Ty::C(ty) => ty,
+            Ty::Unsupported(why) => return Err(self.error_at(token, &format!("offsetof in {why}"))),
+        };
+        self.expect(",")?;
+        let mut offset = 0usize;
+        let mut first = true;
+        loop {
+            let at = self.peek().clone();
+            if first || self.eat_punct(".") {
+                first = false;
+                let name_token = self.peek().clone();
+                if name_token.kind != Tok::Ident {
+                    return Err(self.error_at(&name_token, "expected a member name"));
+                }
+                let name = self.text(&name_token);
+                self.advance();
+                let not_found =
+                    || self.error_at(&name_token, &format!("`{ty}` has no member `{name}`"));
+                let mut def = ty
+                    .as_record()
+                    .and_then(|r| r.definition())
+                    .ok_or_else(not_found)?;
+                let path = def.field_path(name).ok_or_else(not_found)?.to_vec();
+                let mut field_ty = ty.clone();
+                for (k, &i) in path.iter().enumerate() {
+                    let field = def.fields().get(i).ok_or_else(not_found)?;
+                    if field.is_bit_field() {
+                        return Err(self.error_at(&name_token, "offsetof of a bit-field"));
+                    }
+                    offset += field.offset();
+                    field_ty = field.ty().clone();
+                    if k + 1 < path.len() {
+                        def = field
+                            .ty()
+                            .as_record()
+                            .and_then(|r| r.definition())
+                            .ok_or_else(not_found)?;
+                    }
+                }
+                ty = field_ty;
+            } else if self.eat_punct("[") {
+                let index = self.constant_expr()?.value;
+                self.expect("]")?;
+                let Some((element, _)) = ty.as_array() else {
+                    return Err(self.error_at(&at, "subscript of a member that is not an array"));
+                };
+                let step = usize::try_from(index)
+                    .ok()
+                    .and_then(|i| i.checked_mul(element.size().ok()?))
+                    .and_then(|step| step.checked_add(offset))
+                    .ok_or_else(|| self.error_at(&at, "array index out of range in offsetof"))?;
+                offset = step;
+                ty = element.clone();
+            } else {
+                break;
+            }
+        }
+        self.expect(")")?;
+        Ok(Val::new(offset as i128, 64, true))
     }
 }
 

@@ -237,7 +237,7 @@ impl<'a> Lexer<'a> {
             return Ok(token(kind, self.at));
         }
         for p in PUNCTS {
-            if self.bytes[self.at..self.end].starts_with(p.as_bytes()) {
+            if p.as_bytes()[0] == b && self.bytes[self.at..self.end].starts_with(p.as_bytes()) {
                 for _ in 0..p.len() {
                     self.bump();
                 }

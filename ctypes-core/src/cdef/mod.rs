@@ -8,6 +8,13 @@
 //! around them (`__extension__`, `__restrict`, `__asm__` renames, `static inline` bodies).
 //! Every type is built with the runtime API, so its layout is the engine's, exact to GCC.
 //!
+//! A declaration the runtime cannot represent (`_Complex`, `__int128`, vector types) is listed
+//! by [`Declarations::skipped`] and the rest is read; text that is not C is a [`ParseError`]
+//! with the line, column and token. Qualifiers (`const`, `volatile`, `restrict`) are accepted
+//! and dropped: the runtime's types do not carry them. A pointer to a type the runtime cannot
+//! represent is a `void *`. [`Library::function_from`](crate::Library::function_from) binds a
+//! declared function by its linker name (`__asm__` labels included).
+//!
 //! ```
 //! use ctypes_core::cdef::{Constant, Declarations};
 //! use ctypes_core::Library;
@@ -136,6 +143,10 @@ pub(crate) struct Tag {
 /// Types, functions, globals and constants are looked up by name. More text can be added with
 /// [`Declarations::parse_more`], which sees everything declared before it (typedef names,
 /// tags, constants and the `#pragma pack` state).
+///
+/// A struct or union named before its definition (`struct node *next` inside `struct node`,
+/// or a forward declaration) is made with [`CType::declare_struct`], so it lives until the
+/// process ends; one defined before any use is an ordinary type, freed with its last handle.
 #[derive(Clone, Debug, Default)]
 pub struct Declarations {
     pub(crate) typedefs: HashMap<String, Ty>,
@@ -149,6 +160,8 @@ pub struct Declarations {
     pub(crate) skipped_tags: HashSet<String>,
     pub(crate) pack: Option<usize>,
     pub(crate) pack_stack: Vec<Option<usize>>,
+    /// The byte order `#pragma scalar_storage_order` sets.
+    pub(crate) byte_order: Option<crate::layout::ByteOrder>,
 }
 
 impl Declarations {

@@ -254,6 +254,7 @@ impl<'a> Parser<'a> {
     }
 
     fn external_declaration(&mut self) -> Result<(), ParseError> {
+        while self.eat_ident("__extension__") {}
         match self.ident_text() {
             Some("_Static_assert" | "static_assert") => {
                 self.advance();

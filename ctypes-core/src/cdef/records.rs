@@ -6,6 +6,7 @@ use super::error::ParseError;
 use super::lexer::Tok;
 use super::parser::Parser;
 use super::{Tag, Ty};
+use crate::layout::ByteOrder;
 use crate::ty::{CType, RecordBuilder, RecordKind, TypeKind};
 
 enum Member {
@@ -143,6 +144,7 @@ impl Parser<'_> {
             if self.eat_punct(";") {
                 continue;
             }
+            while self.eat_ident("__extension__") {}
             if matches!(self.ident_text(), Some("_Static_assert" | "static_assert")) {
                 self.advance();
                 self.skip_parenthesized()?;
@@ -170,7 +172,9 @@ impl Parser<'_> {
                     let Some(name) = decl.name.clone() else {
                         return Err(self.error_here("expected a member name"));
                     };
-                    let mut attrs = self.attributes()?;
+                    // `_Alignas` and attributes before the type belong to the member too.
+                    let mut attrs = specs.attrs.clone();
+                    attrs.merge(self.attributes()?);
                     let width = if self.eat_punct(":") {
                         Some(self.bit_width()?)
                     } else {
@@ -223,7 +227,8 @@ impl Parser<'_> {
         if let Some(rules) = attrs.rules {
             b = b.rules(rules);
         }
-        if let Some(order) = attrs.order {
+        let order = attrs.order.or(self.d.byte_order);
+        if let Some(order) = order {
             b = b.byte_order(order);
         }
         for member in members {
@@ -231,13 +236,17 @@ impl Parser<'_> {
                 Member::Field(name, ty, member_attrs) => {
                     let ty = self.usable(ty)?;
                     let natural = ty.align().unwrap_or(1);
-                    if member_attrs.aligned.is_some_and(|a| a as usize > natural) {
-                        return Err(format!("member `{name}` has its own alignment"));
-                    }
                     if member_attrs.packed && natural > 1 && pack != Some(1) {
                         return Err(format!("member `{name}` alone is packed"));
                     }
-                    b.field(&name, ty)
+                    match member_attrs
+                        .aligned
+                        .map(|a| a as usize)
+                        .filter(|&a| a > natural)
+                    {
+                        None => b.field(&name, ty),
+                        Some(n) => b.anonymous(over_aligned(&name, ty, n, pack, attrs, order)?),
+                    }
                 }
                 Member::Bits(Some(name), ty, width) => b.bit_field(&name, self.usable(ty)?, width),
                 Member::Bits(None, ty, width) => b.unnamed_bit_field(self.usable(ty)?, width),
@@ -267,4 +276,26 @@ impl Parser<'_> {
         }
         Ok(ty)
     }
+}
+
+/// A member with an alignment of its own (`char buf[32] __attribute__((aligned(16)))`), as a
+/// one-member anonymous struct with that alignment: exact when the member's size is a multiple
+/// of the alignment, so that the wrapper adds no padding, and no `pack` is in force.
+fn over_aligned(
+    name: &str,
+    ty: CType,
+    align: usize,
+    pack: Option<usize>,
+    attrs: &Attrs,
+    order: Option<ByteOrder>,
+) -> Result<CType, String> {
+    let size = ty.size().map_err(|e| e.to_string())?;
+    if pack.is_some() || size % align != 0 || attrs.rules.is_some() {
+        return Err(format!("member `{name}` has an alignment of its own"));
+    }
+    let mut wrapper = CType::struct_builder("").field(name, ty).align(align);
+    if let Some(order) = order {
+        wrapper = wrapper.byte_order(order);
+    }
+    wrapper.build().map_err(|e| e.to_string())
 }
