@@ -127,7 +127,9 @@ enum Body {
 
 // SAFETY: the libffi closure and CIF are immutable once prepared; a shared or typed body is
 // `Send + Sync`; a local body is only ever called or dropped on its own thread (see `Body` and
-// `Inner::body`), so moving or sharing the handle between threads never touches it elsewhere.
+// `Inner::body`), and a scoped one is `Send + Sync` itself (`scope::Scoped` touches its closure
+// only on its own thread), so moving or sharing the handle between threads never touches a
+// closure elsewhere.
 unsafe impl Send for Inner {}
 // SAFETY: as for `Send`.
 unsafe impl Sync for Inner {}
