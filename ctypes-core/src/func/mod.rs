@@ -478,14 +478,18 @@ impl Function {
             function: self.core.name.clone(),
             source,
         };
-        let seen = match (&returned, into) {
-            (CValue::Void, Some(into)) => CValue::Data(into.clone()),
-            _ => returned.clone(),
+        // What the check or map sees: the result, or the object it was written into.
+        let written = match (&returned, into) {
+            (CValue::Void, Some(into)) => Some(CValue::Data(into.clone())),
+            _ => None,
         };
         match &self.errcheck {
             None => Ok(returned),
-            Some(AfterCall::Check(check)) => check(&seen, errno).map(|()| returned).map_err(failed),
+            Some(AfterCall::Check(check)) => check(written.as_ref().unwrap_or(&returned), errno)
+                .map(|()| returned)
+                .map_err(failed),
             Some(AfterCall::Map(map)) => {
+                let seen = written.unwrap_or_else(|| returned.clone());
                 let mapped = map(seen, errno).map_err(failed)?;
                 let Some(into) = into else {
                     return Ok(mapped);
