@@ -224,6 +224,31 @@ fn records_and_stack_arguments_allocate_nothing_on_the_engine() {
     });
     assert_eq!(n, 0, "D2 D2_bump(D2) into an object");
     assert_eq!(out.get("y").unwrap().as_f64(), Some(4.0));
+    // Into a new object: one allocation per call, the object's (a small record's bytes live
+    // inside it).
+    let mut last = None;
+    let n = allocations_in(|| {
+        for _ in 0..1000 {
+            // SAFETY: `D2 D2_bump(D2)`.
+            last = unsafe { bump.call(&[(&p).into()]) }.unwrap().into_data();
+        }
+    });
+    assert_eq!(n, 1000, "D2 D2_bump(D2) into a new object");
+    // Reading a field by its path allocates nothing either.
+    let last = last.unwrap();
+    let n = allocations_in(|| {
+        for _ in 0..1000 {
+            assert_eq!(last.get("y").unwrap().as_f64(), Some(4.0));
+        }
+    });
+    assert_eq!(n, 0, "a field read by its path");
+    let n = allocations_in(|| {
+        for i in 0..1000 {
+            last.set("x", f64::from(i)).unwrap();
+        }
+    });
+    assert_eq!(n, 0, "a field written by its path");
+    assert_eq!(last.get("x").unwrap().as_f64(), Some(999.0));
 
     // A 24-byte record: passed on the stack and returned through a hidden pointer.
     let s24 = record("S24");

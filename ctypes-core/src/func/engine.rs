@@ -110,11 +110,19 @@ impl Plan {
         // aligned for the result type: an object that is not (a field of a packed record, say)
         // gets the result in a new object first.
         let made = match (&self.result, call.into) {
-            (ResultPlan::Record { ty, .. }, None) if self.hidden => Some(CData::new(ty)?),
-            (ResultPlan::Record { ty, .. }, Some(into))
-                if self.hidden && !(into.addressof()? as usize).is_multiple_of(ty.align()?) =>
-            {
-                Some(CData::new(ty)?)
+            (
+                ResultPlan::Record {
+                    ty, size, align, ..
+                },
+                None,
+            ) if self.hidden => Some(CData::new_sized(ty, *size, *align)?),
+            (
+                ResultPlan::Record {
+                    ty, size, align, ..
+                },
+                Some(into),
+            ) if self.hidden && !(into.addressof()? as usize).is_multiple_of(*align) => {
+                Some(CData::new_sized(ty, *size, *align)?)
             }
             _ => None,
         };
@@ -185,13 +193,18 @@ impl Plan {
                 }
                 None => made.map_or(CValue::Void, CValue::Data),
             },
-            ResultPlan::Record { ty, size, copies } => match into {
+            ResultPlan::Record {
+                ty,
+                size,
+                align,
+                copies,
+            } => match into {
                 Some(into) => {
                     write_result(into, *size, copies, results)?;
                     CValue::Void
                 }
                 None => {
-                    let data = CData::new(ty)?;
+                    let data = CData::new_sized(ty, *size, *align)?;
                     write_result(&data, *size, copies, results)?;
                     CValue::Data(data)
                 }

@@ -114,6 +114,7 @@ pub(crate) enum ResultPlan {
     Record {
         ty: CType,
         size: usize,
+        align: usize,
         copies: Box<[ResultCopy]>,
     },
 }
@@ -218,6 +219,7 @@ impl Plan {
             ResultPlace::Memory => ResultPlan::Record {
                 ty: result.clone(),
                 size: result.size()?,
+                align: result.align()?,
                 copies: Box::new([]),
             },
             ResultPlace::Registers(parts) => {
@@ -234,6 +236,7 @@ impl Plan {
                     ResultPlan::Record {
                         ty: result.clone(),
                         size,
+                        align: result.align()?,
                         copies,
                     }
                 } else if result.as_scalar() == Some(Scalar::LongDouble) {

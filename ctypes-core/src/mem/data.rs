@@ -13,6 +13,9 @@ use crate::error::{Error, Result};
 use crate::layout::ByteOrder;
 use crate::ty::{CType, TypeKind};
 
+/// Values of at most this many bytes are read without allocating.
+const SMALL_VALUE: usize = 32;
+
 /// A C object: a type, the memory that holds it, and whatever that memory keeps alive.
 ///
 /// A `CData` either owns its memory (zeroed and aligned when made with [`CData::new`]), or is a
@@ -63,7 +66,15 @@ impl CData {
     /// A zero-initialised object of type `ty`, aligned for it.
     pub fn new(ty: &CType) -> Result<CData> {
         let size = ty.size_for("creating an object")?;
-        let storage = Storage::zeroed(size, ty.align()?)?;
+        CData::new_sized(ty, size, ty.align()?)
+    }
+
+    /// [`CData::new`] for a type whose `size` and `align` the caller has from it already (a
+    /// call's plan, made once per signature).
+    #[inline]
+    pub(crate) fn new_sized(ty: &CType, size: usize, align: usize) -> Result<CData> {
+        debug_assert!(ty.size().ok() == Some(size) && ty.align().ok() == Some(align));
+        let storage = Storage::zeroed(size, align)?;
         Ok(CData::root(ty, storage))
     }
 
@@ -321,9 +332,12 @@ impl CData {
     /// (`a.[0]`, `[+1]`, `[ 2 ]` are refused). A field whose name is not a C identifier is
     /// reached with [`CData::field`].
     pub fn at(&self, path: &str) -> Result<CData> {
+        // The whole path is checked first, so that a malformed one is refused as such even
+        // where a step before the flaw would fail.
+        path::check(path)?;
         let mut view = self.clone();
-        for step in path::parse(path)? {
-            view = match step {
+        for step in path::steps(path) {
+            view = match step? {
                 Step::Field(name) => view.field(name)?,
                 Step::Index(i) if view.ty.pointee().is_some() => {
                     let index = isize::try_from(i).map_err(|_| Error::IndexOutOfBounds {
@@ -342,12 +356,23 @@ impl CData {
     /// Reads the scalar, pointer or bit-field this object is.
     pub fn value(&self) -> Result<Value> {
         let leaf = Leaf::of(&self.ty)?;
-        let bytes = self.to_bytes();
+        let mut small = [0u8; SMALL_VALUE];
+        let large;
+        let bytes: &[u8] = match self.size() {
+            size if size <= SMALL_VALUE => {
+                self.storage.read(self.offset, &mut small[..size])?;
+                &small[..size]
+            }
+            _ => {
+                large = self.to_bytes();
+                &large
+            }
+        };
         match (self.bits, leaf) {
             (Some((bit, width)), Leaf::Scalar(s)) => {
-                Ok(codec::decode_bits(s, &bytes, bit, width, self.order))
+                Ok(codec::decode_bits(s, bytes, bit, width, self.order))
             }
-            _ => codec::decode(leaf, &bytes, self.order),
+            _ => codec::decode(leaf, bytes, self.order),
         }
     }
 
@@ -365,18 +390,29 @@ impl CData {
 
     fn store(&self, value: Value, overflow: Overflow) -> Result<()> {
         let leaf = Leaf::of(&self.ty)?;
-        let mut bytes = self.to_bytes();
+        let mut small = [0u8; SMALL_VALUE];
+        let mut large;
+        let bytes: &mut [u8] = match self.size() {
+            size if size <= SMALL_VALUE => {
+                self.storage.read(self.offset, &mut small[..size])?;
+                &mut small[..size]
+            }
+            _ => {
+                large = self.to_bytes();
+                &mut large
+            }
+        };
         match (self.bits, leaf) {
             (Some(slot), Leaf::Scalar(s)) => {
-                codec::encode_bits(s, value, &mut bytes, slot, self.order, overflow)?
+                codec::encode_bits(s, value, bytes, slot, self.order, overflow)?
             }
-            _ => codec::encode(leaf, value, &mut bytes, self.order, overflow)?,
+            _ => codec::encode(leaf, value, bytes, self.order, overflow)?,
         }
         if matches!(leaf, Leaf::Pointer) {
             // A raw address replaces whatever object the pointer was made from.
             self.storage.keep(self.offset, None);
         }
-        self.storage.write(self.offset, &bytes)
+        self.storage.write(self.offset, bytes)
     }
 
     /// Reads the scalar at `path`; see [`CData::at`] and [`CData::value`].

@@ -11,7 +11,7 @@ pub(crate) enum Step<'a> {
     Index(usize),
 }
 
-/// Splits a path into steps. The empty path has none.
+/// The steps of a path, in order; the empty path has none. An error ends them.
 ///
 /// The grammar, exactly (no spaces anywhere):
 ///
@@ -22,26 +22,61 @@ pub(crate) enum Step<'a> {
 /// name  = [A-Za-z_] [A-Za-z0-9_]*        a C identifier
 /// index = "[" ( "0" | [1-9] [0-9]* ) "]"  decimal, no sign, at most usize::MAX
 /// ```
-pub(crate) fn parse(path: &str) -> Result<Vec<Step<'_>>> {
-    let bad = |reason: String| Error::BadPath {
-        path: path.to_owned(),
-        reason,
-    };
-    let mut steps = Vec::new();
-    let mut rest = path;
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix('[') {
+pub(crate) fn steps(path: &str) -> Steps<'_> {
+    Steps {
+        path,
+        rest: path,
+        first: true,
+    }
+}
+
+/// Checks the whole of a path against its grammar (see [`steps`]), without allocating.
+pub(crate) fn check(path: &str) -> Result<()> {
+    steps(path).try_for_each(|step| step.map(drop))
+}
+
+/// The iterator of [`steps`].
+pub(crate) struct Steps<'a> {
+    path: &'a str,
+    rest: &'a str,
+    first: bool,
+}
+
+impl<'a> Iterator for Steps<'a> {
+    type Item = Result<Step<'a>>;
+
+    fn next(&mut self) -> Option<Result<Step<'a>>> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let step = self.step();
+        self.first = false;
+        if step.is_err() {
+            self.rest = "";
+        }
+        Some(step)
+    }
+}
+
+impl<'a> Steps<'a> {
+    fn step(&mut self) -> Result<Step<'a>> {
+        let path = self.path;
+        let bad = |reason: String| Error::BadPath {
+            path: path.to_owned(),
+            reason,
+        };
+        if let Some(after) = self.rest.strip_prefix('[') {
             let close = after
                 .find(']')
                 .ok_or_else(|| bad("missing `]`".to_owned()))?;
-            steps.push(Step::Index(index(&after[..close]).map_err(bad)?));
-            rest = &after[close + 1..];
-            continue;
+            let step = Step::Index(index(&after[..close]).map_err(bad)?);
+            self.rest = &after[close + 1..];
+            return Ok(step);
         }
-        let named = match rest.strip_prefix('.') {
-            Some(_) if steps.is_empty() => return Err(bad("a path may not start with `.`".into())),
+        let named = match self.rest.strip_prefix('.') {
+            Some(_) if self.first => return Err(bad("a path may not start with `.`".into())),
             Some(after) => after,
-            None if steps.is_empty() => rest,
+            None if self.first => self.rest,
             None => return Err(bad("expected `.` or `[` after a step".to_owned())),
         };
         let end = named
@@ -59,10 +94,9 @@ pub(crate) fn parse(path: &str) -> Result<Vec<Step<'_>>> {
                 "a field name is a C identifier and cannot start with a digit: `{name}`"
             )));
         }
-        steps.push(Step::Field(name));
-        rest = &named[end..];
+        self.rest = &named[end..];
+        Ok(Step::Field(name))
     }
-    Ok(steps)
 }
 
 /// The index between `[` and `]`.
@@ -84,6 +118,12 @@ fn index(digits: &str) -> std::result::Result<usize, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(path: &str) -> Result<Vec<Step<'_>>> {
+        let steps = steps(path).collect::<Result<Vec<_>>>();
+        assert_eq!(check(path).is_ok(), steps.is_ok());
+        steps
+    }
 
     #[test]
     fn paths_split_into_fields_and_indices() {

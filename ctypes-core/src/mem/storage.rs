@@ -1,9 +1,10 @@
-//! The memory behind memory objects: an aligned, zeroed heap block this crate owns, or a block
-//! at an address someone else owns.
+//! The memory behind memory objects: an aligned, zeroed block this crate owns (small ones
+//! inside the shared storage itself, larger ones on the heap), or a block at an address
+//! someone else owns.
 
 use std::alloc::{self, Layout};
 use std::any::Any;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, RefCell, UnsafeCell};
 use std::collections::HashMap;
 use std::mem::MaybeUninit;
 use std::ops::Deref;
@@ -22,16 +23,31 @@ pub(crate) struct Storage {
     base: Cell<NonNull<u8>>,
     len: Cell<usize>,
     kind: StorageKind,
-    /// What pointers stored in this block keep alive, by the offset of the pointer.
-    keepalive: RefCell<HashMap<usize, Target>>,
+    /// What pointers stored in this block keep alive, by the offset of the pointer; made on
+    /// the first such pointer, as most blocks never hold one.
+    keepalive: RefCell<Option<HashMap<usize, Target>>>,
     /// How many calls in progress were handed an address inside this block (see [`Pins`]);
     /// while any are, the block may not move.
     pins: Cell<usize>,
+    /// The bytes of a small owned block, so that making a small object (a record result, say)
+    /// takes one allocation rather than two.
+    small: SmallBlock,
 }
 
+/// Blocks of at most this many bytes, aligned to at most [`SMALL_ALIGN`], live in the storage.
+const SMALL_BYTES: usize = 32;
+/// The alignment of [`SmallBlock`].
+const SMALL_ALIGN: usize = 16;
+
+/// Room for a small block; only written through raw pointers (hence the `UnsafeCell`).
+#[repr(C, align(16))]
+struct SmallBlock(UnsafeCell<[u8; SMALL_BYTES]>);
+const _: () = assert!(std::mem::align_of::<SmallBlock>() == SMALL_ALIGN);
+
 enum StorageKind {
-    /// Allocated here with this alignment; freed on drop.
-    Owned { align: usize },
+    /// Owned here, aligned to `align`: in the storage's [`SmallBlock`] while `on_heap` is false,
+    /// else allocated with this alignment and freed on drop.
+    Owned { align: usize, on_heap: Cell<bool> },
     /// Owned elsewhere; `_owner`, if any, keeps it valid.
     Foreign { _owner: Option<Rc<dyn Any>> },
 }
@@ -50,16 +66,33 @@ impl Storage {
     /// A zeroed block of `len` bytes aligned to `align` (a power of two).
     pub(crate) fn zeroed(len: usize, align: usize) -> Result<Rc<Storage>> {
         let layout = block_layout(len, align)?;
-        // SAFETY: `block_layout` never returns a zero-size layout.
-        let raw = unsafe { alloc::alloc_zeroed(layout) };
-        let base = NonNull::new(raw).ok_or(Error::Allocation { size: len, align })?;
-        Ok(Rc::new(Storage {
+        let on_heap = len > SMALL_BYTES || align > SMALL_ALIGN;
+        let base = if on_heap {
+            // SAFETY: `block_layout` never returns a zero-size layout.
+            let raw = unsafe { alloc::alloc_zeroed(layout) };
+            NonNull::new(raw).ok_or(Error::Allocation { size: len, align })?
+        } else {
+            // Set below, once the storage has its final place.
+            NonNull::dangling()
+        };
+        let storage = Rc::new(Storage {
             base: Cell::new(base),
             len: Cell::new(len),
-            kind: StorageKind::Owned { align },
-            keepalive: RefCell::new(HashMap::new()),
+            kind: StorageKind::Owned {
+                align,
+                on_heap: Cell::new(on_heap),
+            },
+            keepalive: RefCell::new(None),
             pins: Cell::new(0),
-        }))
+            small: SmallBlock(UnsafeCell::new([0; SMALL_BYTES])),
+        });
+        if !on_heap {
+            // The storage stays where the `Rc` put it for as long as it is used: nothing moves a
+            // storage out of its `Rc` but the drop of its last holder.
+            let small = NonNull::new(storage.small.0.get().cast::<u8>()).expect("not null");
+            storage.base.set(small);
+        }
+        Ok(storage)
     }
 
     /// A block at `base` of `len` bytes that this crate does not own.
@@ -76,8 +109,9 @@ impl Storage {
             base: Cell::new(base),
             len: Cell::new(len),
             kind: StorageKind::Foreign { _owner: owner },
-            keepalive: RefCell::new(HashMap::new()),
+            keepalive: RefCell::new(None),
             pins: Cell::new(0),
+            small: SmallBlock(UnsafeCell::new([0; SMALL_BYTES])),
         })
     }
 
@@ -172,7 +206,7 @@ impl Storage {
     /// Grows an owned block to `new_len` bytes, zeroing the new bytes. The block may move, so
     /// this is refused while any call into C is in progress on this thread.
     pub(crate) fn grow(&self, new_len: usize) -> Result<()> {
-        let StorageKind::Owned { align } = self.kind else {
+        let StorageKind::Owned { align, ref on_heap } = self.kind else {
             return Err(Error::TypeMismatch {
                 expected: "memory owned by this object".to_owned(),
                 found: "foreign memory".to_owned(),
@@ -196,18 +230,33 @@ impl Storage {
             return Ok(());
         }
         let old_layout = block_layout(old_len, align)?;
-        block_layout(new_len, align)?;
-        // SAFETY: the block was allocated with `old_layout` (see `zeroed`; every later `grow`
-        // updates `len`, from which the layout is recomputed), and `new_len` was checked to form
-        // a valid layout with the same alignment.
-        let raw = unsafe { alloc::realloc(self.base.get().as_ptr(), old_layout, new_len) };
-        // On failure the old block is left as it was, still owned here.
-        let base = NonNull::new(raw).ok_or(Error::Allocation {
+        let new_layout = block_layout(new_len, align)?;
+        let failed = Error::Allocation {
             size: new_len,
             align,
-        })?;
-        // SAFETY: the new block holds `new_len` bytes; the tail past `old_len` is fresh.
-        unsafe { std::ptr::write_bytes(base.as_ptr().add(old_len), 0, new_len - old_len) };
+        };
+        let base = if on_heap.get() {
+            // SAFETY: the block was allocated with `old_layout` (see `zeroed`; every later
+            // `grow` updates `len`, from which the layout is recomputed), and `new_len` was
+            // checked to form a valid layout with the same alignment.
+            let raw = unsafe { alloc::realloc(self.base.get().as_ptr(), old_layout, new_len) };
+            // On failure the old block is left as it was, still owned here.
+            let base = NonNull::new(raw).ok_or(failed)?;
+            // SAFETY: the new block holds `new_len` bytes; the tail past `old_len` is fresh.
+            unsafe { std::ptr::write_bytes(base.as_ptr().add(old_len), 0, new_len - old_len) };
+            base
+        } else {
+            // SAFETY: `block_layout` never returns a zero-size layout.
+            let raw = unsafe { alloc::alloc_zeroed(new_layout) };
+            let base = NonNull::new(raw).ok_or(failed)?;
+            // SAFETY: the small block holds `old_len` bytes, the new one more; they are
+            // distinct allocations.
+            unsafe {
+                std::ptr::copy_nonoverlapping(self.base.get().as_ptr(), base.as_ptr(), old_len)
+            };
+            on_heap.set(true);
+            base
+        };
         self.base.set(base);
         self.len.set(new_len);
         Ok(())
@@ -226,9 +275,10 @@ impl Storage {
     pub(crate) fn keep(&self, offset: usize, target: Option<Target>) {
         let old = {
             let mut map = self.keepalive.borrow_mut();
-            match target {
-                Some(t) => map.insert(offset, t),
-                None => map.remove(&offset),
+            match (target, &mut *map) {
+                (Some(t), map) => map.get_or_insert_with(HashMap::new).insert(offset, t),
+                (None, Some(map)) => map.remove(&offset),
+                (None, None) => None,
             }
         };
         // Dropped once the map is no longer borrowed: dropping the old target can run any
@@ -238,12 +288,15 @@ impl Storage {
 
     /// Whether any pointer stored in this block keeps something alive.
     pub(crate) fn keeps_anything(&self) -> bool {
-        !self.keepalive.borrow().is_empty()
+        self.keepalive
+            .borrow()
+            .as_ref()
+            .is_some_and(|map| !map.is_empty())
     }
 
     /// What the pointer stored at `offset` keeps alive.
     pub(crate) fn kept(&self, offset: usize) -> Option<Target> {
-        self.keepalive.borrow().get(&offset).cloned()
+        self.keepalive.borrow().as_ref()?.get(&offset).cloned()
     }
 }
 
@@ -252,13 +305,14 @@ impl Drop for Storage {
         // What this block keeps alive is released with a work list rather than by recursion, so
         // that a long chain of pointers (a linked list of a million nodes) cannot overflow the
         // stack: a block that nothing else holds gives up its own targets to the list first.
-        let kept = self.keepalive.get_mut();
-        if !kept.is_empty() {
-            let mut work: Vec<Target> = kept.drain().map(|(_, target)| target).collect();
+        if let Some(kept) = self.keepalive.get_mut().take() {
+            let mut work: Vec<Target> = kept.into_values().collect();
             while let Some(target) = work.pop() {
                 if let Target::Memory(storage) = target {
                     if let Ok(mut storage) = Rc::try_unwrap(storage) {
-                        work.extend(storage.keepalive.get_mut().drain().map(|(_, t)| t));
+                        if let Some(kept) = storage.keepalive.get_mut().take() {
+                            work.extend(kept.into_values());
+                        }
                         // Dropped here with nothing left to keep: no recursion.
                         drop(storage);
                     }
@@ -266,7 +320,10 @@ impl Drop for Storage {
                 // Anything else (another holder's `Rc`, a callback) is dropped here.
             }
         }
-        if let StorageKind::Owned { align } = self.kind {
+        if let StorageKind::Owned { align, ref on_heap } = self.kind {
+            if !on_heap.get() {
+                return;
+            }
             let layout = block_layout(self.len(), align).expect("layout was valid when allocated");
             // SAFETY: the block was allocated (or last reallocated) with exactly this layout.
             unsafe { alloc::dealloc(self.base.get().as_ptr(), layout) };

@@ -250,6 +250,12 @@ fn resized_objects_reach_their_new_bytes_through_a_cast() {
         a.resize(16).unwrap_err().to_string(),
         "resize (objects only grow): range 0..16 is outside an object of 40 bytes"
     );
+    // A second resize moves the (now heap) block again and keeps every byte.
+    let before = big.to_bytes();
+    a.resize(4000).unwrap();
+    let bigger = a.cast(&int.array(1000).unwrap()).unwrap();
+    assert_eq!(bigger.to_bytes()[..40], before[..]);
+    assert!(bigger.to_bytes()[40..].iter().all(|&b| b == 0));
     // Views cannot resize the memory they share.
     let hdr = CData::new(&hdr_type()).unwrap();
     assert!(hdr.field("items").unwrap().resize(1000).is_err());
