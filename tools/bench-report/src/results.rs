@@ -98,14 +98,43 @@ pub const GROUPS: &[GroupSpec] = &[
             DIRECT,
             RAW_LIBFFI,
             path(
+                "ctypes_engine",
+                "`Function::call` on the call engine, result in a new object",
+            ),
+            path(
+                "ctypes_engine_into",
+                "`Function::call_into` on the call engine, result into an existing object",
+            ),
+            path(
                 "ctypes_libffi",
                 "`Function::call` through libffi, result in a new object",
             ),
             path(
                 "ctypes_libffi_into",
-                "`Function::call` through libffi, result into an existing object",
+                "`Function::call_into` through libffi, result into an existing object",
             ),
             CTYPES_TYPED,
+        ],
+    },
+    GroupSpec {
+        id: "spill",
+        signature: "double spill(double × 8, int × 8, Triple)",
+        note: Some(
+            "`Triple` is `struct { double a, b, c; }`: the last ten arguments go on the stack, \
+             the record among them.",
+        ),
+        chart_title: "double spill(double × 8, int × 8, Triple), arguments on the stack",
+        baseline: "direct",
+        raw_libffi: "raw_libffi",
+        paths: &[
+            DIRECT,
+            RAW_LIBFFI,
+            path("ctypes_engine", "`Function::call` on the call engine"),
+            path(
+                "ctypes_engine_value",
+                "`Function::call_value` on the call engine",
+            ),
+            path("ctypes_libffi", "`Function::call`, forced through libffi"),
         ],
     },
     GroupSpec {
