@@ -1,9 +1,9 @@
 //! GNU attributes and `__asm__` labels: what changes a record's layout or a function's linker
 //! name is kept, everything else is read and dropped.
 
+use super::cursor::Parser;
 use super::error::ParseError;
 use super::lexer::Tok;
-use super::parser::Parser;
 use crate::layout::{ByteOrder, LayoutRules};
 
 /// The attributes that matter, gathered from every `__attribute__((...))` of one place.

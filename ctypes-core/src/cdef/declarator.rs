@@ -2,9 +2,9 @@
 //! the type they make of the specifiers' base type.
 
 use super::attrs::Attrs;
+use super::cursor::Parser;
 use super::error::ParseError;
 use super::lexer::{Tok, Token};
-use super::parser::Parser;
 use super::specifiers::{with_mode, Specs};
 use super::Ty;
 use crate::ty::{CType, Signature, TypeKind};

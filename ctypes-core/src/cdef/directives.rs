@@ -1,9 +1,9 @@
 //! Preprocessor lines left in a header: `#pragma pack`, `#define NAME <constant>`, `#undef`,
 //! and line markers; any other directive is refused, since the text must be preprocessed.
 
+use super::cursor::Parser;
 use super::error::ParseError;
 use super::lexer::{Lexer, Tok, Token};
-use super::parser::Parser;
 use super::Constant;
 use crate::layout::ByteOrder;
 

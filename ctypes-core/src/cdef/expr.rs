@@ -1,9 +1,9 @@
 //! Integer constant expressions, evaluated as C does on x86-64: `int` and `long` widths,
 //! unsigned wrap-around, the usual arithmetic conversions, `sizeof`, `_Alignof` and casts.
 
+use super::cursor::Parser;
 use super::error::ParseError;
 use super::lexer::{Tok, Token};
-use super::parser::Parser;
 use super::{Constant, Ty};
 use crate::ty::TypeKind;
 

@@ -46,6 +46,7 @@
 
 mod attrs;
 mod bind;
+mod cursor;
 mod declarator;
 mod directives;
 mod error;

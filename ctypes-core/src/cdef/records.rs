@@ -2,9 +2,9 @@
 //! anonymous members and the attributes and `#pragma pack` that shape the layout.
 
 use super::attrs::Attrs;
+use super::cursor::Parser;
 use super::error::ParseError;
 use super::lexer::Tok;
-use super::parser::Parser;
 use super::{Tag, Ty};
 use crate::layout::ByteOrder;
 use crate::ty::{CType, RecordBuilder, RecordKind, TypeKind};

@@ -2,9 +2,9 @@
 //! typedef names, and `enum` specifiers. Records are in `records.rs`.
 
 use super::attrs::Attrs;
+use super::cursor::Parser;
 use super::error::ParseError;
 use super::lexer::Tok;
-use super::parser::Parser;
 use super::{Constant, Tag, Ty};
 use crate::ty::{CType, Scalar};
 
