@@ -76,6 +76,7 @@ pub fn ctyped_impl(record: &Record, fields: &[&Field]) -> TokenStream {
             quote!(.byte_order(#p::ByteOrder::Little))
         }
     });
+    let field_types = fields.iter().map(|f| &f.ty);
     quote! {
         // SAFETY: the assertions above prove at compile time that this type's size, alignment
         // and field offsets are the ones the layout engine gives the C record below, whose
@@ -97,6 +98,8 @@ pub fn ctyped_impl(record: &Record, fields: &[&Field]) -> TokenStream {
                 });
                 declared
             }
+
+            const HOLDS_LONG_DOUBLE: bool = false #(|| <#field_types as #p::CTyped>::HOLDS_LONG_DOUBLE)*;
 
             fn c_type_declared() -> #p::CType {
                 static DECLARED: #p::OnceLock<#p::CType> = #p::OnceLock::new();
