@@ -68,18 +68,12 @@ impl CPointee for c_void {
 pub trait CReturn {
     /// The result type.
     fn return_type() -> CType;
-
-    /// [`CTyped::HOLDS_LONG_DOUBLE`] of the result type; `false` for `void`.
-    #[doc(hidden)]
-    const HOLDS_LONG_DOUBLE: bool = false;
 }
 
 impl<T: CTyped> CReturn for T {
     fn return_type() -> CType {
         T::c_type()
     }
-
-    const HOLDS_LONG_DOUBLE: bool = T::HOLDS_LONG_DOUBLE;
 }
 
 impl CReturn for () {

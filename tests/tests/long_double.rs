@@ -45,6 +45,12 @@ pub struct LdPair {
     pub x: c_longdouble,
 }
 
+/// A pointer to a long double holds none by value.
+#[ctypes_core::c_struct]
+pub struct LdOnlyPtr {
+    pub x: *mut c_longdouble,
+}
+
 c_func! {
     pub type LdStep = fn(c_longdouble, c_int) -> c_longdouble;
     pub type LdTaggedStep = fn(LdTagged) -> LdTagged;
@@ -199,7 +205,13 @@ fn records_holding_a_long_double_cross_by_value() {
         assert_eq!(swapped.d, -3.0);
         assert_eq!(swapped.x.to_string(), "0.250000000000000000867");
     }
-    assert!(LdTagged::HOLDS_LONG_DOUBLE && LdPair::HOLDS_LONG_DOUBLE);
+    const {
+        assert!(
+            LdTagged::HOLDS_LONG_DOUBLE
+                && LdPair::HOLDS_LONG_DOUBLE
+                && !LdOnlyPtr::HOLDS_LONG_DOUBLE
+        )
+    };
     assert_eq!(LdPair::c_type().to_string(), "struct LdPair");
 }
 

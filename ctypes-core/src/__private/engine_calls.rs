@@ -5,28 +5,30 @@
 //! at compile time.
 //!
 //! The generated code is written for every parameter type, and picks its conversion by method
-//! resolution on [`Slot`]: `(&&&Slot::<T>::new()).to_c(value)` finds the `CConvert` conversion
-//! when `T` has one, and otherwise the fallback, which fails to compile for a type holding a
-//! `long double` (it could not be passed either way) and is never run for the others.
+//! resolution on [`Slot`]: `(&&&Slot::<T, HOLDS>::new()).engine_arg(value)` finds the `CConvert`
+//! conversion when `T` has one, and otherwise the fallback, which exists only for types
+//! without a `long double` (`HOLDS` false: they go through the function pointer, and the
+//! fallback is never run). A type holding one without a `CConvert` (a record not every bit
+//! pattern of which is valid) finds no method: a compile error naming `CConvert`.
 
 use core::marker::PhantomData;
 
 use crate::ctyped::{CConvert, CReturn, CTyped};
 use crate::{Arg, CValue, Function};
 
-/// A type, named for picking its conversion.
-pub struct Slot<T: ?Sized>(PhantomData<fn() -> T>);
+/// A type, named for picking its conversion; `HOLDS` is its `HOLDS_LONG_DOUBLE`.
+pub struct Slot<T: ?Sized, const HOLDS: bool>(PhantomData<fn() -> T>);
 
-impl<T: ?Sized> core::fmt::Debug for Slot<T> {
+impl<T: ?Sized, const HOLDS: bool> core::fmt::Debug for Slot<T, HOLDS> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("Slot")
     }
 }
 
-impl<T: ?Sized> Slot<T> {
+impl<T: ?Sized, const HOLDS: bool> Slot<T, HOLDS> {
     /// The slot of `T`.
     #[allow(clippy::new_without_default)]
-    pub const fn new() -> Slot<T> {
+    pub const fn new() -> Slot<T, HOLDS> {
         Slot(PhantomData)
     }
 }
@@ -34,12 +36,12 @@ impl<T: ?Sized> Slot<T> {
 /// An argument converted for the call engine.
 pub trait ConvertArg<T> {
     /// `value` as a `CValue`.
-    fn to_c(&self, value: T) -> CValue;
+    fn engine_arg(&self, value: T) -> CValue;
 }
 
-impl<T: CConvert> ConvertArg<T> for &&Slot<T> {
+impl<T: CConvert, const HOLDS: bool> ConvertArg<T> for &&Slot<T, HOLDS> {
     #[inline]
-    fn to_c(&self, value: T) -> CValue {
+    fn engine_arg(&self, value: T) -> CValue {
         value.into_c()
     }
 }
@@ -47,17 +49,11 @@ impl<T: CConvert> ConvertArg<T> for &&Slot<T> {
 /// The fallback of [`ConvertArg`].
 pub trait NoConvertArg<T> {
     /// Never called: see the module's documentation.
-    fn to_c(&self, value: T) -> CValue;
+    fn engine_arg(&self, value: T) -> CValue;
 }
 
-impl<T: CTyped> NoConvertArg<T> for &Slot<T> {
-    fn to_c(&self, _: T) -> CValue {
-        const {
-            assert!(
-                !T::HOLDS_LONG_DOUBLE,
-                "a record holding a `long double` is passed by value only if every bit pattern is a valid value of it (it crosses the call engine as a `CConvert` type)"
-            )
-        };
+impl<T: CTyped> NoConvertArg<T> for &Slot<T, false> {
+    fn engine_arg(&self, _: T) -> CValue {
         unreachable!("a type without a `long double` is passed through the function pointer")
     }
 }
@@ -65,12 +61,12 @@ impl<T: CTyped> NoConvertArg<T> for &Slot<T> {
 /// A result converted from the call engine's.
 pub trait ConvertResult<R> {
     /// The Rust value of `value`.
-    fn from_c(&self, value: CValue) -> R;
+    fn engine_result(&self, value: CValue) -> R;
 }
 
-impl<R: CConvert> ConvertResult<R> for &&Slot<R> {
+impl<R: CConvert, const HOLDS: bool> ConvertResult<R> for &&Slot<R, HOLDS> {
     #[inline]
-    fn from_c(&self, value: CValue) -> R {
+    fn engine_result(&self, value: CValue) -> R {
         match R::from_c(&value) {
             Some(r) => r,
             None => panic!(
@@ -81,25 +77,19 @@ impl<R: CConvert> ConvertResult<R> for &&Slot<R> {
     }
 }
 
-impl ConvertResult<()> for &&Slot<()> {
+impl ConvertResult<()> for &&Slot<(), false> {
     #[inline]
-    fn from_c(&self, _: CValue) {}
+    fn engine_result(&self, _: CValue) {}
 }
 
 /// The fallback of [`ConvertResult`].
 pub trait NoConvertResult<R> {
     /// Never called: see the module's documentation.
-    fn from_c(&self, value: CValue) -> R;
+    fn engine_result(&self, value: CValue) -> R;
 }
 
-impl<R: CReturn> NoConvertResult<R> for &Slot<R> {
-    fn from_c(&self, _: CValue) -> R {
-        const {
-            assert!(
-                !R::HOLDS_LONG_DOUBLE,
-                "a record holding a `long double` is returned by value only if every bit pattern is a valid value of it (it crosses the call engine as a `CConvert` type)"
-            )
-        };
+impl<R: CReturn> NoConvertResult<R> for &Slot<R, false> {
+    fn engine_result(&self, _: CValue) -> R {
         unreachable!("a type without a `long double` is returned through the function pointer")
     }
 }

@@ -103,9 +103,21 @@ pub fn scalars_only(sig: &FnSig) -> bool {
 /// (and so the function is called through the engine).
 pub fn holds_long_double(sig: &FnSig) -> TokenStream {
     let p = private();
-    let params = sig.params.iter().map(|p| &p.ty);
-    let result = result_type(sig);
-    quote!(false #(|| <#params as #p::CTyped>::HOLDS_LONG_DOUBLE)* || <#result as #p::CReturn>::HOLDS_LONG_DOUBLE)
+    let params = holds_long_double_of(sig.params.iter().map(|p| &p.ty));
+    let result = match &sig.result {
+        Some(ty) if !crosses_as_scalar(ty) => quote!(|| <#ty as #p::CTyped>::HOLDS_LONG_DOUBLE),
+        _ => TokenStream::new(),
+    };
+    quote!(#params #result)
+}
+
+/// The constant expression saying whether a value of one of `types` holds a `long double`.
+/// Plain scalars and pointers are left out: they hold none, and a pointer to a type that is
+/// not a C type is reported once, where its C type is made.
+pub fn holds_long_double_of<'t>(types: impl Iterator<Item = &'t Type>) -> TokenStream {
+    let p = private();
+    let types = types.filter(|ty| !crosses_as_scalar(ty));
+    quote!(false #(|| <#types as #p::CTyped>::HOLDS_LONG_DOUBLE)*)
 }
 
 /// The call through the engine `engine` (a `&Function`), of the parameters by name: the
@@ -114,10 +126,12 @@ pub fn engine_call(sig: &FnSig, engine: &TokenStream, errno: bool) -> TokenStrea
     let p = private();
     let conversions = sig.params.iter().map(|param| {
         let (name, ty) = (&param.name, &param.ty);
-        quote!((&&&#p::Slot::<#ty>::new()).to_c(#name))
+        let holds = holds_long_double_of(std::iter::once(ty));
+        quote!((&&&#p::Slot::<#ty, { #holds }>::new()).engine_arg(#name))
     });
     let count = sig.params.len();
     let result = result_type(sig);
+    let result_holds = holds_long_double_of(sig.result.iter());
     let returned = if errno {
         quote!((result, errno))
     } else {
@@ -130,7 +144,8 @@ pub fn engine_call(sig: &FnSig, engine: &TokenStream, errno: bool) -> TokenStrea
         // SAFETY: forwarded to the caller.
         let (result, errno) = unsafe { #p::call_engine(#engine, &values, #errno) };
         let _ = errno;
-        let result: #result = (&&&#p::Slot::<#result>::new()).from_c(result);
+        let result: #result =
+            (&&&#p::Slot::<#result, { #result_holds }>::new()).engine_result(result);
         #returned
     }}
 }
