@@ -214,7 +214,7 @@ fn callbacks(parts: &Parts<'_>) -> TokenStream {
         (
             quote!(callback),
             "A C function of this type running `f`, callable from any thread (a libffi closure).",
-            quote!(#closure_bound + ::core::marker::Send + ::core::marker::Sync + 'static),
+            quote!(#closure_bound + ::ctypes_core::ThreadSafe),
             shared_maker,
         ),
         (
