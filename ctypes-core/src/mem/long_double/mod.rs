@@ -38,6 +38,27 @@ use crate::ty::{LongDoubleFormat, Scalar};
 /// assert_eq!(next.to_f64(), 1.0);
 /// # }
 /// ```
+///
+/// In declarations, where C passes it in the x87 registers (the macros call such functions
+/// through the call engine):
+///
+/// ```
+/// use ctypes_core::{c_library, c_longdouble};
+///
+/// c_library! {
+///     #[library("m", "libm.so.6")]
+///     struct Libm {
+///         fn sqrtl(x: c_longdouble) -> c_longdouble;
+///     }
+/// }
+///
+/// // SAFETY: libm's initialisers are the C library's; `sqrtl` is declared as in math.h.
+/// let libm = unsafe { Libm::load() }?;
+/// // SAFETY: `sqrtl` takes any value.
+/// let root = unsafe { libm.sqrtl(c_longdouble::from(2.25)) };
+/// assert_eq!(root.to_f64_exact(), Some(1.5));
+/// # Ok::<(), ctypes_core::Error>(())
+/// ```
 #[derive(Clone, Copy)]
 #[cfg_attr(
     any(
