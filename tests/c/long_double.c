@@ -35,6 +35,12 @@ void ld_text_of(unsigned long long mantissa, int exp, char *out, size_t size)
     snprintf(out, size, "%.21Lg", ld_make(mantissa, exp));
 }
 double ld_double_of(unsigned long long mantissa, int exp) { return (double)ld_make(mantissa, exp); }
+/* -1, 0 or 1 as the first value is below, equal to or above the second. */
+int ld_compare(unsigned long long m1, int e1, unsigned long long m2, int e2)
+{
+    long double a = ld_make(m1, e1), b = ld_make(m2, e2);
+    return (a > b) - (a < b);
+}
 
 /* What libm gives when C calls it: `which` 0 sqrtl(a), 1 fabsl(a), 2 ldexpl(a, (int)b),
  * 3 nextafterl(a, b). */

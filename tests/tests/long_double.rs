@@ -68,6 +68,7 @@ c_library! {
         fn ld_bytes_of(mantissa: c_ulonglong, exp: c_int, out: *mut c_uchar);
         fn ld_text_of(mantissa: c_ulonglong, exp: c_int, out: *mut c_char, size: usize);
         fn ld_double_of(mantissa: c_ulonglong, exp: c_int) -> f64;
+        fn ld_compare(m1: c_ulonglong, e1: c_int, m2: c_ulonglong, e2: c_int) -> c_int;
         fn ld_libm_reference(which: c_int, a: f64, b: f64, out: *mut c_uchar);
         fn ld_fold(f: LdStep, x: c_longdouble, n: c_int) -> c_longdouble;
         fn ld_fold_tagged(f: LdTaggedStep, x: c_longdouble) -> c_longdouble;
@@ -149,6 +150,7 @@ fn long_double_results_keep_what_a_double_cannot() {
     // 1 + 2^-63: the integer bit and the last mantissa bit, exponent 16383.
     assert_eq!(bits(next), [1, 0, 0, 0, 0, 0, 0, 0x80, 0xff, 0x3f]);
     assert_ne!(next, one);
+    assert!(next > one && next < c_longdouble::from(1.0 + f64::EPSILON));
     assert_eq!(next.to_f64(), 1.0);
     assert_eq!(next.to_f64_exact(), None);
     assert_eq!(next.to_string(), "1.00000000000000000011");
@@ -261,6 +263,7 @@ fn text_and_rounding_agree_with_c() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(300);
+    let mut previous: Option<(u64, c_int)> = None;
     for case in 0..cases {
         // Every binade: subnormal long doubles and results that round to double subnormals
         // or overflow included.
@@ -296,6 +299,25 @@ fn text_and_rounding_agree_with_c() {
         let exact = c_longdouble::from(double) == x;
         assert_eq!(x.to_f64_exact().is_some(), exact, "{mantissa:#x} * 2^{exp}");
         assert_eq!(x.to_bytes(), bytes);
+        // Ordered as C orders them: against a value differing in the last mantissa bit, or
+        // against the previous case's.
+        let (m2, e2) = match previous {
+            Some(other) if case % 2 == 1 => other,
+            _ => (mantissa ^ 1, exp),
+        };
+        let mut other = [0u8; 16];
+        // SAFETY: `other` has the 16 bytes the function writes.
+        let c_order = unsafe {
+            fixture.ld_bytes_of(m2, e2, other.as_mut_ptr());
+            fixture.ld_compare(mantissa, exp, m2, e2)
+        };
+        let ours = x.partial_cmp(&c_longdouble::from_bytes(other));
+        assert_eq!(
+            ours.map(|o| o as c_int),
+            Some(c_order),
+            "{mantissa:#x} * 2^{exp} vs {m2:#x} * 2^{e2}"
+        );
+        previous = Some((mantissa, exp));
     }
 }
 

@@ -319,6 +319,27 @@ impl PartialEq for LongDouble {
     }
 }
 
+/// Floating-point order: NaN is unordered, `-0.0 == 0.0`.
+impl PartialOrd for LongDouble {
+    fn partial_cmp(&self, other: &LongDouble) -> Option<std::cmp::Ordering> {
+        let (a, b) = (self.normalised()?, other.normalised()?);
+        let sign = |(negative, mantissa, _): (bool, u128, i32)| match (mantissa, negative) {
+            (0, _) => 0,
+            (_, true) => -1,
+            (_, false) => 1,
+        };
+        let magnitude = |(_, mantissa, exp): (bool, u128, i32)| (mantissa != 0, exp, mantissa);
+        Some(sign(a).cmp(&sign(b)).then_with(|| {
+            let by_magnitude = magnitude(a).cmp(&magnitude(b));
+            if sign(a) < 0 {
+                by_magnitude.reverse()
+            } else {
+                by_magnitude
+            }
+        }))
+    }
+}
+
 /// The value as C's `printf("%.21Lg")` writes it: 21 significant digits (enough to tell any
 /// two x87 values apart), trailing zeros removed; `inf`, `nan`.
 impl fmt::Display for LongDouble {
@@ -469,6 +490,32 @@ mod tests {
             assert_eq!(back.to_bits(), x.to_bits(), "{x}");
         }
         assert!(LongDouble::from_f64(f64::NAN).to_f64().is_nan());
+    }
+
+    #[test]
+    fn order_is_the_order_of_the_values() {
+        let values = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -1.5,
+            -5e-324,
+            -0.0,
+            0.0,
+            5e-324,
+            f64::MIN_POSITIVE,
+            0.1,
+            1.0,
+            1e300,
+            f64::INFINITY,
+        ];
+        for a in values {
+            for b in values {
+                let (x, y) = (LongDouble::from_f64(a), LongDouble::from_f64(b));
+                assert_eq!(x.partial_cmp(&y), a.partial_cmp(&b), "{a} vs {b}");
+            }
+            let nan = LongDouble::from_f64(f64::NAN);
+            assert_eq!(LongDouble::from_f64(a).partial_cmp(&nan), None);
+        }
     }
 
     #[cfg(target_arch = "x86_64")]
