@@ -18,6 +18,7 @@ const SOURCES: &[&str] = &[
     "c/shapes.c",
     "c/soundness.c",
     "c/macro_records.c",
+    "c/long_double.c",
 ];
 
 fn main() {
@@ -48,6 +49,8 @@ fn main() {
     command.arg(&registers);
     // `callbacks.c` starts threads.
     command.arg("-pthread");
+    // `long_double.c` calls libm.
+    command.arg("-lm");
     let output = command
         .output()
         .unwrap_or_else(|e| panic!("cannot run the C compiler `{compiler}`: {e}"));

@@ -4,12 +4,12 @@ use std::ffi::c_void;
 
 use crate::arity::for_each_arity;
 use crate::func::CValue;
-use crate::mem::Value;
+use crate::mem::{LongDouble, Value};
 use crate::ty::{CType, Scalar, Signature};
 
 /// A Rust type laid out exactly as a C type, with that C type's runtime type object.
 ///
-/// Implemented for the integer and floating types, `bool`, raw pointers to C types (and to
+/// Implemented for the integer and floating types (`long double` as [`LongDouble`]), `bool`, raw pointers to C types (and to
 /// `c_void`), arrays, `extern "C"` function pointers, and the types `#[c_struct]`,
 /// `#[c_union]` and `#[c_enum]` declare.
 ///
@@ -32,6 +32,13 @@ pub unsafe trait CTyped: Sized {
     fn c_type_declared() -> CType {
         Self::c_type()
     }
+
+    /// Whether a value of the type holds a `long double` (itself, or in a field or element
+    /// at any depth). Rust's `extern "C"` functions cannot pass such values as C does (C
+    /// returns them in the x87 registers), so the macros call functions taking or returning
+    /// them through the call engine. A record's impl says it when one of its fields does.
+    #[doc(hidden)]
+    const HOLDS_LONG_DOUBLE: bool = false;
 }
 
 /// What a pointer may point to: any [`CTyped`] type, and `c_void`.
@@ -130,6 +137,18 @@ unsafe impl<T: CTyped, const N: usize> CTyped for [T; N] {
             .array(N)
             .expect("a Rust array type fits in memory, so its C counterpart does too")
     }
+
+    const HOLDS_LONG_DOUBLE: bool = T::HOLDS_LONG_DOUBLE;
+}
+
+// SAFETY: `LongDouble` has the size and alignment of C's `long double` (asserted where it is
+// defined) and holds its bytes in the target's format.
+unsafe impl CTyped for LongDouble {
+    fn c_type() -> CType {
+        CType::scalar(Scalar::LongDouble)
+    }
+
+    const HOLDS_LONG_DOUBLE: bool = true;
 }
 
 macro_rules! function_pointers {
@@ -237,6 +256,18 @@ impl CConvert for f64 {
     }
     fn into_c(self) -> CValue {
         CValue::Value(Value::Double(self))
+    }
+}
+
+impl CConvert for LongDouble {
+    fn from_c(value: &CValue) -> Option<Self> {
+        match value {
+            CValue::Value(Value::LongDouble(x)) => Some(*x),
+            _ => None,
+        }
+    }
+    fn into_c(self) -> CValue {
+        CValue::Value(Value::LongDouble(self))
     }
 }
 

@@ -132,7 +132,7 @@ mod ty;
 
 pub use callback::{
     set_callback_failure_handler, Callback, CallbackFailure, CallbackFn, CallbackFnOf,
-    CallbackReturn, CallbackScalar, CallbackScope, TypedCallback,
+    CallbackReturn, CallbackScalar, CallbackScope, ThreadSafe, TypedCallback,
 };
 pub use ctyped::{CConvert, CPointee, CResult, CReturn, CTyped};
 pub use ctypes_macros::{c_enum, c_func, c_library, c_opaque, c_struct, c_union};

@@ -126,6 +126,13 @@ pub fn c_union(args: TokenStream, input: TokenStream) -> TokenStream {
 ///   `libc.open(|open| unsafe { open(path.as_ptr(), O_CREAT, 0o600 as c_uint) })`;
 /// - `static NAME: T;`: a method giving the global's address (`#[optional]`: an `Option`);
 /// - `NAME_function()`: every function also as a runtime `Function`, for calls through libffi.
+///
+/// A function taking or returning a `c_longdouble`, or a record holding one by value, is
+/// called through the call engine (`Function`, made by `load()`) rather than the pointer: a Rust
+/// `extern "C"` function cannot pass x87 values as C does. The method looks the same; the
+/// choice is made per type at compile time, and the record must then cross as a C value
+/// (`CConvert`: every bit pattern of it valid, as for callbacks). A variadic function cannot
+/// take one (call it through a runtime `Function`).
 #[proc_macro]
 pub fn c_library(input: TokenStream) -> TokenStream {
     expand::library(input.into()).into()
@@ -145,6 +152,10 @@ pub fn c_library(input: TokenStream) -> TokenStream {
 /// type (read through accessors). A `bool` field, a `c_func!` field or a union makes it
 /// ineligible, which is a compile error at the type in the signature; pass a pointer instead.
 /// Its padding reaches C as zeros.
+///
+/// With a `c_longdouble` (or a record holding one) in the signature, `call` goes through the
+/// call engine (planned on each call), `callback` takes it as a C value, and `for_closure`,
+/// whose trampoline is a Rust `extern "C"` function, is refused at compile time.
 #[proc_macro]
 pub fn c_func(input: TokenStream) -> TokenStream {
     expand::function_types(input.into()).into()

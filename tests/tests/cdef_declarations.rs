@@ -163,8 +163,8 @@ fn functions_globals_and_skipped_declarations() {
     let printf = decls.function("printf").unwrap();
     assert!(printf.signature().is_variadic());
     assert_eq!(printf.signature().fixed_count(), 1);
-    // The runtime's types carry no qualifiers.
-    assert_eq!(printf.to_string(), "int printf(char *, ...)");
+    // A pointer's `const` target is kept for printing; `restrict` is not.
+    assert_eq!(printf.to_string(), "int printf(const char *, ...)");
     // `f()` has no prototype: its arguments are passed as to a variadic function.
     assert!(decls
         .function("old_style")
@@ -205,6 +205,54 @@ fn functions_globals_and_skipped_declarations() {
 }
 
 #[test]
+fn const_targets_are_printed_and_not_compared() {
+    let decls = Declarations::parse(
+        "struct entry { const char *key; char *const *argv; const int (*grid)[3]; \
+         const char *const names[2]; int *plain; };\n\
+         char *strchr(const char *s, int c);\n\
+         int puts(const char s[]);\n\
+         typedef const char *cstr;\n\
+         cstr first(cstr list[], int (*cmp)(const void *, const void *));\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let entry = decls.ty("struct entry").unwrap().definition();
+    for member in [
+        "const char *key;",
+        "char *const *argv;",
+        "const int (*grid)[3];",
+        "const char *names[2];",
+        "int *plain;",
+    ] {
+        assert!(entry.contains(member), "{member:?} missing from\n{entry}");
+    }
+    assert_eq!(
+        decls.function("strchr").unwrap().to_string(),
+        "char *strchr(const char *, int)"
+    );
+    assert_eq!(
+        decls.function("puts").unwrap().to_string(),
+        "int puts(const char *)"
+    );
+    assert_eq!(
+        decls.function("first").unwrap().to_string(),
+        "const char *first(const char **, int (*)(const void *, const void *))"
+    );
+    // The qualifier changes nothing else: the types equal their unqualified forms, so
+    // arguments, fields and results match as before.
+    let entry = decls.ty("struct entry").unwrap();
+    let key = ctypes_core::CData::new(&entry)
+        .unwrap()
+        .field("key")
+        .unwrap();
+    assert_eq!(key.ty(), &CType::char_ptr());
+    assert!(key.ty().is_pointer_to_const());
+    assert_eq!(
+        decls.ty("const char *").unwrap(),
+        decls.ty("char *").unwrap()
+    );
+}
+
+#[test]
 fn parse_more_sees_what_was_declared_before() {
     let mut decls = Declarations::parse("typedef struct node node;\n#define N 3\n")
         .unwrap_or_else(|e| panic!("{e}"));
@@ -239,10 +287,10 @@ fn the_set_prints_as_c() {
     let printed = decls.to_string();
     for line in [
         "#define BANNER \"cdef test\"",
-        "typedef int (*handler)(int, char *);",
+        "typedef int (*handler)(int, const char *);",
         "extern int counter;",
         "void renamed(void) __asm__(\"real_name\");",
-        "int printf(char *, ...);",
+        "int printf(const char *, ...);",
     ] {
         assert!(printed.contains(line), "{line:?} missing from\n{printed}");
     }

@@ -325,3 +325,26 @@ fn records_and_stack_arguments_allocate_nothing_on_the_engine() {
     });
     assert_eq!(n, 0, "long double ld_mul(long double, long double)");
 }
+
+ctypes_core::c_library! {
+    #[library("ctypes_fixture")]
+    struct LongDoubles {
+        fn ld_mul(a: ctypes_core::c_longdouble, b: ctypes_core::c_longdouble) -> ctypes_core::c_longdouble;
+    }
+}
+
+#[test]
+fn typed_long_double_calls_allocate_nothing() {
+    // SAFETY: the fixture has no initialisers; the declaration is `fixture.c`'s.
+    let lib = unsafe { LongDoubles::load_from(&[env!("CTYPES_FIXTURE")]) }.unwrap();
+    let (a, b) = (LongDouble::from_f64(1.5), LongDouble::from_f64(-4.0));
+    // SAFETY: `ld_mul` multiplies.
+    let call = || unsafe { lib.ld_mul(a, b) };
+    assert_eq!(call(), LongDouble::from_f64(-6.0));
+    let n = allocations_in(|| {
+        for _ in 0..1000 {
+            assert_eq!(call().to_f64(), -6.0);
+        }
+    });
+    assert_eq!(n, 0, "c_library! ld_mul");
+}

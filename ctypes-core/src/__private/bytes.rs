@@ -34,6 +34,9 @@ macro_rules! zeroable {
 
 zeroable!(i8, u8, i16, u16, i32, u32, i64, u64, isize, usize, f32, f64);
 
+// SAFETY: zero is +0.0; the type is its bytes, and any bytes are a value.
+unsafe impl Zeroable for crate::mem::LongDouble {}
+
 // SAFETY: zero is `false`; any other byte reads as `true`, never as an invalid `bool`.
 unsafe impl Zeroable for bool {
     #[inline]

@@ -95,6 +95,12 @@ macro_rules! any_bits {
 
 any_bits!(i8, u8, i16, u16, i32, u32, i64, u64, isize, usize, f32, f64);
 
+// SAFETY: zero is +0.0.
+unsafe impl ZeroValid for crate::mem::LongDouble {}
+// SAFETY: the type is its bytes, with no padding of Rust's own: any bytes are a value (on x87,
+// every 10-byte pattern is some value or NaN, and the padding bytes after them mean nothing).
+unsafe impl AnyBits for crate::mem::LongDouble {}
+
 // SAFETY: zero is `false`.
 unsafe impl ZeroValid for bool {}
 // SAFETY: zero is the null pointer.

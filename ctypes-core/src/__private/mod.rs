@@ -7,6 +7,7 @@
 //! - `bit_fields`, `byte_order`, `padding`: bit-field types, fields in non-native byte
 //!   order, alignment and padding types (the placement itself is the layout engine's);
 //! - `callbacks`, `by_value`: typed callbacks and records crossing them by value;
+//! - `engine_calls`: declared functions of `long double` values, called through the engine;
 //! - loading a declared library (the library module's `declared` helpers).
 
 mod bit_fields;
@@ -14,6 +15,7 @@ mod by_value;
 mod byte_order;
 mod bytes;
 mod callbacks;
+mod engine_calls;
 mod markers;
 mod padding;
 mod records;
@@ -26,6 +28,9 @@ pub use by_value::ByValue;
 pub use byte_order::{in_order, Swap};
 pub use bytes::{read_field, write_field, Zeroable};
 pub use callbacks::{abort_on_panic, argument, callback_from_fn, typed_callback};
+pub use engine_calls::{
+    call_engine, function_at, ConvertArg, ConvertResult, NoConvertArg, NoConvertResult, Slot,
+};
 pub use markers::{zero_valid, zeroed, AnyBits, AnyBitsField, Field, ZeroValid};
 pub use padding::{AlignAs, Alignment, FloatWords, Words};
 pub use records::{alias_has_range, array, declare, define, scalar};
@@ -38,7 +43,7 @@ pub use crate::layout::{
 };
 pub use crate::library::{missing_symbols, open_first, resolve, resolve_optional};
 pub use crate::ty::{CType, RecordBuilder, RecordKind, Scalar, Signature};
-pub use crate::{CValue, Callback, TypedCallback, Value};
+pub use crate::{CValue, Callback, Function, TypedCallback, Value};
 
 /// The System V x86-64 classification and placement, for the tests that check them against
 /// the C compiler.

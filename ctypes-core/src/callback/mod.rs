@@ -4,6 +4,7 @@ mod failure;
 mod from_fn;
 mod invocations;
 mod scope;
+mod thread_safe;
 mod trampoline;
 
 use std::any::Any;
@@ -21,6 +22,7 @@ pub(crate) use failure::CallGuard;
 pub use failure::{set_callback_failure_handler, CallbackFailure};
 pub use from_fn::{CallbackFnOf, CallbackReturn, CallbackScalar};
 pub use scope::CallbackScope;
+pub use thread_safe::ThreadSafe;
 
 use crate::error::{Error, Result};
 use crate::func::{CValue, Param};
@@ -136,10 +138,13 @@ unsafe impl Sync for Inner {}
 
 impl Callback {
     /// A callback for `signature` running `closure`, callable from any thread (C may call it
-    /// from threads it creates, concurrently).
+    /// from threads it creates, concurrently): the closure is `Send + Sync + 'static`
+    /// ([`ThreadSafe`]). A closure that must stay on this thread (holding an `Rc` or a
+    /// `RefCell`) goes to [`Callback::new_local`]; one that borrows locals, to
+    /// [`Callback::scope`].
     pub fn new<F>(signature: Signature, closure: F) -> Result<Callback>
     where
-        F: Fn(&[CValue]) -> CValue + Send + Sync + 'static,
+        F: Fn(&[CValue]) -> CValue + ThreadSafe,
     {
         Callback::make(signature, Body::Shared(Box::new(closure)), None)
     }

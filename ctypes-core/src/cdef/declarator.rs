@@ -10,7 +10,9 @@ use super::Ty;
 use crate::ty::{CType, Signature, TypeKind};
 
 pub(crate) enum Derived {
-    Pointer,
+    /// A pointer; `true` if it is itself `const` (`* const`), making a pointer to it a pointer
+    /// to const.
+    Pointer(bool),
     Array(Option<u64>, Token),
     Function(Params, Token),
 }
@@ -45,16 +47,22 @@ impl Parser<'_> {
     }
 
     fn declarator_inner(&mut self) -> Result<Declarator, ParseError> {
-        let mut pointers = 0;
+        // Each pointer, and whether it is `const`.
+        let mut pointers: Vec<bool> = Vec::new();
         loop {
             if self.eat_punct("*") {
-                pointers += 1;
+                pointers.push(false);
             } else if self.at_attribute() {
                 self.attributes()?;
             } else if self
                 .ident_text()
                 .is_some_and(|w| Self::is_qualifier(w) || w == "_Atomic")
             {
+                if matches!(self.ident_text(), Some("const" | "__const" | "__const__")) {
+                    if let Some(last) = pointers.last_mut() {
+                        *last = true;
+                    }
+                }
                 self.advance();
             } else {
                 break;
@@ -118,7 +126,7 @@ impl Parser<'_> {
             }
         }
         decl.derived
-            .extend(std::iter::repeat_with(|| Derived::Pointer).take(pointers));
+            .extend(pointers.into_iter().map(Derived::Pointer));
         decl.derived.extend(suffixes.into_iter().rev());
         if let Some(inner) = inner {
             decl.derived.extend(inner.derived);
@@ -179,6 +187,12 @@ impl Parser<'_> {
             let attrs = self.attributes()?;
             let ty = match self.apply(&specs, &decl, &attrs)? {
                 Ty::C(t) => match t.kind() {
+                    // `const char s[]` is `const char *s`.
+                    TypeKind::Array { element, .. }
+                        if specs.is_const && decl.derived.len() == 1 =>
+                    {
+                        Ty::C(element.pointer_to_const())
+                    }
                     TypeKind::Array { element, .. } => Ty::C(element.pointer()),
                     TypeKind::Function(_) => Ty::C(t.pointer()),
                     TypeKind::Void => {
@@ -204,18 +218,27 @@ impl Parser<'_> {
         if let (Some(bits), Ty::C(t), true) = (attrs.mode_bits, &ty, decl.derived.is_empty()) {
             ty = with_mode(t, bits);
         }
+        // Whether the type built so far is `const`: the base type, then each pointer as
+        // declared (an array's elements are as `const` as the array; a function never is).
+        let mut target_const = specs.is_const;
         for derived in &decl.derived {
             let t = match (ty, derived) {
                 (Ty::C(t), _) => t,
                 // A pointer is a pointer whatever it points to: one to a type the runtime
                 // cannot represent (`__int128 *`) is passed and stored as a `void *`.
-                (Ty::Unsupported(_), Derived::Pointer) => CType::void(),
+                (Ty::Unsupported(_), Derived::Pointer(_)) => CType::void(),
                 (unsupported, _) => return Ok(unsupported),
             };
             ty = match derived {
-                Derived::Pointer => Ty::C(t.pointer()),
+                Derived::Pointer(_) if target_const => Ty::C(t.pointer_to_const()),
+                Derived::Pointer(_) => Ty::C(t.pointer()),
                 Derived::Array(len, token) => self.array_of(t, *len, token)?,
                 Derived::Function(params, token) => self.function_of(t, params, token)?,
+            };
+            target_const = match derived {
+                Derived::Pointer(is_const) => *is_const,
+                Derived::Array(..) => target_const,
+                Derived::Function(..) => false,
             };
         }
         if let Some(why) = &attrs.unsupported {

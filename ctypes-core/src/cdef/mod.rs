@@ -105,23 +105,12 @@ impl FunctionDecl {
 }
 
 impl fmt::Display for FunctionDecl {
-    /// The prototype as C, e.g. `int snprintf(char *, size_t, const char *, ...)`.
+    /// The prototype as C, e.g. `int snprintf(char *, size_t, const char *, ...)`, written
+    /// as C's declarator rules say (`char *strchr(const char *, int)`, `void (*signal(int,
+    /// void (*)(int)))(int)`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sig = &self.signature;
-        write!(f, "{} {}(", sig.result(), self.name)?;
-        for (i, arg) in sig.args().iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            write!(f, "{arg}")?;
-        }
-        match (sig.args().is_empty(), sig.is_variadic()) {
-            (true, false) => f.write_str("void")?,
-            (false, true) => f.write_str(", ...")?,
-            (true, true) => f.write_str("...")?,
-            (false, false) => {}
-        }
-        f.write_str(")")
+        let function = CType::function(self.signature.clone());
+        f.write_str(&function.declaration(&self.name))
     }
 }
 

@@ -18,6 +18,8 @@ pub(crate) struct Specs {
     /// The type is a struct or union defined here without a tag: alone in a record, an
     /// anonymous member.
     pub untagged_record: bool,
+    /// `const` was among the specifiers: a pointer to the base type points to const.
+    pub is_const: bool,
 }
 
 /// The scalar keywords seen, counted as C combines them.
@@ -251,6 +253,7 @@ impl Parser<'_> {
                 "typedef" => specs.is_typedef = true,
                 "static" => specs.is_static = true,
                 "extern" => {}
+                "const" | "__const" | "__const__" => specs.is_const = true,
                 _ if Self::is_qualifier(word) => {}
                 "_Atomic" if matches!(self.peek_nth(1).kind, Tok::Punct("(")) => {
                     self.advance();

@@ -1,6 +1,7 @@
 //! Converting between [`Value`]s and the bytes of a C scalar, a pointer or a bit-field.
 
-use super::value::{LongDouble, Value};
+use super::long_double::LongDouble;
+use super::value::Value;
 use crate::error::{Error, Result};
 use crate::layout::{bits, ByteOrder};
 use crate::ty::{CType, Scalar, ScalarClass, TypeKind};

@@ -2,6 +2,7 @@
 
 pub(crate) mod codec;
 mod data;
+mod long_double;
 mod ops;
 mod path;
 mod pointer;
@@ -10,7 +11,8 @@ mod string;
 mod value;
 
 pub use data::CData;
+pub use long_double::{c_longdouble, LongDouble};
 pub use ops::{memmove, memset};
 pub(crate) use storage::{Pins, Storage};
 pub use string::{string_at, wstring_at};
-pub use value::{LongDouble, Value};
+pub use value::Value;

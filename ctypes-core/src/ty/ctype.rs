@@ -13,7 +13,8 @@ use crate::error::{Error, Result};
 /// record declared with [`CType::declare_struct`] is completed once, later.
 ///
 /// Equality is structural for scalars, pointers, arrays and function types, and identity for
-/// records: two structs with the same fields are different types, as in C.
+/// records: two structs with the same fields are different types, as in C. A pointer's `const`
+/// target ([`CType::pointer_to_const`]) is printed but not compared.
 ///
 /// ```
 /// use ctypes_core::{CType, Scalar};
@@ -34,6 +35,10 @@ struct Node {
     /// `sizeof` an array, computed when it is made, so that arrays nested without bound are
     /// sized in constant time; 0 for other types.
     array_size: usize,
+    /// For a pointer, whether the declaration had its target `const` (`const char *`): kept
+    /// for printing only, so that equality, and what a call accepts, stay those of the
+    /// unqualified types.
+    pointee_const: bool,
 }
 
 impl Node {
@@ -41,6 +46,7 @@ impl Node {
         Node {
             kind,
             array_size: 0,
+            pointee_const: false,
         }
     }
 }
@@ -141,6 +147,31 @@ impl CType {
         CType(Arc::new(Node::new(TypeKind::Pointer(self.clone()))))
     }
 
+    /// A pointer to this type declared `const` (`const char *`, `char *const *`): the same
+    /// type as [`CType::pointer`]'s (equal to it; calls treat both alike), printed with its
+    /// qualifier.
+    ///
+    /// ```
+    /// use ctypes_core::{CType, Scalar};
+    ///
+    /// let key = CType::scalar(Scalar::Char).pointer_to_const();
+    /// assert_eq!(key.declaration("key"), "const char *key");
+    /// assert_eq!(key, CType::char_ptr());
+    /// assert_eq!(key.pointer_to_const().to_string(), "const char *const *");
+    /// ```
+    pub fn pointer_to_const(&self) -> CType {
+        CType(Arc::new(Node {
+            pointee_const: true,
+            ..Node::new(TypeKind::Pointer(self.clone()))
+        }))
+    }
+
+    /// Whether this is a pointer whose target was declared `const`
+    /// ([`CType::pointer_to_const`]).
+    pub fn is_pointer_to_const(&self) -> bool {
+        self.0.pointee_const
+    }
+
     /// An array of `len` elements of this type, which must be complete.
     pub fn array(&self, len: usize) -> Result<CType> {
         let size = self.size_for("array element")?;
@@ -154,6 +185,7 @@ impl CType {
                 len,
             },
             array_size,
+            pointee_const: false,
         })))
     }
 

@@ -77,13 +77,17 @@ fn declarator(ty: &CType, name: String, out: &mut String) {
     let mut before: Vec<&str> = Vec::new();
     let mut after = String::new();
     let mut ty = ty;
+    // Whether the type reached is `const`: the target of a pointer to const.
+    let mut is_const = false;
     let base_name = loop {
         match ty.kind() {
             TypeKind::Void => break "void".to_owned(),
             TypeKind::Scalar(s) => break s.c_name().to_owned(),
             TypeKind::Record(r) => break r.c_name(),
             TypeKind::Pointer(target) => {
-                before.push("*");
+                // A `const` pointer is written `* const`, its qualifier after its star.
+                before.push(if is_const { "*const " } else { "*" });
+                is_const = ty.is_pointer_to_const();
                 if matches!(
                     target.kind(),
                     TypeKind::Array { .. } | TypeKind::Function(_)
@@ -101,10 +105,15 @@ fn declarator(ty: &CType, name: String, out: &mut String) {
                 after.push('(');
                 deeper(|| write_parameter_list(sig, &mut after));
                 after.push(')');
+                // A function is never `const`, nor is its result by this pointer.
+                is_const = false;
                 ty = sig.result();
             }
         }
     };
+    if is_const {
+        out.push_str("const ");
+    }
     out.push_str(&base_name);
     if !before.is_empty() || !name.is_empty() || !after.is_empty() {
         out.push(' ');
@@ -224,5 +233,52 @@ mod tests {
             CType::function_pointer(returns_fp).declaration("f"),
             "void (*(*f)(int))(int)"
         );
+    }
+
+    #[test]
+    fn const_targets_print_where_c_writes_them() {
+        let char_ = CType::scalar(Scalar::Char);
+        assert_eq!(char_.pointer_to_const().declaration("s"), "const char *s");
+        // A pointer to a const pointer to char, and a const pointer to const char.
+        assert_eq!(
+            char_.pointer().pointer_to_const().declaration("p"),
+            "char *const *p"
+        );
+        assert_eq!(
+            char_.pointer_to_const().pointer_to_const().declaration("p"),
+            "const char *const *p"
+        );
+        // Through arrays to their elements: a pointer to an array of 3 const ints.
+        let ints = CType::scalar(Scalar::Int).array(3).unwrap();
+        assert_eq!(
+            ints.pointer_to_const().declaration("a"),
+            "const int (*a)[3]"
+        );
+        assert_eq!(
+            char_
+                .pointer_to_const()
+                .array(2)
+                .unwrap()
+                .declaration("names"),
+            "const char *names[2]"
+        );
+        let strchr = Signature::new(
+            vec![char_.pointer_to_const(), CType::scalar(Scalar::Int)],
+            char_.pointer(),
+        );
+        assert_eq!(
+            CType::function_pointer(strchr.clone()).declaration("f"),
+            "char *(*f)(const char *, int)"
+        );
+        // Equality ignores the qualifier: a call passes either alike.
+        assert_eq!(char_.pointer_to_const(), char_.pointer());
+        assert_eq!(
+            CType::function_pointer(strchr),
+            CType::function_pointer(Signature::new(
+                vec![char_.pointer(), CType::scalar(Scalar::Int)],
+                char_.pointer()
+            ))
+        );
+        assert!(!char_.pointer().is_pointer_to_const());
     }
 }

@@ -7,7 +7,10 @@ use syn::spanned::Spanned;
 use syn::{Ident, Type};
 
 use super::runtime::private;
-use super::signature::{pointer_type, result_type, runtime_signature, with_errno};
+use super::signature::{
+    crosses_as_scalar, engine_call, holds_long_double, pointer_type, result_type,
+    runtime_signature, scalars_only, with_errno,
+};
 use crate::ast::{FunctionType, FunctionTypes};
 
 pub fn function_types(input: TokenStream) -> TokenStream {
@@ -119,26 +122,51 @@ fn generate(function: &FunctionType) -> TokenStream {
     }
 }
 
-/// `call`: a plain call through the pointer, with `errno` after it for `#[errno]`.
+/// `call`: a plain call through the pointer, with `errno` after it for `#[errno]`; through
+/// the call engine instead when a type holds a `long double`.
 fn call(parts: &Parts<'_>) -> TokenStream {
+    let p = private();
     let (types, names, result) = (&parts.types, &parts.names, &parts.result);
+    let sig = &parts.function.sig;
+    let errno = parts.function.errno;
     let call = quote!((self.0)(#(#names),*));
-    let (ret, body) = if parts.function.errno {
+    let (ret, direct) = if errno {
         (quote!((#result, ::core::ffi::c_int)), with_errno(&call))
     } else {
         (quote!(#result), call)
     };
+    let body = if scalars_only(sig) {
+        quote! {
+            // SAFETY: forwarded to the caller.
+            unsafe { #direct }
+        }
+    } else {
+        let holds = holds_long_double(sig);
+        let name_text = parts.function.ident.to_string();
+        let engine = engine_call(sig, &quote!(&engine), errno);
+        quote! {
+            if #holds {
+                // SAFETY: forwarded to the caller: the pointer is a live function of this type.
+                let engine = unsafe { #p::function_at(self.0 as *const (), Self::signature(), #name_text) };
+                #engine
+            } else {
+                // SAFETY: forwarded to the caller.
+                unsafe { #direct }
+            }
+        }
+    };
     let args = names.iter().zip(types).map(|(n, t)| quote!(#n: #t));
     quote! {
-        /// Calls the function this pointer points to: a plain call, no libffi.
+        /// Calls the function this pointer points to: a plain call, no libffi (through the
+        /// call engine when a parameter or the result holds a `long double`, which Rust's
+        /// `extern "C"` cannot pass).
         ///
         /// # Safety
         /// The pointer must point to a live function of this C type, and the C function's
         /// own requirements on its arguments must hold.
         #[allow(clippy::too_many_arguments)]
         pub unsafe fn call(self, #(#args),*) -> #ret {
-            // SAFETY: forwarded to the caller.
-            unsafe { #body }
+            #body
         }
     }
 }
@@ -186,7 +214,7 @@ fn callbacks(parts: &Parts<'_>) -> TokenStream {
         (
             quote!(callback),
             "A C function of this type running `f`, callable from any thread (a libffi closure).",
-            quote!(#closure_bound + ::core::marker::Send + ::core::marker::Sync + 'static),
+            quote!(#closure_bound + ::ctypes_core::ThreadSafe),
             shared_maker,
         ),
         (
@@ -240,6 +268,19 @@ fn for_closure(parts: &Parts<'_>) -> TokenStream {
         .collect();
     let user = &names[position];
     let trampoline_args = names.iter().zip(types).map(|(n, t)| quote!(#n: #t));
+    // The trampoline is a Rust `extern "C"` function, which cannot take or return a
+    // `long double` as C passes it.
+    let no_long_double = (!scalars_only(&function.sig)).then(|| {
+        let holds = holds_long_double(&function.sig);
+        quote! {
+            const {
+                ::core::assert!(
+                    !(#holds),
+                    "`for_closure` cannot make a C function of `long double` values: use `callback`"
+                )
+            };
+        }
+    });
     quote! {
         /// A C function of this type that calls the closure passed as its user-data
         /// argument ([`Self::user_data`]): no trampoline is allocated, no libffi runs.
@@ -248,6 +289,7 @@ fn for_closure(parts: &Parts<'_>) -> TokenStream {
         /// API calling it must pass valid values of the declared types (a `bool` of 0
         /// or 1, records whose fields are valid).
         pub fn for_closure<F: FnMut(#(#others),*) -> #result>(_: &F) -> #ident {
+            #no_long_double
             unsafe extern "C" fn trampoline<F: FnMut(#(#others),*) -> #result>(#(#trampoline_args),*) -> #result {
                 // SAFETY: C hands back the user-data pointer made by `user_data` from
                 // a live `&mut F`, as the API using this type promises.
@@ -264,51 +306,5 @@ fn for_closure(parts: &Parts<'_>) -> TokenStream {
         pub fn user_data<F>(f: &mut F) -> *mut ::core::ffi::c_void {
             (f as *mut F).cast()
         }
-    }
-}
-
-/// Whether a parameter or result of this type crosses a callback as a plain register value:
-/// the Rust integer and float types, the `core::ffi` aliases of the C ones (by name, as
-/// `ast::CType` reads them), and raw pointers. `bool` is not one: C could hand over a byte that is
-/// no valid `bool`.
-fn crosses_as_scalar(ty: &Type) -> bool {
-    match ty {
-        Type::Ptr(_) => true,
-        Type::Paren(inner) => crosses_as_scalar(&inner.elem),
-        Type::Group(inner) => crosses_as_scalar(&inner.elem),
-        Type::Path(path) if path.qself.is_none() => {
-            let Some(last) = path.path.segments.last() else {
-                return false;
-            };
-            last.arguments.is_none()
-                && matches!(
-                    last.ident.to_string().as_str(),
-                    "i8" | "i16"
-                        | "i32"
-                        | "i64"
-                        | "isize"
-                        | "u8"
-                        | "u16"
-                        | "u32"
-                        | "u64"
-                        | "usize"
-                        | "f32"
-                        | "f64"
-                        | "c_char"
-                        | "c_schar"
-                        | "c_uchar"
-                        | "c_short"
-                        | "c_ushort"
-                        | "c_int"
-                        | "c_uint"
-                        | "c_long"
-                        | "c_ulong"
-                        | "c_longlong"
-                        | "c_ulonglong"
-                        | "c_float"
-                        | "c_double"
-                )
-        }
-        _ => false,
     }
 }

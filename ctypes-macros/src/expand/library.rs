@@ -6,7 +6,10 @@ use quote::{format_ident, quote};
 use syn::LitStr;
 
 use super::runtime::private;
-use super::signature::{pointer_type, result_type, runtime_signature, with_errno};
+use super::signature::{
+    engine_call, holds_long_double, pointer_type, result_type, runtime_signature, scalars_only,
+    with_errno,
+};
 use crate::ast::{Entry, Function, Global, Library};
 
 pub fn library(input: TokenStream) -> TokenStream {
@@ -27,6 +30,8 @@ struct Symbols {
     /// The struct's field initialisers, once every required symbol resolved.
     inits: Vec<TokenStream>,
     methods: Vec<TokenStream>,
+    /// Compile-time checks, as items beside the struct.
+    checks: Vec<TokenStream>,
 }
 
 fn generate(library: &Library) -> TokenStream {
@@ -48,6 +53,7 @@ fn generate(library: &Library) -> TokenStream {
         resolutions,
         inits,
         methods,
+        checks,
     } = symbols;
     let name_list = names.iter();
     let struct_doc = LitStr::new(
@@ -122,6 +128,8 @@ fn generate(library: &Library) -> TokenStream {
 
             #(#methods)*
         }
+
+        #(#checks)*
     }
 }
 
@@ -159,7 +167,33 @@ fn function(f: &Function, symbols: &mut Symbols) {
             }
         }
     });
+    // A signature that may hold a `long double` also keeps the function made for the call
+    // engine, when it does.
+    let engine = (!scalars_only(&f.sig)).then(|| format_ident!("{}__engine", name));
+    let holds = holds_long_double(&f.sig);
+    if let Some(engine) = &engine {
+        let signature = runtime_signature(&f.sig);
+        symbols
+            .fields
+            .push(quote!(#engine: ::core::option::Option<::ctypes_core::Function>));
+        symbols.inits.push(quote! {
+            #engine: if (#holds) && #field.is_some() {
+                ::core::option::Option::Some(library.function(#symbol, #signature)?)
+            } else {
+                ::core::option::Option::None
+            }
+        });
+    }
     let doc_attrs = &f.attrs;
+    if f.sig.variadic.is_some() && engine.is_some() {
+        // Rust calls a variadic function through its pointer only.
+        symbols.checks.push(quote! {
+            const _: () = ::core::assert!(
+                !(#holds),
+                "a variadic function with `long double` values cannot be declared in `c_library!`: call it through a runtime `Function`"
+            );
+        });
+    }
     if f.sig.variadic.is_some() && f.markers.errno {
         // Rust methods cannot be variadic: the caller's closure calls the typed pointer, and
         // `errno` is read as soon as it returns.
@@ -209,23 +243,41 @@ fn function(f: &Function, symbols: &mut Symbols) {
             quote!(#n: #ty)
         });
         let call = quote!((function)(#(#param_names),*));
-        let body_call = if optional {
-            quote!(self.#field.map(|function| unsafe { #call }))
+        let direct = if f.markers.errno {
+            with_errno(&call)
         } else {
-            quote!({ let function = self.#field; unsafe { #call } })
+            call
         };
-        let (ret, wrapped) = match (optional, f.markers.errno) {
-            (false, false) => (quote!(#result), quote!(#body_call)),
-            (true, false) => (quote!(::core::option::Option<#result>), quote!(#body_call)),
-            (false, true) => (
-                quote!((#result, ::core::ffi::c_int)),
-                with_errno(&body_call),
-            ),
-            (true, true) => (
-                quote!(::core::option::Option<(#result, ::core::ffi::c_int)>),
-                quote!(#body_call.map(|r| (r, ::ctypes_core::errno()))),
-            ),
+        let one_call = match &engine {
+            None => quote!(unsafe { #direct }),
+            Some(engine) => {
+                let through_engine = engine_call(
+                    &f.sig,
+                    &quote!(self.#engine.as_ref().expect("made at load")),
+                    f.markers.errno,
+                );
+                quote! {
+                    if #holds {
+                        #through_engine
+                    } else {
+                        // SAFETY: forwarded to the caller.
+                        unsafe { #direct }
+                    }
+                }
+            }
         };
+        let body = if optional {
+            quote!(self.#field.map(|function| #one_call))
+        } else {
+            quote!({ let function = self.#field; #one_call })
+        };
+        let ret = match (optional, f.markers.errno) {
+            (false, false) => quote!(#result),
+            (true, false) => quote!(::core::option::Option<#result>),
+            (false, true) => quote!((#result, ::core::ffi::c_int)),
+            (true, true) => quote!(::core::option::Option<(#result, ::core::ffi::c_int)>),
+        };
+        let wrapped = body;
         symbols.methods.push(quote! {
             #(#doc_attrs)*
             #safety

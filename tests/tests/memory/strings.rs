@@ -114,3 +114,85 @@ fn string_at_reads_raw_c_strings() {
     let back = unsafe { string_at(buf.addressof().unwrap(), None) };
     assert_eq!(back, b"in a buffer");
 }
+
+#[test]
+fn strings_in_known_objects_are_read_within_their_bounds() {
+    let buffer = CData::string_buffer(b"hello").unwrap();
+    assert_eq!(buffer.string_at(0, None).unwrap(), b"hello");
+    assert_eq!(buffer.string_at(4, Some(2)).unwrap(), b"o\0");
+    assert_eq!(buffer.string_at(6, Some(0)).unwrap(), b"");
+    assert_eq!(
+        buffer.string_at(4, Some(3)).unwrap_err().to_string(),
+        "string_at: range 4..7 is outside an object of 6 bytes"
+    );
+    assert_eq!(
+        buffer.string_at(7, None).unwrap_err().to_string(),
+        "string_at: range 7..7 is outside an object of 6 bytes"
+    );
+    // Without a NUL inside the object, there is no string to stop at.
+    buffer.set_string(b"sixsix").unwrap();
+    assert_eq!(
+        buffer.string_at(2, None).unwrap_err().to_string(),
+        "expected a NUL-terminated string inside the object of 6 bytes, found no NUL in bytes 2..6"
+    );
+    // A field is an object of its own size, even inside a larger record.
+    let record = CType::struct_builder("Named")
+        .field("name", scalar(Scalar::Char).array(4).unwrap())
+        .field("rest", scalar(Scalar::Int))
+        .build()
+        .unwrap();
+    let named = CData::new(&record).unwrap();
+    named.field("name").unwrap().set_string(b"abcd").unwrap();
+    named.set("rest", 0x41).unwrap();
+    let name = named.field("name").unwrap();
+    assert_eq!(
+        name.string_at(1, Some(4)).unwrap_err().to_string(),
+        "string_at: range 1..5 is outside an object of 4 bytes"
+    );
+    assert!(
+        name.string_at(0, None).is_err(),
+        "the NUL is past the field"
+    );
+    assert_eq!(named.string_at(0, None).unwrap(), b"abcdA");
+}
+
+#[test]
+fn strings_through_pointers_stop_at_the_end_of_what_they_point_into() {
+    let buffer = CData::string_buffer(b"pointer").unwrap();
+    let p = buffer.byref(3).unwrap();
+    assert_eq!(p.string_at(0, None).unwrap(), b"nter");
+    assert_eq!(p.string_at(1, Some(4)).unwrap(), b"ter\0");
+    assert_eq!(
+        p.string_at(0, Some(6)).unwrap_err().to_string(),
+        "string_at: range 3..9 is outside an object of 8 bytes"
+    );
+    // A pointer of another origin has no known bounds: only the unsafe form reads it.
+    let raw = CData::new(&CType::void_ptr()).unwrap();
+    raw.set_value(Value::Pointer(buffer.addressof().unwrap() as usize))
+        .unwrap();
+    let err = raw.string_at(0, Some(2)).unwrap_err().to_string();
+    assert!(err.contains("unknown bounds"), "{err}");
+    // SAFETY: `buffer` holds 8 readable bytes at that address.
+    let bytes = unsafe { string_at(buffer.addressof().unwrap(), Some(8)) };
+    assert_eq!(bytes, b"pointer\0");
+    let null = CData::new(&CType::void_ptr()).unwrap();
+    assert!(null.string_at(0, None).is_err());
+}
+
+#[test]
+fn wide_strings_in_known_objects_are_read_within_their_bounds() {
+    let wide = CData::wide_string_buffer("héllo").unwrap();
+    assert_eq!(wide.wstring_at(0, None).unwrap(), "héllo");
+    let unit = Scalar::WcharT.size();
+    assert_eq!(wide.wstring_at(unit, Some(2)).unwrap(), "él");
+    assert_eq!(
+        wide.wstring_at(unit, Some(6)).unwrap_err().to_string(),
+        format!(
+            "wstring_at: range {unit}..{} is outside an object of {} bytes",
+            7 * unit,
+            6 * unit
+        )
+    );
+    let p = wide.byref(2 * unit).unwrap();
+    assert_eq!(p.wstring_at(0, None).unwrap(), "llo");
+}

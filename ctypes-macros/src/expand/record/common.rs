@@ -9,6 +9,7 @@ use syn::{Ident, LitStr};
 use crate::ast::{Field, Kind, Record, RecordOptions};
 use crate::expand::c_type::c_type;
 use crate::expand::runtime::private;
+use crate::expand::signature::holds_long_double_of;
 
 /// `::core::option::Option::Some(value)` or `None`.
 pub fn option(value: Option<impl ToTokens>) -> TokenStream {
@@ -76,6 +77,7 @@ pub fn ctyped_impl(record: &Record, fields: &[&Field]) -> TokenStream {
             quote!(.byte_order(#p::ByteOrder::Little))
         }
     });
+    let holds = holds_long_double_of(fields.iter().map(|f| &f.ty));
     quote! {
         // SAFETY: the assertions above prove at compile time that this type's size, alignment
         // and field offsets are the ones the layout engine gives the C record below, whose
@@ -97,6 +99,8 @@ pub fn ctyped_impl(record: &Record, fields: &[&Field]) -> TokenStream {
                 });
                 declared
             }
+
+            const HOLDS_LONG_DOUBLE: bool = #holds;
 
             fn c_type_declared() -> #p::CType {
                 static DECLARED: #p::OnceLock<#p::CType> = #p::OnceLock::new();
