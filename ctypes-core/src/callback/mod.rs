@@ -17,13 +17,12 @@ use std::thread::{self, ThreadId};
 
 use invocations::this_thread;
 
-pub(crate) use failure::CallGuard;
-pub use failure::{set_callback_failure_handler, CallbackFailure};
+pub use failure::set_callback_failure_handler;
 pub use from_fn::{CallbackFnOf, CallbackReturn, CallbackScalar};
 pub use scope::CallbackScope;
 
+use crate::encode::{params_of, CValue, Callback, Code, Param};
 use crate::error::{Error, Result};
-use crate::func::{CValue, Param};
 use crate::mem::{CData, Value};
 use crate::raw::{Cif, Closure};
 use crate::ty::{CType, Signature, TypeKind};
@@ -35,66 +34,6 @@ pub type CallbackFn = dyn Fn(&[CValue]) -> CValue;
 
 /// A [`CallbackFn`] that may run on any thread.
 type SharedFn = dyn Fn(&[CValue]) -> CValue + Send + Sync;
-
-/// A Rust closure callable from C through a function pointer, made with libffi's closures.
-///
-/// The code address ([`Callback::code`]) is valid while the `Callback` or a clone lives: pass it
-/// as an argument ([`Arg::Callback`](crate::Arg::Callback)) and it lives for the call; store it
-/// in memory with [`CData::set_callback`] and it lives as long as that memory; give it to C for
-/// ever with [`Callback::leak`]. The closure may drop the last handle to its own callback while
-/// it runs (by freeing the memory that stored it, say, or by handing it to another thread that
-/// drops it): the callback is then freed when the last invocation running it returns. C must
-/// not call the code address once the last handle is gone, nor start a call of it that nothing
-/// orders before the drop of the last handle (a call on another thread racing with the drop).
-///
-/// A panic in the closure never unwinds into C: C gets a zeroed result, and the panic is
-/// re-raised by the Rust call that led to the callback when that call returns, or goes to the
-/// handler set with [`set_callback_failure_handler`] if no such call is in progress on the
-/// callback's thread. A result that does not fit the C result type is treated the same way, as
-/// an error.
-///
-/// ```
-/// use ctypes_core::{Callback, CType, CValue, Library, Scalar, Signature, Value};
-///
-/// let int = CType::scalar(Scalar::Int);
-/// let compare = Callback::new(
-///     Signature::new(vec![CType::void_ptr(), CType::void_ptr()], int.clone()),
-///     |args| {
-///         // SAFETY: qsort passes pointers to two elements of the int array below.
-///         let (a, b) = unsafe { (read_int(&args[0]), read_int(&args[1])) };
-///         CValue::Value(Value::Int(i64::from(a.cmp(&b) as i32)))
-///     },
-/// )?;
-/// unsafe fn read_int(arg: &CValue) -> i32 {
-///     match arg {
-///         // SAFETY: the caller promises a valid pointer to an int.
-///         CValue::Value(Value::Pointer(p)) => unsafe { *(*p as *const i32) },
-///         _ => unreachable!(),
-///     }
-/// }
-/// let numbers = ctypes_core::CData::new(&int.array(5)?)?;
-/// for (i, n) in [5, 1, 4, 2, 3].into_iter().enumerate() {
-///     numbers.element(i)?.set_value(n)?;
-/// }
-/// let size_t = CType::scalar(Scalar::SizeT);
-/// let qsort = Library::this().function(
-///     "qsort",
-///     Signature::new(
-///         vec![CType::void_ptr(), size_t.clone(), size_t, compare.function_pointer_type()],
-///         CType::void(),
-///     ),
-/// )?;
-/// // SAFETY: qsort's signature, an array of 5 ints, and a comparator over ints.
-/// unsafe { qsort.call(&[(&numbers).into(), 5usize.into(), 4usize.into(), (&compare).into()]) }?;
-/// let sorted: Vec<i64> = (0..5).map(|i| numbers.get(&format!("[{i}]")).unwrap().as_i64().unwrap()).collect();
-/// assert_eq!(sorted, [1, 2, 3, 4, 5]);
-/// # Ok::<(), ctypes_core::Error>(())
-/// ```
-pub struct Callback {
-    /// Released through [`invocations::release`], which keeps a callback dropped from inside its
-    /// own invocation until that invocation returns.
-    inner: ManuallyDrop<Arc<Inner>>,
-}
 
 /// Everything a callback's trampoline reaches, at a fixed address (inside the `Arc`).
 pub(crate) struct Inner {
@@ -245,7 +184,7 @@ impl Callback {
         if signature.is_variadic() {
             return Err(refuse("a callback cannot be variadic".to_owned()));
         }
-        let params = crate::func::params_of(&signature).map_err(refuse)?;
+        let params = params_of(&signature).map_err(refuse)?;
         let result_size = match signature.result() {
             r if r.is_void() => 0,
             r => r.size()?,
@@ -272,46 +211,7 @@ impl Callback {
         // the callback has one, with as many arguments; a typed handler comes only with the
         // typed body of the closure whose types made the signature.
         unsafe { inner.closure.prepare(&inner.cif, handler, data) }.map_err(refuse)?;
-        Ok(Callback {
-            inner: ManuallyDrop::new(inner),
-        })
-    }
-
-    /// The C function pointer.
-    pub fn code(&self) -> NonNull<c_void> {
-        self.inner.closure.code()
-    }
-
-    /// The signature C calls it with.
-    pub fn signature(&self) -> &Signature {
-        &self.inner.signature
-    }
-
-    /// The C type of a pointer to this callback: `result (*)(args)`.
-    pub fn function_pointer_type(&self) -> CType {
-        CType::function_pointer(self.inner.signature.clone())
-    }
-
-    /// Gives the code address to C for ever: the callback is never freed.
-    pub fn leak(self) -> NonNull<c_void> {
-        let code = self.code();
-        std::mem::forget(self);
-        code
-    }
-}
-
-impl Clone for Callback {
-    fn clone(&self) -> Callback {
-        Callback {
-            inner: ManuallyDrop::new(Arc::clone(&self.inner)),
-        }
-    }
-}
-
-impl Drop for Callback {
-    fn drop(&mut self) {
-        // SAFETY: taken once, here, and `self.inner` is not used again.
-        invocations::release(unsafe { ManuallyDrop::take(&mut self.inner) });
+        Ok(Callback::from_owner(inner))
     }
 }
 
@@ -355,14 +255,17 @@ impl<T: Copy> fmt::Debug for TypedCallback<T> {
     }
 }
 
-impl fmt::Debug for Callback {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Callback({} at {:p})",
-            self.function_pointer_type(),
-            self.code()
-        )
+impl Code for Inner {
+    fn code(&self) -> NonNull<c_void> {
+        self.closure.code()
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn release(self: Arc<Self>) {
+        invocations::release(self);
     }
 }
 
@@ -378,11 +281,6 @@ impl Drop for Body {
 }
 
 impl CData {
-    /// The callback this pointer's memory keeps alive ([`CData::set_callback`]), if any.
-    pub(crate) fn kept_callback(&self) -> Option<Callback> {
-        self.kept_object()?.downcast_ref::<Callback>().cloned()
-    }
-
     /// Stores the callback's code address in this function-pointer object (a struct field, a
     /// global) and keeps the callback alive as long as this memory; in memory this crate does
     /// not own (a library's global), the callback is kept for ever, since C may read it at any

@@ -6,11 +6,12 @@ use std::ffi::c_void;
 use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use super::failure::{discard, report, CallbackFailure};
+use super::failure::{discard, report};
 use super::invocations::{this_thread, Frame};
 use super::{Body, CallbackFn, Inner};
+use crate::encode::{each_type, encode_scalar, CValue, Lane, Param};
 use crate::error::{Error, Result};
-use crate::func::{encode_scalar, CValue, Lane, Param};
+use crate::in_call::CallbackFailure;
 use crate::layout::ByteOrder;
 use crate::mem::codec::{self, Leaf};
 use crate::mem::{CData, Value};
@@ -97,7 +98,7 @@ impl Short {
         if cfg!(target_endian = "big") {
             return None;
         }
-        let (lanes, result) = crate::func::each_type(signature, Lane::of)?;
+        let (lanes, result) = each_type(signature, Lane::of)?;
         if lanes.len() > INLINE {
             return None;
         }

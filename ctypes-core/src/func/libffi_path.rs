@@ -3,9 +3,10 @@
 
 use std::sync::{Arc, PoisonError};
 
-use super::arg::{Arg, CValue};
+use super::arg::Arg;
 use super::marshal::{self, Frame};
 use super::{Core, Function};
+use crate::encode::CValue;
 use crate::error::{Error, Result};
 use crate::mem::CData;
 use crate::raw::Cif;
