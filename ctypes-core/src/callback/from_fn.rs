@@ -7,8 +7,8 @@ use std::ffi::c_void;
 
 use libffi_sys::ffi_cif;
 
-use super::trampoline::{invoke, Handler};
-use super::Body;
+use super::trampoline::invoke;
+use super::{Body, Inner, TypedHandlers};
 use crate::ctyped::{CPointee, CReturn, CTyped};
 use crate::ty::Signature;
 
@@ -165,9 +165,73 @@ closures!(A 0, B 1, C 2, D 3, E 4, G 5);
 closures!(A 0, B 1, C 2, D 3, E 4, G 5, H 6);
 closures!(A 0, B 1, C 2, D 3, E 4, G 5, H 6, I 7);
 
-/// The handler of a typed callback running an `F`.
-pub(super) fn handler<Args, F: CallbackFnOf<Args>>() -> Handler {
-    entry::<Args, F>
+/// The handlers of a typed callback running an `F`.
+pub(super) fn handlers<Args, F: CallbackFnOf<Args>>() -> TypedHandlers {
+    TypedHandlers {
+        libffi: entry::<Args, F>,
+        #[cfg(all(
+            target_arch = "x86_64",
+            target_pointer_width = "64",
+            unix,
+            not(target_os = "cygwin")
+        ))]
+        own: own_entry::<Args, F>,
+    }
+}
+
+/// The `F` of a typed callback.
+///
+/// # Safety
+/// The callback's body must be a typed one holding an `F`.
+#[inline(always)]
+unsafe fn closure_of<F>(callback: &Inner) -> &F {
+    let Body::Typed(closure) = &callback.body else {
+        unreachable!("a typed handler comes only with a typed body");
+    };
+    // SAFETY: the caller promises an `F`.
+    unsafe { &*std::ptr::from_ref::<dyn Any + Send + Sync>(closure.as_ref()).cast::<F>() }
+}
+
+/// The own trampoline's handler of a typed callback.
+///
+/// # Safety
+/// The entry calls it as `dispatch::general` is called, for a callback made by
+/// `Callback::from_fn` with a typed body holding an `F`, whose signature is `F`'s (scalars and
+/// pointers: each argument whole in a register or a stack slot, the result in `rax` or
+/// `xmm0`).
+#[cfg(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+))]
+unsafe extern "C" fn own_entry<Args, F: CallbackFnOf<Args>>(
+    context: *const c_void,
+    saved: *mut super::entry::Saved,
+    stack: *const u8,
+    result: *mut super::entry::ResultBlock,
+) -> u32 {
+    // SAFETY: forwarded from the entry's guarantees above.
+    unsafe {
+        invoke(
+            context,
+            |callback| {
+                let plan = super::dispatch::plan_of(callback);
+                let mut args = [std::ptr::null_mut::<c_void>(); 8];
+                let mut unused = [0u64; 2];
+                for (at, from) in args.iter_mut().zip(plan.args.iter()) {
+                    *at = super::dispatch::arg_at(from, saved, stack, &mut unused);
+                }
+                let mut word = 0u64;
+                closure_of::<F>(callback)
+                    .call_from_c(args.as_ptr(), (&raw mut word).cast::<c_void>());
+                super::entry::set_word(result, word);
+                Ok(())
+            },
+            |_| result.write_bytes(0, 1),
+        )
+    };
+    0
 }
 
 /// The libffi closure handler of a typed callback.
@@ -185,15 +249,15 @@ unsafe extern "C" fn entry<Args, F: CallbackFnOf<Args>>(
 ) {
     // SAFETY: forwarded from libffi's guarantees above.
     unsafe {
-        invoke(data, result, |callback| {
-            let Body::Typed(closure) = &callback.body else {
-                unreachable!("a typed handler comes only with a typed body");
-            };
-            // SAFETY: the typed body holds an `F` (the handler and body were made together).
-            let f = &*std::ptr::from_ref::<dyn Any + Send + Sync>(closure.as_ref()).cast::<F>();
-            // SAFETY: as above.
-            f.call_from_c(args, result);
-            Ok(())
-        })
+        invoke(
+            data,
+            |callback| {
+                // SAFETY: the typed body holds an `F` (the handler and body were made
+                // together), and libffi passes the arguments as promised above.
+                closure_of::<F>(callback).call_from_c(args, result);
+                Ok(())
+            },
+            |_| result.cast::<u64>().write_unaligned(0),
+        )
     }
 }

@@ -1,9 +1,46 @@
 //! `Callback`: a Rust closure as a C function pointer.
+//!
+//! On x86-64 System V every callback has a trampoline of the project's own: a stub in
+//! W^X memory (`stubs.rs`) jumps to a common entry (`entry.rs`) that saves the argument
+//! registers and calls the callback's handler, which reads the arguments where the callback's
+//! plan (`plan.rs`, from `abi::Placement`) says they are and writes the result where C expects
+//! it (`dispatch.rs`). Elsewhere, and on x86-64 for comparison ([`Callback::new_through_libffi`]),
+//! libffi's closures call the handlers of `trampoline.rs`. Around both: `invocations.rs` keeps a
+//! callback alive while it runs, `failure.rs` routes a panic or error back to the Rust call
+//! that led to it; `from_fn.rs` makes typed callbacks, `scope.rs` scoped ones.
 
+#[cfg(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+))]
+mod dispatch;
+#[cfg(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+))]
+mod entry;
 mod failure;
 mod from_fn;
 mod invocations;
+#[cfg(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+))]
+mod plan;
 mod scope;
+#[cfg(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+))]
+mod stubs;
 mod trampoline;
 
 use std::any::Any;
@@ -38,15 +75,48 @@ type SharedFn = dyn Fn(&[CValue]) -> CValue + Send + Sync;
 /// Everything a callback's trampoline reaches, at a fixed address (inside the `Arc`).
 pub(crate) struct Inner {
     /// Dropped first (fields drop in order): no call can arrive once the rest goes.
-    closure: Closure,
+    code: Entry,
     body: Body,
     /// For signatures of at most a few plain scalars and pointers.
     short: Option<trampoline::Short>,
     /// Bytes of the result type (0 for `void`).
     result_size: usize,
-    cif: Cif,
     signature: Signature,
     params: Vec<Param>,
+    /// Where the own trampoline's handler finds the arguments and puts the result.
+    #[cfg(all(
+        target_arch = "x86_64",
+        target_pointer_width = "64",
+        unix,
+        not(target_os = "cygwin")
+    ))]
+    plan: Option<plan::Plan>,
+}
+
+/// The code C calls.
+enum Entry {
+    /// A stub of the project's own.
+    #[cfg(all(
+        target_arch = "x86_64",
+        target_pointer_width = "64",
+        unix,
+        not(target_os = "cygwin")
+    ))]
+    Own(stubs::Trampoline),
+    /// A libffi closure and the call interface it reads the arguments with (dropped after it).
+    Libffi { closure: Closure, cif: Cif },
+}
+
+/// The handlers of a typed callback, one per kind of trampoline.
+pub(super) struct TypedHandlers {
+    libffi: trampoline::Handler,
+    #[cfg(all(
+        target_arch = "x86_64",
+        target_pointer_width = "64",
+        unix,
+        not(target_os = "cygwin")
+    ))]
+    own: entry::Handler,
 }
 
 enum Body {
@@ -109,7 +179,7 @@ impl Callback {
         Callback::make(
             F::signature(),
             Body::Typed(Box::new(f)),
-            Some(from_fn::handler::<Args, F>()),
+            Some(from_fn::handlers::<Args, F>()),
         )
     }
 
@@ -150,7 +220,7 @@ impl Callback {
         Callback::make(
             signature,
             Body::Typed(Box::new(f)),
-            Some(from_fn::handler::<Args, F>()),
+            Some(from_fn::handlers::<Args, F>()),
         )
     }
 
@@ -171,47 +241,153 @@ impl Callback {
         )
     }
 
-    /// A callback running `body`; a typed one comes with its handler.
-    fn make(
-        signature: Signature,
-        body: Body,
-        typed: Option<trampoline::Handler>,
-    ) -> Result<Callback> {
-        let refuse = |reason: String| Error::Signature {
-            function: "callback".to_owned(),
-            reason,
-        };
+    /// [`Callback::new`] through a libffi closure even where the project's own trampolines
+    /// would do: for comparing the two. A signature libffi cannot take as C passes it is
+    /// refused.
+    #[doc(hidden)]
+    pub fn new_through_libffi<F>(signature: Signature, closure: F) -> Result<Callback>
+    where
+        F: Fn(&[CValue]) -> CValue + Send + Sync + 'static,
+    {
+        Callback::make_libffi(signature, Body::Shared(Box::new(closure)), None)
+    }
+
+    /// A callback running `body`; a typed one comes with its handlers.
+    fn make(signature: Signature, body: Body, typed: Option<TypedHandlers>) -> Result<Callback> {
+        #[cfg(all(
+            target_arch = "x86_64",
+            target_pointer_width = "64",
+            unix,
+            not(target_os = "cygwin")
+        ))]
+        {
+            Callback::make_own(signature, body, typed)
+        }
+        #[cfg(not(all(
+            target_arch = "x86_64",
+            target_pointer_width = "64",
+            unix,
+            not(target_os = "cygwin")
+        )))]
+        {
+            Callback::make_libffi(signature, body, typed)
+        }
+    }
+
+    /// How each parameter of `signature` is passed and the result's size, or why a callback
+    /// cannot have it.
+    fn params(signature: &Signature) -> Result<(Vec<Param>, usize)> {
         if signature.is_variadic() {
             return Err(refuse("a callback cannot be variadic".to_owned()));
         }
-        let params = params_of(&signature).map_err(refuse)?;
+        let params = params_of(signature).map_err(refuse)?;
         let result_size = match signature.result() {
             r if r.is_void() => 0,
             r => r.size()?,
         };
-        let cif = Cif::new(signature.args(), signature.result(), None).map_err(refuse)?;
-        let closure = Closure::allocate().map_err(refuse)?;
+        Ok((params, result_size))
+    }
+
+    /// A callback on a trampoline of the project's own.
+    #[cfg(all(
+        target_arch = "x86_64",
+        target_pointer_width = "64",
+        unix,
+        not(target_os = "cygwin")
+    ))]
+    fn make_own(
+        signature: Signature,
+        body: Body,
+        typed: Option<TypedHandlers>,
+    ) -> Result<Callback> {
+        let (params, result_size) = Callback::params(&signature)?;
+        let plan = plan::Plan::of(&signature).map_err(|e| refuse(e.to_string()))?;
+        let short = trampoline::Short::of(&signature).and_then(|short| short.in_registers(&plan));
+        let trampoline = stubs::Trampoline::allocate().map_err(refuse)?;
+        let handler = match &typed {
+            Some(typed) => typed.own,
+            None => dispatch::handler(short.as_ref()),
+        };
         let inner = Arc::new(Inner {
-            closure,
+            code: Entry::Own(trampoline),
             body,
-            short: trampoline::Short::of(&signature),
+            short,
             result_size,
-            cif,
             signature,
             params,
+            plan: Some(plan),
+        });
+        let Entry::Own(trampoline) = &inner.code else {
+            unreachable!("made just above")
+        };
+        // SAFETY: the `Inner` lives in the `Arc`, at a fixed address, for as long as the
+        // trampoline (which it owns) can be called; the handler reads the arguments and writes
+        // the result as the plan made from the signature says, on the short path only if the
+        // callback has one with as many arguments; a typed handler comes only with the typed
+        // body of the closure whose types made the signature.
+        unsafe { trampoline.set(handler, Arc::as_ptr(&inner).cast::<c_void>()) };
+        Ok(Callback::from_owner(inner))
+    }
+
+    /// A callback on a libffi closure.
+    fn make_libffi(
+        signature: Signature,
+        body: Body,
+        typed: Option<TypedHandlers>,
+    ) -> Result<Callback> {
+        let (params, result_size) = Callback::params(&signature)?;
+        #[cfg(all(
+            target_arch = "x86_64",
+            target_pointer_width = "64",
+            unix,
+            not(target_os = "cygwin")
+        ))]
+        if let Some(reason) =
+            crate::encode::libffi_refusal(signature.args(), Some(signature.result()))
+        {
+            return Err(refuse(reason));
+        }
+        let cif = Cif::new(signature.args(), signature.result(), None).map_err(refuse)?;
+        let closure = Closure::allocate().map_err(refuse)?;
+        let short = trampoline::Short::of(&signature);
+        let handler = match &typed {
+            Some(typed) => typed.libffi,
+            None => trampoline::handler(short.as_ref()),
+        };
+        let inner = Arc::new(Inner {
+            code: Entry::Libffi { closure, cif },
+            body,
+            short,
+            result_size,
+            signature,
+            params,
+            #[cfg(all(
+                target_arch = "x86_64",
+                target_pointer_width = "64",
+                unix,
+                not(target_os = "cygwin")
+            ))]
+            plan: None,
         });
         let data = Arc::as_ptr(&inner).cast_mut().cast::<c_void>();
-        let handler = match typed {
-            Some(handler) => handler,
-            None => trampoline::handler(inner.short.as_ref()),
+        let Entry::Libffi { closure, cif } = &inner.code else {
+            unreachable!("made just above")
         };
         // SAFETY: the CIF and the `Inner` that `data` points to live in the `Arc`, at fixed
         // addresses, for as long as the closure (which the `Arc` also owns) can be called;
         // the handler reads the arguments as that CIF describes, on the short path only if
         // the callback has one, with as many arguments; a typed handler comes only with the
         // typed body of the closure whose types made the signature.
-        unsafe { inner.closure.prepare(&inner.cif, handler, data) }.map_err(refuse)?;
+        unsafe { closure.prepare(cif, handler, data) }.map_err(refuse)?;
         Ok(Callback::from_owner(inner))
+    }
+}
+
+/// A callback's signature refused, and why.
+fn refuse(reason: String) -> Error {
+    Error::Signature {
+        function: "callback".to_owned(),
+        reason,
     }
 }
 
@@ -257,7 +433,16 @@ impl<T: Copy> fmt::Debug for TypedCallback<T> {
 
 impl Code for Inner {
     fn code(&self) -> NonNull<c_void> {
-        self.closure.code()
+        match &self.code {
+            #[cfg(all(
+                target_arch = "x86_64",
+                target_pointer_width = "64",
+                unix,
+                not(target_os = "cygwin")
+            ))]
+            Entry::Own(trampoline) => trampoline.code(),
+            Entry::Libffi { closure, .. } => closure.code(),
+        }
     }
 
     fn signature(&self) -> &Signature {

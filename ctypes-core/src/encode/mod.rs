@@ -5,11 +5,15 @@
 
 mod code;
 mod lane;
+#[cfg(all(target_arch = "x86_64", unix))]
+mod libffi_limits;
 mod param;
 mod value;
 
 pub use code::Callback;
 pub(crate) use code::Code;
 pub(crate) use lane::{each_type, Lane};
+#[cfg(all(target_arch = "x86_64", unix))]
+pub(crate) use libffi_limits::refusal as libffi_refusal;
 pub(crate) use param::{encode_scalar, params_of, Param};
 pub use value::CValue;

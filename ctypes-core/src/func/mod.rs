@@ -33,8 +33,6 @@ mod engine;
 mod engine_path;
 mod errno;
 mod lanes;
-#[cfg(all(target_arch = "x86_64", unix))]
-mod libffi_limits;
 mod libffi_path;
 mod make;
 mod marshal;
