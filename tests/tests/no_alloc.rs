@@ -1,13 +1,16 @@
 //! Calls of fixed signatures allocate nothing — scalars in registers, records by value in
 //! registers and on the stack, arguments on the stack, `long double`, results in registers,
-//! `st0` or memory written into an existing object: counted with a global allocator that
+//! `st0` or memory written into an existing object — and neither do calls of callbacks of
+//! fixed signatures over scalars, C calling them in a loop: counted with a global allocator that
 //! counts, per thread, the allocations of a thread that asked for counting (tests run in
 //! parallel, so a count shared by all threads would see the other tests' allocations).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use ctypes_core::{Arg, CData, CallPath, Function, LongDouble, Scalar, Value};
+use ctypes_core::{
+    Arg, CData, CType, CValue, CallPath, Callback, Function, LongDouble, Scalar, Signature, Value,
+};
 use ctypes_tests::fixture::{library, record, sig, t};
 
 struct Counting;
@@ -299,4 +302,44 @@ fn records_and_stack_arguments_allocate_nothing_on_the_engine() {
         }
     });
     assert_eq!(n, 0, "long double ld_mul(long double, long double)");
+}
+
+#[test]
+fn callbacks_over_scalars_allocate_nothing() {
+    let lib = library();
+    let int = t(Scalar::Int);
+    let dynamic = Callback::new(Signature::new(vec![int.clone()], int.clone()), |args| {
+        match args[0] {
+            CValue::Value(Value::Int(n)) => CValue::Value(Value::Int(2 * n)),
+            _ => CValue::Void,
+        }
+    })
+    .unwrap();
+    let typed = Callback::from_fn(|n: i32| 2 * n).unwrap();
+    let cb_sum = lib
+        .function(
+            "cb_sum",
+            Signature::new(
+                vec![
+                    // Either callback: one is `int (*)(int)`, the other `int32_t (*)(int32_t)`.
+                    CType::void_ptr(),
+                    int.clone(),
+                    CType::void_ptr(),
+                    CType::void_ptr(),
+                ],
+                t(Scalar::LongLong),
+            ),
+        )
+        .unwrap();
+    for callback in [&dynamic, &typed] {
+        let args: [Arg<'_>; 4] = [callback.into(), 1000.into(), Arg::NULL, Arg::NULL];
+        // SAFETY: `long long cb_sum(int (*)(int), int, int *, int *)`, with NULL for both
+        // optional pointers, and a callback taking and returning an int.
+        let call = || unsafe { cb_sum.call(&args) }.unwrap();
+        // The first invocation on a thread takes the thread's record of running callbacks.
+        call();
+        // 1000 calls of the callback, each from C.
+        let n = allocations_in(|| assert_eq!(call().as_i64(), Some(999_000)));
+        assert_eq!(n, 0, "{callback:?}");
+    }
 }
