@@ -308,12 +308,13 @@ fn records_and_stack_arguments_allocate_nothing_on_the_engine() {
 fn callbacks_over_scalars_allocate_nothing() {
     let lib = library();
     let int = t(Scalar::Int);
-    let dynamic = Callback::new(Signature::new(vec![int.clone()], int.clone()), |args| {
-        match args[0] {
+    let dynamic = Callback::new(
+        Signature::new(vec![int.clone()], int.clone()),
+        |args| match args[0] {
             CValue::Value(Value::Int(n)) => CValue::Value(Value::Int(2 * n)),
             _ => CValue::Void,
-        }
-    })
+        },
+    )
     .unwrap();
     let typed = Callback::from_fn(|n: i32| 2 * n).unwrap();
     let cb_sum = lib

@@ -25,6 +25,11 @@ pub trait CallbackScalar: CTyped + Copy + sealed::Sealed + 'static {
     /// floats in the low bytes.
     #[doc(hidden)]
     fn into_word(self) -> u64;
+
+    /// Whether the value travels in a vector register (`float`, `double`) rather than a
+    /// general one.
+    #[doc(hidden)]
+    const FLOATING: bool = false;
 }
 
 macro_rules! integers {
@@ -48,6 +53,8 @@ integers! {
 
 impl sealed::Sealed for f32 {}
 impl CallbackScalar for f32 {
+    const FLOATING: bool = true;
+
     #[inline(always)]
     fn into_word(self) -> u64 {
         u64::from(self.to_bits())
@@ -56,6 +63,8 @@ impl CallbackScalar for f32 {
 
 impl sealed::Sealed for f64 {}
 impl CallbackScalar for f64 {
+    const FLOATING: bool = true;
+
     #[inline(always)]
     fn into_word(self) -> u64 {
         self.to_bits()
@@ -87,12 +96,21 @@ pub trait CallbackReturn: CReturn + sealed::Sealed + 'static {
     /// `result` must have room for one `ffi_arg` (a word).
     #[doc(hidden)]
     unsafe fn write(self, result: *mut c_void);
+
+    /// The result as the word of its register (0 for `void`).
+    #[doc(hidden)]
+    fn word(self) -> u64;
 }
 
 impl sealed::Sealed for () {}
 impl CallbackReturn for () {
     #[inline(always)]
     unsafe fn write(self, _result: *mut c_void) {}
+
+    #[inline(always)]
+    fn word(self) -> u64 {
+        0
+    }
 }
 
 impl<T: CallbackScalar> CallbackReturn for T {
@@ -100,6 +118,40 @@ impl<T: CallbackScalar> CallbackReturn for T {
     unsafe fn write(self, result: *mut c_void) {
         // SAFETY: the caller promises room for a word.
         unsafe { result.cast::<u64>().write_unaligned(self.into_word()) };
+    }
+
+    #[inline(always)]
+    fn word(self) -> u64 {
+        self.into_word()
+    }
+}
+
+/// Where the next argument of type `T` lies on an own trampoline, given the general and
+/// vector registers and stack slots the arguments before it took (counts that the compiler
+/// folds, the types being known): System V places scalars in `rdi`..`r9` and `xmm0`–`xmm7` in
+/// order, each kind apart, and the rest in 8-byte stack slots in order.
+#[inline(always)]
+fn next_place<T: CallbackScalar>(
+    gprs: &mut usize,
+    xmms: &mut usize,
+    slots: &mut usize,
+    saved: *const u8,
+    stack: *const u8,
+) -> *const u8 {
+    // `xmm<n>` at 48 + 16 n, the general registers at 8 n.
+    let (count, limit, first, size) = if T::FLOATING {
+        (xmms, 8, 48, 16)
+    } else {
+        (gprs, 6, 0, 8)
+    };
+    if *count < limit {
+        let at = first + size * *count;
+        *count += 1;
+        saved.wrapping_add(at)
+    } else {
+        let at = 8 * *slots;
+        *slots += 1;
+        stack.wrapping_add(at)
     }
 }
 
@@ -118,6 +170,16 @@ pub trait CallbackFnOf<Args>: sealed::SealedFn<Args> + Send + Sync + 'static {
     /// have room for one `ffi_arg`.
     #[doc(hidden)]
     unsafe fn call_from_c(&self, args: *const *mut c_void, result: *mut c_void);
+
+    /// Reads the arguments from an own trampoline's saved registers and the caller's stack,
+    /// runs the closure, and returns the result's register word.
+    ///
+    /// # Safety
+    /// `saved` must hold the argument registers (`rdi`..`r9`, then `xmm0`–`xmm7` of 16 bytes
+    /// each) and `stack` point to the stack arguments of a C call with the closure's
+    /// signature.
+    #[doc(hidden)]
+    unsafe fn call_from_registers(&self, saved: *const u8, stack: *const u8) -> u64;
 }
 
 macro_rules! closures {
@@ -150,6 +212,22 @@ macro_rules! closures {
                 ),*);
                 // SAFETY: the caller promises room for a word.
                 unsafe { returned.write(result) };
+            }
+
+            #[inline(always)]
+            #[allow(unused_variables, unused_mut)]
+            unsafe fn call_from_registers(&self, saved: *const u8, stack: *const u8) -> u64 {
+                let (mut gprs, mut xmms, mut slots) = (0usize, 0usize, 0usize);
+                let returned = self($(
+                    // SAFETY: the caller promises the arguments of this signature, placed as
+                    // `next_place` says; any bits are a valid value of the type.
+                    unsafe {
+                        next_place::<$arg>(&mut gprs, &mut xmms, &mut slots, saved, stack)
+                            .cast::<$arg>()
+                            .read_unaligned()
+                    }
+                ),*);
+                returned.word()
             }
         }
     };
@@ -216,15 +294,7 @@ unsafe extern "C" fn own_entry<Args, F: CallbackFnOf<Args>>(
         invoke(
             context,
             |callback| {
-                let plan = super::dispatch::plan_of(callback);
-                let mut args = [std::ptr::null_mut::<c_void>(); 8];
-                let mut unused = [0u64; 2];
-                for (at, from) in args.iter_mut().zip(plan.args.iter()) {
-                    *at = super::dispatch::arg_at(from, saved, stack, &mut unused);
-                }
-                let mut word = 0u64;
-                closure_of::<F>(callback)
-                    .call_from_c(args.as_ptr(), (&raw mut word).cast::<c_void>());
+                let word = closure_of::<F>(callback).call_from_registers(saved.cast(), stack);
                 super::entry::set_word(result, word);
                 Ok(())
             },
