@@ -543,15 +543,13 @@ fn bench_record_callbacks(c: &mut Criterion, lib: &Library) {
     let double = CType::scalar(Scalar::Double);
     let point = Point::c_type();
     let symbol = |name: &str| lib.symbol(name).expect(name).as_ptr().cast_const();
+    type CallN = extern "C" fn(*const c_void, i32) -> f64;
     // SAFETY: `double call_n_point_take(double (*)(Point), int)` and
     // `double call_n_point_make(Point (*)(double), int)`.
-    let (take_n, make_n): (
-        extern "C" fn(*const c_void, i32) -> f64,
-        extern "C" fn(*const c_void, i32) -> f64,
-    ) = unsafe {
+    let (take_n, make_n) = unsafe {
         (
-            std::mem::transmute(symbol("call_n_point_take")),
-            std::mem::transmute(symbol("call_n_point_make")),
+            std::mem::transmute::<*const c_void, CallN>(symbol("call_n_point_take")),
+            std::mem::transmute::<*const c_void, CallN>(symbol("call_n_point_make")),
         )
     };
     let point_type = point_ffi_type();

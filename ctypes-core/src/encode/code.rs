@@ -38,7 +38,7 @@ pub(crate) trait Code: Send + Sync + 'static {
 ///
 /// A panic in the closure never unwinds into C: C gets a zeroed result, and the panic is
 /// re-raised by the Rust call that led to the callback when that call returns, or goes to the
-/// handler set with [`set_callback_failure_handler`] if no such call is in progress on the
+/// handler set with [`set_callback_failure_handler`](crate::set_callback_failure_handler) if no such call is in progress on the
 /// callback's thread. A result that does not fit the C result type is treated the same way, as
 /// an error.
 ///
