@@ -199,3 +199,104 @@ fn arg_from(ty: &CType, place: &ArgPlace) -> Option<ArgFrom> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ty::Scalar;
+
+    fn t(s: Scalar) -> CType {
+        CType::scalar(s)
+    }
+
+    fn record(name: &str, fields: &[CType]) -> CType {
+        let mut builder = CType::struct_builder(name);
+        for (i, ty) in fields.iter().enumerate() {
+            builder = builder.field(&format!("f{i}"), ty.clone());
+        }
+        builder.build().unwrap()
+    }
+
+    const RDI: u16 = 0;
+    const RSI: u16 = 8;
+    const XMM0: u16 = 48;
+
+    #[test]
+    fn a_record_in_two_kinds_of_register_is_gathered_in_pieces() {
+        let dl = record("dl", &[t(Scalar::Double), t(Scalar::Long)]);
+        let plan = Plan::of(&Signature::new(vec![dl.clone(), t(Scalar::Int)], dl)).unwrap();
+        let piece = |from, to, len| Piece {
+            from: Loc::Register(from),
+            to,
+            len,
+        };
+        assert_eq!(
+            plan.args[0],
+            ArgFrom::Pieces {
+                pieces: [piece(XMM0, 0, 8), piece(RDI, 8, 8)],
+                count: 2
+            }
+        );
+        assert_eq!(plan.args[1], ArgFrom::At(Loc::Register(RSI)));
+        let ResultTo::Registers(copies) = &plan.result else {
+            panic!("{:?}", plan.result);
+        };
+        // The double in xmm0, the long in rax.
+        assert_eq!(
+            copies.as_ref(),
+            [
+                ResultCopy {
+                    from: 0,
+                    to: 16,
+                    room: 16
+                },
+                ResultCopy {
+                    from: 8,
+                    to: 0,
+                    room: 8
+                }
+            ]
+        );
+        assert_eq!(plan.x87, 0);
+    }
+
+    #[test]
+    fn a_result_in_memory_takes_rdi() {
+        let big = record("big", &[t(Scalar::Long), t(Scalar::Long), t(Scalar::Long)]);
+        let plan = Plan::of(&Signature::new(vec![t(Scalar::Int)], big)).unwrap();
+        assert_eq!(plan.result, ResultTo::Memory);
+        assert_eq!(plan.args[0], ArgFrom::At(Loc::Register(RSI)));
+    }
+
+    #[test]
+    fn long_doubles_come_on_the_stack_and_go_back_in_st0() {
+        let ld = t(Scalar::LongDouble);
+        let plan = Plan::of(&Signature::new(
+            vec![t(Scalar::Int), ld.clone(), ld.clone()],
+            ld,
+        ))
+        .unwrap();
+        assert_eq!(plan.args[0], ArgFrom::At(Loc::Register(RDI)));
+        assert_eq!(plan.args[1], ArgFrom::At(Loc::Stack(0)));
+        assert_eq!(plan.args[2], ArgFrom::At(Loc::Stack(16)));
+        assert_eq!(
+            plan.result,
+            ResultTo::Registers(Box::new([ResultCopy {
+                from: 0,
+                to: 48,
+                room: 16
+            }]))
+        );
+        assert_eq!(plan.x87, 1);
+    }
+
+    #[test]
+    fn integers_after_the_sixth_go_on_the_stack() {
+        let long = t(Scalar::Long);
+        let plan = Plan::of(&Signature::new(vec![long.clone(); 8], CType::void())).unwrap();
+        assert_eq!(plan.args[5], ArgFrom::At(Loc::Register(40)));
+        assert_eq!(plan.args[6], ArgFrom::At(Loc::Stack(0)));
+        assert_eq!(plan.args[7], ArgFrom::At(Loc::Stack(8)));
+        assert_eq!(plan.result, ResultTo::Void);
+    }
+}
