@@ -343,4 +343,46 @@ fn callbacks_over_scalars_allocate_nothing() {
         let n = allocations_in(|| assert_eq!(call().as_i64(), Some(999_000)));
         assert_eq!(n, 0, "{callback:?}");
     }
+
+    // A record by value (24 bytes, in memory): the object the closure receives it in is filled
+    // again for each call once the closure has let go of it.
+    let s24 = record("S24");
+    let double = t(Scalar::Double);
+    let weighted = Callback::new(Signature::new(vec![s24.clone()], double.clone()), |args| {
+        match &args[0] {
+            // `z` read in place: a field's view (`get("z")`, `field_at(2)`) allocates.
+            CValue::Data(data) => {
+                let at = data.addressof().unwrap().cast::<f64>();
+                // SAFETY: an S24 object, `{ double x, y, z; }`: `z` is its third double.
+                CValue::Value(Value::Double(unsafe { at.add(2).read() }))
+            }
+            _ => CValue::Void,
+        }
+    })
+    .unwrap();
+    let cb_sum_s24 = lib
+        .function(
+            "cb_sum_S24",
+            Signature::new(
+                vec![
+                    weighted.function_pointer_type(),
+                    s24.clone(),
+                    double.pointer(),
+                ],
+                double,
+            ),
+        )
+        .unwrap();
+    let s = CData::new(&s24).unwrap();
+    s.set("z", 2.5).unwrap();
+    let args: [Arg<'_>; 3] = [(&weighted).into(), (&s).into(), Arg::NULL];
+    // SAFETY: `double cb_sum_S24(double (*)(S24), S24, double *)`, NULL for the last.
+    let call = || unsafe { cb_sum_s24.call(&args) }.unwrap();
+    call();
+    let n = allocations_in(|| {
+        for _ in 0..1000 {
+            assert_eq!(call().as_f64(), Some(2.5));
+        }
+    });
+    assert_eq!(n, 0, "double (*)(S24)");
 }

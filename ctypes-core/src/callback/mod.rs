@@ -7,8 +7,10 @@
 //! it (`dispatch.rs`). Elsewhere, and on x86-64 for comparison ([`Callback::new_through_libffi`]),
 //! libffi's closures call the handlers of `trampoline.rs`. Around both: `invocations.rs` keeps a
 //! callback alive while it runs, `failure.rs` routes a panic or error back to the Rust call
-//! that led to it; `from_fn.rs` makes typed callbacks, `scope.rs` scoped ones.
+//! that led to it; `from_fn.rs` makes typed callbacks, `scope.rs` scoped ones; `arguments.rs`
+//! reuses the objects record arguments arrive in.
 
+mod arguments;
 #[cfg(all(
     target_arch = "x86_64",
     target_pointer_width = "64",

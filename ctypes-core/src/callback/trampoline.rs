@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::in_call::CallbackFailure;
 use crate::layout::ByteOrder;
 use crate::mem::codec::{self, Leaf};
-use crate::mem::{CData, Value};
+use crate::mem::Value;
 use crate::ty::{Scalar, ScalarClass, Signature};
 
 /// How an invocation ended, if not well: boxed, to keep the usual outcome one word.
@@ -462,7 +462,7 @@ pub(super) unsafe fn read(param: &Param, at: *const c_void) -> Result<CValue> {
             let size = ty.size()?;
             // SAFETY: `at` points to a record of `size` bytes.
             let bytes = unsafe { std::slice::from_raw_parts(at.cast::<u8>(), size) };
-            CValue::Data(CData::from_bytes(ty, bytes)?)
+            CValue::Data(super::arguments::record(ty, bytes)?)
         }
     })
 }
