@@ -263,7 +263,12 @@ impl Callback {
             not(target_os = "cygwin")
         ))]
         {
-            Callback::make_own(signature, body, typed)
+            // Where the system refuses executable memory of our own (a policy against
+            // `mprotect` to executable, say), libffi's closures may still be allowed.
+            match stubs::Trampoline::allocate() {
+                Ok(trampoline) => Callback::make_own(signature, body, typed, trampoline),
+                Err(_) => Callback::make_libffi(signature, body, typed),
+            }
         }
         #[cfg(not(all(
             target_arch = "x86_64",
@@ -301,11 +306,11 @@ impl Callback {
         signature: Signature,
         body: Body,
         typed: Option<TypedHandlers>,
+        trampoline: stubs::Trampoline,
     ) -> Result<Callback> {
         let (params, result_size) = Callback::params(&signature)?;
         let plan = plan::Plan::of(&signature).map_err(|e| refuse(e.to_string()))?;
         let short = trampoline::Short::of(&signature).and_then(|short| short.in_registers(&plan));
-        let trampoline = stubs::Trampoline::allocate().map_err(refuse)?;
         let handler = match &typed {
             Some(typed) => typed.own,
             None => dispatch::handler(short.as_ref()),
