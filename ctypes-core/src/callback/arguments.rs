@@ -22,40 +22,45 @@ thread_local! {
     static SPARE: RefCell<Vec<CData>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Whether no one but the list of spares holds `data`, which still has `size` bytes and keeps
+/// Whether no one but its last holder holds `data`, which still has `size` bytes and keeps
 /// nothing alive: then no one can see it being filled again.
 fn unused(data: &CData, size: usize) -> bool {
     Rc::strong_count(data.storage()) == 1 && data.capacity() == size && !data.keeps_anything_alive()
 }
 
-/// An object of record type `ty` holding a copy of `bytes` (its size), for a closure to own.
+/// An object of record type `ty` holding a copy of `bytes` (its size), for a closure to own:
+/// a spare one of this thread, or a new one.
 pub(super) fn record(ty: &CType, bytes: &[u8]) -> Result<CData> {
-    if bytes.len() > LARGEST {
-        return CData::from_bytes(ty, bytes);
+    if bytes.len() <= LARGEST {
+        let spare = SPARE
+            .try_with(|spare| {
+                let mut spare = spare.try_borrow_mut().ok()?;
+                let at = spare.iter().rposition(|data| data.ty() == ty)?;
+                Some(spare.swap_remove(at))
+            })
+            .ok()
+            .flatten();
+        if let Some(data) = spare {
+            data.storage().write(0, bytes)?;
+            return Ok(data);
+        }
     }
-    let reused = SPARE
-        .try_with(|spare| {
-            let spare = spare.try_borrow().ok()?;
-            spare
-                .iter()
-                .rev()
-                .find(|data| data.ty() == ty && unused(data, bytes.len()))
-                .cloned()
-        })
-        .ok()
-        .flatten();
-    if let Some(data) = reused {
-        data.write_bytes(0, bytes)?;
-        return Ok(data);
+    CData::from_bytes(ty, bytes)
+}
+
+/// Takes back an object [`record`] made, once the closure has returned: kept for the next call
+/// on this thread if the closure let go of it, else dropped.
+pub(super) fn give_back(data: CData) {
+    let size = data.size();
+    if size > LARGEST || !unused(&data, size) {
+        return;
     }
-    let data = CData::from_bytes(ty, bytes)?;
-    let _ = SPARE.try_with(|spare| {
+    let _ = SPARE.try_with(move |spare| {
         if let Ok(mut spare) = spare.try_borrow_mut() {
             if spare.len() == KEPT {
                 spare.remove(0);
             }
-            spare.push(data.clone());
+            spare.push(data);
         }
     });
-    Ok(data)
 }

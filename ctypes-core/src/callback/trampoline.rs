@@ -495,8 +495,13 @@ impl Values {
 impl Drop for Values {
     fn drop(&mut self) {
         for item in &mut self.items[..self.len] {
-            // SAFETY: the first `len` items are initialised and dropped only here.
-            unsafe { item.assume_init_drop() };
+            // SAFETY: the first `len` items are initialised and taken only here.
+            match unsafe { item.assume_init_read() } {
+                // A record argument's object, which `read` made: kept for the next call if the
+                // closure let go of it.
+                CValue::Data(data) => super::arguments::give_back(data),
+                other => drop(other),
+            }
         }
     }
 }
