@@ -3,7 +3,7 @@
 use std::ffi::c_void;
 
 use crate::arity::for_each_arity;
-use crate::func::CValue;
+use crate::encode::CValue;
 use crate::mem::{LongDouble, Value};
 use crate::ty::{CType, Scalar, Signature};
 

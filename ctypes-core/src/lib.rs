@@ -121,6 +121,7 @@ mod arity;
 mod callback;
 pub mod cdef;
 mod ctyped;
+mod encode;
 mod error;
 mod func;
 mod in_call;
@@ -131,13 +132,15 @@ mod raw;
 mod ty;
 
 pub use callback::{
-    set_callback_failure_handler, Callback, CallbackFailure, CallbackFn, CallbackFnOf,
-    CallbackReturn, CallbackScalar, CallbackScope, ThreadSafe, TypedCallback,
+    set_callback_failure_handler, CallbackFn, CallbackFnOf, CallbackReturn, CallbackScalar,
+    CallbackScope, ThreadSafe, TypedCallback,
 };
 pub use ctyped::{CConvert, CPointee, CResult, CReturn, CTyped};
 pub use ctypes_macros::{c_enum, c_func, c_library, c_opaque, c_struct, c_union};
+pub use encode::{CValue, Callback};
 pub use error::{Error, RecordProblem, Result};
-pub use func::{errno, set_errno, Arg, CValue, CallPath, ErrCheck, Function, ResultMap};
+pub use func::{errno, set_errno, Arg, CallPath, ErrCheck, Function, ResultMap};
+pub use in_call::CallbackFailure;
 pub use layout::{ByteOrder, LayoutRules};
 pub use library::{find_library, Library, OpenFlags};
 pub use mem::*;

@@ -16,7 +16,11 @@
 //! And callback overhead, C calling `int (*)(int, int)` 1000 times in a loop: `native_c` (a C
 //! function), `raw_libffi_closure`, `ctypes_callback` ([`Callback::new`], a closure over
 //! `&[CValue]`), `ctypes_callback_from_fn` ([`Callback::from_fn`], a closure over Rust scalars)
-//! and `ctypes_typed_callback` (a `c_func!` type's `callback`).
+//! and `ctypes_typed_callback` (a `c_func!` type's `callback`). And C calling a callback that
+//! takes a `Point` by value (`double (*)(Point)`, group `callback_point_arg_x1000`) and one
+//! that returns one (`Point (*)(double)`, `callback_point_result_x1000`) 1000 times: `native_c`,
+//! `raw_libffi_closure`, `ctypes_callback` ([`Callback::new`]: the record arrives as, or is
+//! returned in, a new object).
 //!
 //! Run: `cargo bench -p ctypes-tests --bench calls`; `scripts/bench.sh` runs it and writes the
 //! report under `docs/`.
@@ -30,8 +34,8 @@ use std::ptr::{addr_of_mut, null_mut};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use ctypes_core::{
-    c_func, c_library, c_struct, Arg, CData, CType, CValue, CallPath, Callback, Function, Library,
-    Scalar, Signature, Value,
+    c_func, c_library, c_struct, Arg, CData, CType, CTyped, CValue, CallPath, Callback, Function,
+    Library, Scalar, Signature, Value,
 };
 use libffi_sys as ffi;
 
@@ -483,6 +487,153 @@ unsafe extern "C" fn raw_add(
 
 const CALLBACKS_PER_ITERATION: i32 = 1000;
 
+/// The raw libffi closure handler for `double (*)(Point)`.
+unsafe extern "C" fn raw_point_take(
+    _cif: *mut ffi::ffi_cif,
+    result: *mut c_void,
+    args: *mut *mut c_void,
+    _data: *mut c_void,
+) {
+    // SAFETY: libffi passes a pointer to a Point and room for a double.
+    unsafe {
+        let p = *(*args).cast::<Point>();
+        *result.cast::<f64>() = p.x + p.y;
+    }
+}
+
+/// The raw libffi closure handler for `Point (*)(double)`.
+unsafe extern "C" fn raw_point_make(
+    _cif: *mut ffi::ffi_cif,
+    result: *mut c_void,
+    args: *mut *mut c_void,
+    _data: *mut c_void,
+) {
+    // SAFETY: libffi passes a pointer to a double and room for a Point.
+    unsafe {
+        let x = *(*args).cast::<f64>();
+        *result.cast::<Point>() = Point { x, y: 1.0 };
+    }
+}
+
+/// A raw libffi closure calling `handler` for `cif`: its code address, and the closure to free.
+fn raw_closure(
+    cif: &mut RawCif,
+    handler: unsafe extern "C" fn(*mut ffi::ffi_cif, *mut c_void, *mut *mut c_void, *mut c_void),
+) -> (*const c_void, *mut c_void) {
+    let mut code: *mut c_void = null_mut();
+    // SAFETY: allocation has no preconditions.
+    let closure = unsafe { ffi::ffi_closure_alloc(size_of::<ffi::ffi_closure>(), &mut code) };
+    // SAFETY: the CIF lives until the closure is freed; the handler reads and writes as the
+    // CIF describes.
+    let status = unsafe {
+        ffi::ffi_prep_closure_loc(
+            closure.cast(),
+            &mut cif.cif,
+            Some(handler),
+            null_mut(),
+            code,
+        )
+    };
+    assert_eq!(status, ffi::ffi_status_FFI_OK);
+    (code.cast_const(), closure)
+}
+
+/// C calling a callback that takes a `Point` by value, and one that returns one.
+fn bench_record_callbacks(c: &mut Criterion, lib: &Library) {
+    let double = CType::scalar(Scalar::Double);
+    let point = Point::c_type();
+    let symbol = |name: &str| lib.symbol(name).expect(name).as_ptr().cast_const();
+    type CallN = extern "C" fn(*const c_void, i32) -> f64;
+    // SAFETY: `double call_n_point_take(double (*)(Point), int)` and
+    // `double call_n_point_make(Point (*)(double), int)`.
+    let (take_n, make_n) = unsafe {
+        (
+            std::mem::transmute::<*const c_void, CallN>(symbol("call_n_point_take")),
+            std::mem::transmute::<*const c_void, CallN>(symbol("call_n_point_make")),
+        )
+    };
+    let point_type = point_ffi_type();
+    let mut take_cif = RawCif::new(vec![point_type], addr_of_mut!(ffi::ffi_type_double));
+    let mut make_cif = RawCif::new(vec![addr_of_mut!(ffi::ffi_type_double)], point_type);
+    let (raw_take, raw_take_closure) = raw_closure(&mut take_cif, raw_point_take);
+    let (raw_make, raw_make_closure) = raw_closure(&mut make_cif, raw_point_make);
+    let take = Callback::new(
+        Signature::new(vec![point.clone()], double.clone()),
+        |args| match &args[0] {
+            CValue::Data(d) => {
+                // SAFETY: a `Point` object, which holds a `Point`.
+                let p = unsafe { d.addressof().expect("an address").cast::<Point>().read() };
+                CValue::Value(Value::Double(p.x + p.y))
+            }
+            _ => unreachable!("a Point"),
+        },
+    )
+    .expect("callback taking a Point");
+    let point_for_make = point.clone();
+    let make = Callback::new(Signature::new(vec![double], point), move |args| {
+        let x = args[0].as_f64().expect("a double");
+        let p = CData::new(&point_for_make).expect("a Point");
+        // SAFETY: a `Point` object, which has room for a `Point`.
+        unsafe {
+            p.addressof()
+                .expect("an address")
+                .cast::<Point>()
+                .write(Point { x, y: 1.0 })
+        };
+        CValue::Data(p)
+    })
+    .expect("callback returning a Point");
+
+    let n = CALLBACKS_PER_ITERATION;
+    let expected = (0..n).map(f64::from).sum::<f64>() + f64::from(n);
+    for f in [
+        symbol("native_point_take"),
+        raw_take,
+        take.code().as_ptr().cast_const(),
+    ] {
+        assert_eq!(take_n(f, n), expected);
+    }
+    for f in [
+        symbol("native_point_make"),
+        raw_make,
+        make.code().as_ptr().cast_const(),
+    ] {
+        assert_eq!(make_n(f, n), expected);
+    }
+    for (name, call_n, native, raw, ours) in [
+        (
+            "callback_point_arg_x1000",
+            take_n,
+            "native_point_take",
+            raw_take,
+            &take,
+        ),
+        (
+            "callback_point_result_x1000",
+            make_n,
+            "native_point_make",
+            raw_make,
+            &make,
+        ),
+    ] {
+        let mut group = c.benchmark_group(name);
+        let native = symbol(native);
+        group.bench_function("native_c", |b| b.iter(|| call_n(black_box(native), n)));
+        group.bench_function("raw_libffi_closure", |b| {
+            b.iter(|| call_n(black_box(raw), n))
+        });
+        group.bench_function("ctypes_callback", |b| {
+            b.iter(|| call_n(black_box(ours.code().as_ptr().cast_const()), n))
+        });
+        group.finish();
+    }
+    // SAFETY: no call can reach the closures any more.
+    unsafe {
+        ffi::ffi_closure_free(raw_take_closure);
+        ffi::ffi_closure_free(raw_make_closure);
+    }
+}
+
 fn bench_callbacks(c: &mut Criterion) {
     let path = build_library();
     // SAFETY: the benchmark's own library has no initialisers.
@@ -580,6 +731,7 @@ fn bench_callbacks(c: &mut Criterion) {
         })
     });
     group.finish();
+    bench_record_callbacks(c, &lib);
     // SAFETY: no call can reach the closure any more.
     unsafe { ffi::ffi_closure_free(raw_closure) };
     let _ = std::fs::remove_file(path);

@@ -33,3 +33,29 @@ long call_n(binop f, int n) {
     for (int i = 0; i < n; i++) sum += f(i, 1);
     return sum;
 }
+
+typedef double (*point_take)(Point);
+typedef Point (*point_make)(double);
+
+double native_point_take(Point p) { return p.x + p.y; }
+Point native_point_make(double x) { Point p = { x, 1.0 }; return p; }
+
+/* Calls f with the points (i, 1) for i < n: the sum of what it returned. */
+double call_n_point_take(point_take f, int n) {
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+        Point p = { i, 1.0 };
+        sum += f(p);
+    }
+    return sum;
+}
+
+/* Calls f(i) for i < n: the sum of the coordinates of the points it returned. */
+double call_n_point_make(point_make f, int n) {
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+        Point p = f(i);
+        sum += p.x + p.y;
+    }
+    return sum;
+}

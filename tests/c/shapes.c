@@ -14,6 +14,8 @@ double ld1_mixed(int a, LD1 s, double b, LD1N t, long c) {
     return (double)a + 10.0 * (double)s.x + 100.0 * b + 1000.0 * (double)t.in.x + 10000.0 * (double)c;
 }
 double ld1_call(double (*f)(LD1), double v) { LD1 s = { v }; return f(s) + 1.0; }
+/* A record returned in st0 by a callback: its member, plus one. */
+double ld1_from_callback(LD1 (*f)(double), double v) { return (double)f(v).x + 1.0; }
 
 /* Over 16 bytes, holding a long double: returned in memory. */
 typedef struct { long double x; int i; } LDI;

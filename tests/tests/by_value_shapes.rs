@@ -115,8 +115,24 @@ fn long_double_record_results_come_back_in_st0() {
         };
         assert_eq!(made.get(path).unwrap().as_f64(), Some(2.5), "{name}");
     }
-    let Err(err) = Callback::new(sig(&[], ld1.clone()), |_| CValue::Void) else {
-        panic!("a callback returning `struct LD1` was accepted");
+    // A callback returns it in `st0` too, on its own trampoline; a libffi closure cannot.
+    let ld1_for_make = ld1.clone();
+    let make = move |args: &[CValue]| {
+        let made = CData::new(&ld1_for_make).unwrap();
+        made.set("x", 2.0 * args[0].as_f64().unwrap()).unwrap();
+        CValue::Data(made)
+    };
+    let callback = Callback::new(sig(&[double()], ld1.clone()), make.clone()).unwrap();
+    let from_callback = func(
+        &lib,
+        "ld1_from_callback",
+        &[callback.function_pointer_type(), double()],
+        double(),
+    );
+    let r = call(&from_callback, &[(&callback).into(), 1.25.into()]);
+    assert_eq!(r.as_f64(), Some(3.5));
+    let Err(err) = Callback::new_through_libffi(sig(&[double()], ld1.clone()), make) else {
+        panic!("a libffi closure returning `struct LD1` was accepted");
     };
     assert_eq!(
         err.to_string(),

@@ -9,14 +9,23 @@
 //!   as `unsigned long long`, `double`, `float` or `long double` (chosen by the case number, so
 //!   that results come back in `rax`, `xmm0` and `st0`);
 //! - `c<id>_echo` returns the first record argument it received, by value (in registers of
-//!   either kind, in `st0`, or through a hidden result pointer).
+//!   either kind, in `st0`, or through a hidden result pointer);
+//!
+//! and two C functions that call a callback with the case's prototype (every argument fixed):
+//! - `c<id>_call_sum(f, args…)` returns `f(args…)`: the callback, a [`Callback::new`] closure,
+//!   computes the checksum of the bytes it received (callback argument);
+//! - `c<id>_check_echo(f, args…)` calls `f(args…)`, which returns the record argument it
+//!   received, and returns the checksum C computes of the record it got back (callback
+//!   result).
 //!
 //! Every value is made of random bytes (normal numbers for `long double`). The checksum and
 //! the echoed record's data bytes must be those of the arguments sent, through the engine
 //! (`Function::call`, and `Function::call_into` for the echo), with no refusal; and through
 //! libffi (`Function::through_libffi`) wherever libffi accepts the shape (it refuses those it
 //! cannot pass as C does: over-aligned records, records GCC passes in memory for a misaligned
-//! member, `long double` records returned in `st0`, empty records of some size).
+//! member, `long double` records returned in `st0`, empty records of some size). The callbacks
+//! run on the own trampolines, with no refusal, and on libffi closures
+//! (`Callback::new_through_libffi`) wherever libffi accepts the shape.
 //!
 //! `CTYPES_CALLS_CASES` sets the number of cases (default 2000), `CTYPES_CALLS_SEED` the seed;
 //! case `n` depends only on the seed and `n`, so a failing case can be run alone with
@@ -36,7 +45,10 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use ctypes_core::__private::abi::{ArgPlace, Placement, Register, ResultPlace};
-use ctypes_core::{Arg, CData, CType, CValue, CallPath, Error, Library, Scalar, Signature, Value};
+use ctypes_core::{
+    Arg, CData, CType, CValue, CallPath, Callback, Error, Library, LongDouble, Scalar, Signature,
+    Value,
+};
 use ctypes_tests::abi_calls::{ArgType, CallCase};
 use ctypes_tests::cc;
 
@@ -119,6 +131,20 @@ impl Sum {
             Sum::LongDouble => returned
                 .as_long_double()
                 .is_some_and(|l| l.to_bytes()[..10] == x87_bytes(h)),
+        }
+    }
+
+    /// The checksum `h` as the C function returns it, for a callback to return.
+    fn value(self, h: u64) -> Value {
+        match self {
+            Sum::U64 => Value::UInt(h),
+            Sum::Double => Value::Double((h >> 11) as f64),
+            Sum::Float => Value::Float((h >> 40) as f32),
+            Sum::LongDouble => {
+                let mut bytes = [0u8; 16];
+                bytes[..10].copy_from_slice(&x87_bytes(h));
+                Value::LongDouble(LongDouble::from_bytes(bytes))
+            }
         }
     }
 }
@@ -270,6 +296,37 @@ impl Prepared {
             let _ = writeln!(out, "    r = va_arg(ap, {record});");
         }
         let _ = writeln!(out, "{va_end}    return r;\n}}\n");
+        // The callers of callbacks, with every argument fixed.
+        let types: Vec<String> = call.args.iter().map(|a| call.c_name(a.ty)).collect();
+        let all_params: String = types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!(", {t} a{i}"))
+            .collect();
+        let forwarded: Vec<String> = (0..types.len()).map(|i| format!("a{i}")).collect();
+        let forwarded = forwarded.join(", ");
+        let sum = self.sum.scalar().c_name();
+        let _ = writeln!(
+            out,
+            "typedef {sum} (*c{id}_sum_f)({});\n\
+             {sum} c{id}_call_sum(c{id}_sum_f f{all_params}) {{ return f({forwarded}); }}\n\
+             typedef {record} (*c{id}_echo_f)({0});\n\
+             unsigned long long c{id}_check_echo(c{id}_echo_f f{all_params}) {{\n\
+             \x20   {record} r = f({forwarded});\n\
+             \x20   return mix(0xcbf29ce484222325ULL, &r, c{id}_m{k}, c{id}_n{k});\n}}\n",
+            types.join(", ")
+        );
+    }
+
+    /// The signature of a callback of the case returning `result`: every argument fixed.
+    fn callback_signature(&self, result: CType) -> Signature {
+        let types = self
+            .call
+            .args
+            .iter()
+            .map(|a| self.call.c_type(a.ty))
+            .collect();
+        Signature::new(types, result)
     }
 
     /// The signature of a function of the case returning `result`, and the promoted types of
@@ -374,6 +431,9 @@ struct Tally {
     refusals: usize,
     libffi_calls: usize,
     libffi_refusals: usize,
+    callback_calls: usize,
+    libffi_callback_calls: usize,
+    libffi_callback_refusals: usize,
     /// Cases left out for holding a `long double` (`CTYPES_CALLS_NO_LONG_DOUBLE`).
     without_long_double: usize,
     reports: Vec<(usize, String)>,
@@ -485,6 +545,142 @@ fn run_case(lib: &Library, p: &Prepared, tally: &mut Tally) {
         Err(Error::Signature { .. }) => tally.libffi_refusals += 1,
         Err(e) => tally.disagree(id, format!("libffi: {e}")),
     }
+
+    // The callbacks.
+    run_callbacks(lib, p, &args, false, tally);
+    run_callbacks(lib, p, &args, true, tally);
+}
+
+/// The data bytes of a value a callback received, for the checksum.
+fn received_bytes(ty: &CType, value: &CValue) -> Result<Vec<u8>, Error> {
+    match value {
+        CValue::Data(d) => Ok(d.to_bytes()),
+        // The bits as received: a NaN keeps its payload (no conversion quiets it).
+        CValue::Value(v) => {
+            let size = ty.size()?;
+            let bytes: Vec<u8> = match *v {
+                Value::Float(x) => x.to_bits().to_le_bytes().to_vec(),
+                Value::Double(x) => x.to_bits().to_le_bytes().to_vec(),
+                Value::LongDouble(l) => l.to_bytes().to_vec(),
+                Value::Int(n) => n.to_le_bytes().to_vec(),
+                Value::UInt(n) => n.to_le_bytes().to_vec(),
+                Value::Bool(b) => vec![u8::from(b)],
+                Value::Pointer(p) => p.to_le_bytes().to_vec(),
+                other => panic!("a value of an unknown kind: {other:?}"),
+            };
+            Ok(bytes[..size].to_vec())
+        }
+        CValue::Void => Ok(Vec::new()),
+    }
+}
+
+/// The arguments of a caller of `callback`: the callback, then the case's arguments (all
+/// fixed).
+fn forwarded<'a>(callback: &'a Callback, args: &[Arg<'a>]) -> Vec<Arg<'a>> {
+    let mut all: Vec<Arg<'a>> = vec![Arg::Callback(callback)];
+    all.extend(args.iter().map(|a| match a {
+        Arg::Typed(_, v) => Arg::Value(*v),
+        other => other.clone(),
+    }));
+    all
+}
+
+/// A callback made on the own trampolines, or through libffi.
+fn make_callback<F>(libffi: bool, signature: Signature, f: F) -> ctypes_core::Result<Callback>
+where
+    F: Fn(&[CValue]) -> CValue + Send + Sync + 'static,
+{
+    if libffi {
+        Callback::new_through_libffi(signature, f)
+    } else {
+        Callback::new(signature, f)
+    }
+}
+
+/// The two callback directions of a case: C calls a callback with the case's prototype, on the
+/// own trampolines or (`libffi`) on a libffi closure.
+fn run_callbacks(lib: &Library, p: &Prepared, args: &[Arg<'_>], libffi: bool, tally: &mut Tally) {
+    let id = p.id();
+    let who = if libffi {
+        "libffi callback"
+    } else {
+        "callback"
+    };
+    let h = checksum(p.call.args.iter());
+    let masks: Vec<Vec<bool>> = p.call.args.iter().map(|a| a.mask.clone()).collect();
+    let types: Vec<CType> = p.call.args.iter().map(|a| p.call.c_type(a.ty)).collect();
+    let sum = p.sum;
+    let (masks_for_sum, types_for_sum) = (masks.clone(), types.clone());
+    let summing = make_callback(
+        libffi,
+        p.callback_signature(CType::scalar(sum.scalar())),
+        move |received| {
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for ((value, ty), mask) in received.iter().zip(&types_for_sum).zip(&masks_for_sum) {
+                let bytes = received_bytes(ty, value).expect("a received value has bytes");
+                for (byte, _) in bytes.iter().zip(mask).filter(|(_, &m)| m) {
+                    h = (h ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+                }
+            }
+            CValue::Value(sum.value(h))
+        },
+    );
+    let echoed = p.echoed;
+    let echoing = make_callback(
+        libffi,
+        p.callback_signature(p.call.record.clone()),
+        move |received| received[echoed].clone(),
+    );
+    let (summing, echoing) = match (summing, echoing) {
+        (Ok(s), Ok(e)) => (s, e),
+        (Err(Error::Signature { .. }), _) | (_, Err(Error::Signature { .. })) if libffi => {
+            tally.libffi_callback_refusals += 1;
+            return;
+        }
+        (Err(e), _) | (_, Err(e)) => return tally.refuse(id, format!("{who}: {e}")),
+    };
+    let with_callback = |callback: &Callback, result: CType| {
+        let mut types = vec![callback.function_pointer_type()];
+        types.extend(p.call.args.iter().map(|a| p.call.c_type(a.ty)));
+        Signature::new(types, result)
+    };
+    let call_sum = lib.function(
+        &format!("c{id}_call_sum"),
+        with_callback(&summing, CType::scalar(sum.scalar())),
+    );
+    let check_echo = lib.function(
+        &format!("c{id}_check_echo"),
+        with_callback(&echoing, CType::scalar(Scalar::ULongLong)),
+    );
+    let (call_sum, check_echo) = match (call_sum, check_echo) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return tally.refuse(id, format!("{who}: {e}")),
+    };
+    if libffi {
+        tally.libffi_callback_calls += 2;
+    } else {
+        tally.callback_calls += 2;
+    }
+    // SAFETY: the signature is the C function's, compiled from the same case, and the callback
+    // has the prototype C calls it with.
+    match unsafe { call_sum.call(&forwarded(&summing, args)) } {
+        Ok(r) if sum.matches(&r, h) => {}
+        Ok(r) => tally.disagree(
+            id,
+            format!("{who} argument: checksum {r:?}, expected {h:#x}"),
+        ),
+        Err(e) => tally.disagree(id, format!("{who} argument: {e}")),
+    }
+    let expected = checksum(std::iter::once(&p.call.args[echoed]));
+    // SAFETY: as above.
+    match unsafe { check_echo.call(&forwarded(&echoing, args)) } {
+        Ok(r) if r.as_u64() == Some(expected) => {}
+        Ok(r) => tally.disagree(
+            id,
+            format!("{who} result: checksum {r:?}, expected {expected:#x}"),
+        ),
+        Err(e) => tally.disagree(id, format!("{who} result: {e}")),
+    }
 }
 
 fn run_batch(seed: u64, ids: &[usize], tally: &mut Tally) {
@@ -535,15 +731,19 @@ fn the_engine_calls_random_signatures_as_gcc_compiles_them() {
     }
     eprintln!(
         "calls_vs_gcc: seed {seed:#x}: {} cases ({} skipped, {} left out for a long double), {} \
-         engine calls, {} disagreements, {} refusals; libffi: {} calls, {} refusals; in {:.1?}",
+         engine calls, {} callback calls, {} disagreements, {} refusals; libffi: {} calls, {} \
+         refusals, {} callback calls, {} callback refusals; in {:.1?}",
         tally.cases,
         tally.skipped,
         tally.without_long_double,
         tally.calls,
+        tally.callback_calls,
         tally.disagreements,
         tally.refusals,
         tally.libffi_calls,
         tally.libffi_refusals,
+        tally.libffi_callback_calls,
+        tally.libffi_callback_refusals,
         started.elapsed()
     );
     for (feature, count) in &tally.features {

@@ -1,13 +1,16 @@
 //! Calls of fixed signatures allocate nothing — scalars in registers, records by value in
 //! registers and on the stack, arguments on the stack, `long double`, results in registers,
-//! `st0` or memory written into an existing object: counted with a global allocator that
+//! `st0` or memory written into an existing object — and neither do calls of callbacks of
+//! fixed signatures over scalars, C calling them in a loop: counted with a global allocator that
 //! counts, per thread, the allocations of a thread that asked for counting (tests run in
 //! parallel, so a count shared by all threads would see the other tests' allocations).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use ctypes_core::{Arg, CData, CallPath, Function, LongDouble, Scalar, Value};
+use ctypes_core::{
+    Arg, CData, CType, CValue, CallPath, Callback, Function, LongDouble, Scalar, Signature, Value,
+};
 use ctypes_tests::fixture::{library, record, sig, t};
 
 struct Counting;
@@ -347,4 +350,87 @@ fn typed_long_double_calls_allocate_nothing() {
         }
     });
     assert_eq!(n, 0, "c_library! ld_mul");
+}
+
+#[test]
+fn callbacks_over_scalars_allocate_nothing() {
+    let lib = library();
+    let int = t(Scalar::Int);
+    let dynamic = Callback::new(
+        Signature::new(vec![int.clone()], int.clone()),
+        |args| match args[0] {
+            CValue::Value(Value::Int(n)) => CValue::Value(Value::Int(2 * n)),
+            _ => CValue::Void,
+        },
+    )
+    .unwrap();
+    let typed = Callback::from_fn(|n: i32| 2 * n).unwrap();
+    let cb_sum = lib
+        .function(
+            "cb_sum",
+            Signature::new(
+                vec![
+                    // Either callback: one is `int (*)(int)`, the other `int32_t (*)(int32_t)`.
+                    CType::void_ptr(),
+                    int.clone(),
+                    CType::void_ptr(),
+                    CType::void_ptr(),
+                ],
+                t(Scalar::LongLong),
+            ),
+        )
+        .unwrap();
+    for callback in [&dynamic, &typed] {
+        let args: [Arg<'_>; 4] = [callback.into(), 1000.into(), Arg::NULL, Arg::NULL];
+        // SAFETY: `long long cb_sum(int (*)(int), int, int *, int *)`, with NULL for both
+        // optional pointers, and a callback taking and returning an int.
+        let call = || unsafe { cb_sum.call(&args) }.unwrap();
+        // The first invocation on a thread takes the thread's record of running callbacks.
+        call();
+        // 1000 calls of the callback, each from C.
+        let n = allocations_in(|| assert_eq!(call().as_i64(), Some(999_000)));
+        assert_eq!(n, 0, "{callback:?}");
+    }
+
+    // A record by value (24 bytes, in memory): the object the closure receives it in is filled
+    // again for each call once the closure has let go of it.
+    let s24 = record("S24");
+    let double = t(Scalar::Double);
+    let weighted = Callback::new(Signature::new(vec![s24.clone()], double.clone()), |args| {
+        match &args[0] {
+            // `z` read in place: a field's view (`get("z")`, `field_at(2)`) allocates.
+            CValue::Data(data) => {
+                let at = data.addressof().unwrap().cast::<f64>();
+                // SAFETY: an S24 object, `{ double x, y, z; }`: `z` is its third double.
+                CValue::Value(Value::Double(unsafe { at.add(2).read() }))
+            }
+            _ => CValue::Void,
+        }
+    })
+    .unwrap();
+    let cb_sum_s24 = lib
+        .function(
+            "cb_sum_S24",
+            Signature::new(
+                vec![
+                    weighted.function_pointer_type(),
+                    s24.clone(),
+                    double.pointer(),
+                ],
+                double,
+            ),
+        )
+        .unwrap();
+    let s = CData::new(&s24).unwrap();
+    s.set("z", 2.5).unwrap();
+    let args: [Arg<'_>; 3] = [(&weighted).into(), (&s).into(), Arg::NULL];
+    // SAFETY: `double cb_sum_S24(double (*)(S24), S24, double *)`, NULL for the last.
+    let call = || unsafe { cb_sum_s24.call(&args) }.unwrap();
+    call();
+    let n = allocations_in(|| {
+        for _ in 0..1000 {
+            assert_eq!(call().as_f64(), Some(2.5));
+        }
+    });
+    assert_eq!(n, 0, "double (*)(S24)");
 }

@@ -7,8 +7,8 @@ use std::ffi::c_void;
 
 use libffi_sys::ffi_cif;
 
-use super::trampoline::{invoke, Handler};
-use super::Body;
+use super::trampoline::invoke;
+use super::{Body, Inner, TypedHandlers};
 use crate::ctyped::{CPointee, CReturn, CTyped};
 use crate::ty::Signature;
 
@@ -25,6 +25,11 @@ pub trait CallbackScalar: CTyped + Copy + sealed::Sealed + 'static {
     /// floats in the low bytes.
     #[doc(hidden)]
     fn into_word(self) -> u64;
+
+    /// Whether the value travels in a vector register (`float`, `double`) rather than a
+    /// general one.
+    #[doc(hidden)]
+    const FLOATING: bool = false;
 }
 
 macro_rules! integers {
@@ -48,6 +53,8 @@ integers! {
 
 impl sealed::Sealed for f32 {}
 impl CallbackScalar for f32 {
+    const FLOATING: bool = true;
+
     #[inline(always)]
     fn into_word(self) -> u64 {
         u64::from(self.to_bits())
@@ -56,6 +63,8 @@ impl CallbackScalar for f32 {
 
 impl sealed::Sealed for f64 {}
 impl CallbackScalar for f64 {
+    const FLOATING: bool = true;
+
     #[inline(always)]
     fn into_word(self) -> u64 {
         self.to_bits()
@@ -87,12 +96,21 @@ pub trait CallbackReturn: CReturn + sealed::Sealed + 'static {
     /// `result` must have room for one `ffi_arg` (a word).
     #[doc(hidden)]
     unsafe fn write(self, result: *mut c_void);
+
+    /// The result as the word of its register (0 for `void`).
+    #[doc(hidden)]
+    fn word(self) -> u64;
 }
 
 impl sealed::Sealed for () {}
 impl CallbackReturn for () {
     #[inline(always)]
     unsafe fn write(self, _result: *mut c_void) {}
+
+    #[inline(always)]
+    fn word(self) -> u64 {
+        0
+    }
 }
 
 impl<T: CallbackScalar> CallbackReturn for T {
@@ -100,6 +118,40 @@ impl<T: CallbackScalar> CallbackReturn for T {
     unsafe fn write(self, result: *mut c_void) {
         // SAFETY: the caller promises room for a word.
         unsafe { result.cast::<u64>().write_unaligned(self.into_word()) };
+    }
+
+    #[inline(always)]
+    fn word(self) -> u64 {
+        self.into_word()
+    }
+}
+
+/// Where the next argument of type `T` lies on an own trampoline, given the general and
+/// vector registers and stack slots the arguments before it took (counts that the compiler
+/// folds, the types being known): System V places scalars in `rdi`..`r9` and `xmm0`–`xmm7` in
+/// order, each kind apart, and the rest in 8-byte stack slots in order.
+#[inline(always)]
+fn next_place<T: CallbackScalar>(
+    gprs: &mut usize,
+    xmms: &mut usize,
+    slots: &mut usize,
+    saved: *const u8,
+    stack: *const u8,
+) -> *const u8 {
+    // `xmm<n>` at 48 + 16 n, the general registers at 8 n.
+    let (count, limit, first, size) = if T::FLOATING {
+        (xmms, 8, 48, 16)
+    } else {
+        (gprs, 6, 0, 8)
+    };
+    if *count < limit {
+        let at = first + size * *count;
+        *count += 1;
+        saved.wrapping_add(at)
+    } else {
+        let at = 8 * *slots;
+        *slots += 1;
+        stack.wrapping_add(at)
     }
 }
 
@@ -118,6 +170,16 @@ pub trait CallbackFnOf<Args>: sealed::SealedFn<Args> + Send + Sync + 'static {
     /// have room for one `ffi_arg`.
     #[doc(hidden)]
     unsafe fn call_from_c(&self, args: *const *mut c_void, result: *mut c_void);
+
+    /// Reads the arguments from an own trampoline's saved registers and the caller's stack,
+    /// runs the closure, and returns the result's register word.
+    ///
+    /// # Safety
+    /// `saved` must hold the argument registers (`rdi`..`r9`, then `xmm0`–`xmm7` of 16 bytes
+    /// each) and `stack` point to the stack arguments of a C call with the closure's
+    /// signature.
+    #[doc(hidden)]
+    unsafe fn call_from_registers(&self, saved: *const u8, stack: *const u8) -> u64;
 }
 
 macro_rules! closures {
@@ -151,6 +213,22 @@ macro_rules! closures {
                 // SAFETY: the caller promises room for a word.
                 unsafe { returned.write(result) };
             }
+
+            #[inline(always)]
+            #[allow(unused_variables, unused_mut)]
+            unsafe fn call_from_registers(&self, saved: *const u8, stack: *const u8) -> u64 {
+                let (mut gprs, mut xmms, mut slots) = (0usize, 0usize, 0usize);
+                let returned = self($(
+                    // SAFETY: the caller promises the arguments of this signature, placed as
+                    // `next_place` says; any bits are a valid value of the type.
+                    unsafe {
+                        next_place::<$arg>(&mut gprs, &mut xmms, &mut slots, saved, stack)
+                            .cast::<$arg>()
+                            .read_unaligned()
+                    }
+                ),*);
+                returned.word()
+            }
         }
     };
 }
@@ -165,9 +243,65 @@ closures!(A 0, B 1, C 2, D 3, E 4, G 5);
 closures!(A 0, B 1, C 2, D 3, E 4, G 5, H 6);
 closures!(A 0, B 1, C 2, D 3, E 4, G 5, H 6, I 7);
 
-/// The handler of a typed callback running an `F`.
-pub(super) fn handler<Args, F: CallbackFnOf<Args>>() -> Handler {
-    entry::<Args, F>
+/// The handlers of a typed callback running an `F`.
+pub(super) fn handlers<Args, F: CallbackFnOf<Args>>() -> TypedHandlers {
+    TypedHandlers {
+        libffi: entry::<Args, F>,
+        #[cfg(all(
+            target_arch = "x86_64",
+            target_pointer_width = "64",
+            unix,
+            not(target_os = "cygwin")
+        ))]
+        own: own_entry::<Args, F>,
+    }
+}
+
+/// The `F` of a typed callback.
+///
+/// # Safety
+/// The callback's body must be a typed one holding an `F`.
+#[inline(always)]
+unsafe fn closure_of<F>(callback: &Inner) -> &F {
+    let Body::Typed(closure) = &callback.body else {
+        unreachable!("a typed handler comes only with a typed body");
+    };
+    // SAFETY: the caller promises an `F`.
+    unsafe { &*std::ptr::from_ref::<dyn Any + Send + Sync>(closure.as_ref()).cast::<F>() }
+}
+
+/// The own trampoline's handler of a typed callback.
+///
+/// # Safety
+/// The entry calls it as `dispatch::general` is called, for a callback made by
+/// `Callback::from_fn` with a typed body holding an `F`, whose signature is `F`'s (scalars and
+/// pointers: each argument whole in a register or a stack slot, the result in `rax` or
+/// `xmm0`).
+#[cfg(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+))]
+unsafe extern "C" fn own_entry<Args, F: CallbackFnOf<Args>>(
+    context: *const c_void,
+    saved: *mut super::entry::Saved,
+    stack: *const u8,
+    result: *mut super::entry::ResultBlock,
+) -> u32 {
+    // SAFETY: forwarded from the entry's guarantees above.
+    unsafe {
+        invoke(
+            context,
+            |callback| {
+                let word = closure_of::<F>(callback).call_from_registers(saved.cast(), stack);
+                super::entry::set_word(result, word);
+                Ok(())
+            },
+            |_| result.write_bytes(0, 1),
+        )
+    };
+    0
 }
 
 /// The libffi closure handler of a typed callback.
@@ -185,15 +319,15 @@ unsafe extern "C" fn entry<Args, F: CallbackFnOf<Args>>(
 ) {
     // SAFETY: forwarded from libffi's guarantees above.
     unsafe {
-        invoke(data, result, |callback| {
-            let Body::Typed(closure) = &callback.body else {
-                unreachable!("a typed handler comes only with a typed body");
-            };
-            // SAFETY: the typed body holds an `F` (the handler and body were made together).
-            let f = &*std::ptr::from_ref::<dyn Any + Send + Sync>(closure.as_ref()).cast::<F>();
-            // SAFETY: as above.
-            f.call_from_c(args, result);
-            Ok(())
-        })
+        invoke(
+            data,
+            |callback| {
+                // SAFETY: the typed body holds an `F` (the handler and body were made
+                // together), and libffi passes the arguments as promised above.
+                closure_of::<F>(callback).call_from_c(args, result);
+                Ok(())
+            },
+            |_| result.cast::<u64>().write_unaligned(0),
+        )
     }
 }

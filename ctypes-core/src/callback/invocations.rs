@@ -27,9 +27,9 @@ use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::ThreadId;
 
-use super::failure::CallbackFailure;
 use super::trampoline::report_safely;
 use super::Inner;
+use crate::in_call::CallbackFailure;
 
 /// Nesting depths a thread's record tracks without a reference count.
 const DEPTHS: usize = 32;

@@ -1,9 +1,48 @@
 //! `Callback`: a Rust closure as a C function pointer.
+//!
+//! On x86-64 System V every callback has a trampoline of the project's own: a stub in
+//! W^X memory (`stubs.rs`) jumps to a common entry (`entry.rs`) that saves the argument
+//! registers and calls the callback's handler, which reads the arguments where the callback's
+//! plan (`plan.rs`, from `abi::Placement`) says they are and writes the result where C expects
+//! it (`dispatch.rs`). Elsewhere, and on x86-64 for comparison ([`Callback::new_through_libffi`]),
+//! libffi's closures call the handlers of `trampoline.rs`. Around both: `invocations.rs` keeps a
+//! callback alive while it runs, `failure.rs` routes a panic or error back to the Rust call
+//! that led to it; `from_fn.rs` makes typed callbacks, `scope.rs` scoped ones; `arguments.rs`
+//! reuses the objects record arguments arrive in.
 
+mod arguments;
+#[cfg(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+))]
+mod dispatch;
+#[cfg(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+))]
+mod entry;
 mod failure;
 mod from_fn;
 mod invocations;
+#[cfg(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+))]
+mod plan;
 mod scope;
+#[cfg(all(
+    target_arch = "x86_64",
+    target_pointer_width = "64",
+    unix,
+    not(target_os = "cygwin")
+))]
+mod stubs;
 mod thread_safe;
 mod trampoline;
 
@@ -18,14 +57,13 @@ use std::thread::{self, ThreadId};
 
 use invocations::this_thread;
 
-pub(crate) use failure::CallGuard;
-pub use failure::{set_callback_failure_handler, CallbackFailure};
+pub use failure::set_callback_failure_handler;
 pub use from_fn::{CallbackFnOf, CallbackReturn, CallbackScalar};
 pub use scope::CallbackScope;
 pub use thread_safe::ThreadSafe;
 
+use crate::encode::{params_of, CValue, Callback, Code, Param};
 use crate::error::{Error, Result};
-use crate::func::{CValue, Param};
 use crate::mem::{CData, Value};
 use crate::raw::{Cif, Closure};
 use crate::ty::{CType, Signature, TypeKind};
@@ -38,78 +76,51 @@ pub type CallbackFn = dyn Fn(&[CValue]) -> CValue;
 /// A [`CallbackFn`] that may run on any thread.
 type SharedFn = dyn Fn(&[CValue]) -> CValue + Send + Sync;
 
-/// A Rust closure callable from C through a function pointer, made with libffi's closures.
-///
-/// The code address ([`Callback::code`]) is valid while the `Callback` or a clone lives: pass it
-/// as an argument ([`Arg::Callback`](crate::Arg::Callback)) and it lives for the call; store it
-/// in memory with [`CData::set_callback`] and it lives as long as that memory; give it to C for
-/// ever with [`Callback::leak`]. The closure may drop the last handle to its own callback while
-/// it runs (by freeing the memory that stored it, say, or by handing it to another thread that
-/// drops it): the callback is then freed when the last invocation running it returns. C must
-/// not call the code address once the last handle is gone, nor start a call of it that nothing
-/// orders before the drop of the last handle (a call on another thread racing with the drop).
-///
-/// A panic in the closure never unwinds into C: C gets a zeroed result, and the panic is
-/// re-raised by the Rust call that led to the callback when that call returns, or goes to the
-/// handler set with [`set_callback_failure_handler`] if no such call is in progress on the
-/// callback's thread. A result that does not fit the C result type is treated the same way, as
-/// an error.
-///
-/// ```
-/// use ctypes_core::{Callback, CType, CValue, Library, Scalar, Signature, Value};
-///
-/// let int = CType::scalar(Scalar::Int);
-/// let compare = Callback::new(
-///     Signature::new(vec![CType::void_ptr(), CType::void_ptr()], int.clone()),
-///     |args| {
-///         // SAFETY: qsort passes pointers to two elements of the int array below.
-///         let (a, b) = unsafe { (read_int(&args[0]), read_int(&args[1])) };
-///         CValue::Value(Value::Int(i64::from(a.cmp(&b) as i32)))
-///     },
-/// )?;
-/// unsafe fn read_int(arg: &CValue) -> i32 {
-///     match arg {
-///         // SAFETY: the caller promises a valid pointer to an int.
-///         CValue::Value(Value::Pointer(p)) => unsafe { *(*p as *const i32) },
-///         _ => unreachable!(),
-///     }
-/// }
-/// let numbers = ctypes_core::CData::new(&int.array(5)?)?;
-/// for (i, n) in [5, 1, 4, 2, 3].into_iter().enumerate() {
-///     numbers.element(i)?.set_value(n)?;
-/// }
-/// let size_t = CType::scalar(Scalar::SizeT);
-/// let qsort = Library::this().function(
-///     "qsort",
-///     Signature::new(
-///         vec![CType::void_ptr(), size_t.clone(), size_t, compare.function_pointer_type()],
-///         CType::void(),
-///     ),
-/// )?;
-/// // SAFETY: qsort's signature, an array of 5 ints, and a comparator over ints.
-/// unsafe { qsort.call(&[(&numbers).into(), 5usize.into(), 4usize.into(), (&compare).into()]) }?;
-/// let sorted: Vec<i64> = (0..5).map(|i| numbers.get(&format!("[{i}]")).unwrap().as_i64().unwrap()).collect();
-/// assert_eq!(sorted, [1, 2, 3, 4, 5]);
-/// # Ok::<(), ctypes_core::Error>(())
-/// ```
-pub struct Callback {
-    /// Released through [`invocations::release`], which keeps a callback dropped from inside its
-    /// own invocation until that invocation returns.
-    inner: ManuallyDrop<Arc<Inner>>,
-}
-
 /// Everything a callback's trampoline reaches, at a fixed address (inside the `Arc`).
 pub(crate) struct Inner {
     /// Dropped first (fields drop in order): no call can arrive once the rest goes.
-    closure: Closure,
+    code: Entry,
     body: Body,
     /// For signatures of at most a few plain scalars and pointers.
     short: Option<trampoline::Short>,
     /// Bytes of the result type (0 for `void`).
     result_size: usize,
-    cif: Cif,
     signature: Signature,
     params: Vec<Param>,
+    /// Where the own trampoline's handler finds the arguments and puts the result.
+    #[cfg(all(
+        target_arch = "x86_64",
+        target_pointer_width = "64",
+        unix,
+        not(target_os = "cygwin")
+    ))]
+    plan: Option<plan::Plan>,
+}
+
+/// The code C calls.
+enum Entry {
+    /// A stub of the project's own.
+    #[cfg(all(
+        target_arch = "x86_64",
+        target_pointer_width = "64",
+        unix,
+        not(target_os = "cygwin")
+    ))]
+    Own(stubs::Trampoline),
+    /// A libffi closure and the call interface it reads the arguments with (dropped after it).
+    Libffi { closure: Closure, cif: Cif },
+}
+
+/// The handlers of a typed callback, one per kind of trampoline.
+pub(super) struct TypedHandlers {
+    libffi: trampoline::Handler,
+    #[cfg(all(
+        target_arch = "x86_64",
+        target_pointer_width = "64",
+        unix,
+        not(target_os = "cygwin")
+    ))]
+    own: entry::Handler,
 }
 
 enum Body {
@@ -175,7 +186,7 @@ impl Callback {
         Callback::make(
             F::signature(),
             Body::Typed(Box::new(f)),
-            Some(from_fn::handler::<Args, F>()),
+            Some(from_fn::handlers::<Args, F>()),
         )
     }
 
@@ -216,7 +227,7 @@ impl Callback {
         Callback::make(
             signature,
             Body::Typed(Box::new(f)),
-            Some(from_fn::handler::<Args, F>()),
+            Some(from_fn::handlers::<Args, F>()),
         )
     }
 
@@ -237,86 +248,158 @@ impl Callback {
         )
     }
 
-    /// A callback running `body`; a typed one comes with its handler.
-    fn make(
-        signature: Signature,
-        body: Body,
-        typed: Option<trampoline::Handler>,
-    ) -> Result<Callback> {
-        let refuse = |reason: String| Error::Signature {
-            function: "callback".to_owned(),
-            reason,
-        };
+    /// [`Callback::new`] through a libffi closure even where the project's own trampolines
+    /// would do: for comparing the two. A signature libffi cannot take as C passes it is
+    /// refused.
+    #[doc(hidden)]
+    pub fn new_through_libffi<F>(signature: Signature, closure: F) -> Result<Callback>
+    where
+        F: Fn(&[CValue]) -> CValue + Send + Sync + 'static,
+    {
+        Callback::make_libffi(signature, Body::Shared(Box::new(closure)), None)
+    }
+
+    /// A callback running `body`; a typed one comes with its handlers.
+    fn make(signature: Signature, body: Body, typed: Option<TypedHandlers>) -> Result<Callback> {
+        #[cfg(all(
+            target_arch = "x86_64",
+            target_pointer_width = "64",
+            unix,
+            not(target_os = "cygwin")
+        ))]
+        {
+            // Where the system refuses executable memory of our own (a policy against
+            // `mprotect` to executable, say), libffi's closures may still be allowed.
+            match stubs::Trampoline::allocate() {
+                Ok(trampoline) => Callback::make_own(signature, body, typed, trampoline),
+                Err(_) => Callback::make_libffi(signature, body, typed),
+            }
+        }
+        #[cfg(not(all(
+            target_arch = "x86_64",
+            target_pointer_width = "64",
+            unix,
+            not(target_os = "cygwin")
+        )))]
+        {
+            Callback::make_libffi(signature, body, typed)
+        }
+    }
+
+    /// How each parameter of `signature` is passed and the result's size, or why a callback
+    /// cannot have it.
+    fn params(signature: &Signature) -> Result<(Vec<Param>, usize)> {
         if signature.is_variadic() {
             return Err(refuse("a callback cannot be variadic".to_owned()));
         }
-        let params = crate::func::params_of(&signature).map_err(refuse)?;
+        let params = params_of(signature).map_err(refuse)?;
         let result_size = match signature.result() {
             r if r.is_void() => 0,
             r => r.size()?,
         };
-        let cif = Cif::new(signature.args(), signature.result(), None).map_err(refuse)?;
-        let closure = Closure::allocate().map_err(refuse)?;
+        Ok((params, result_size))
+    }
+
+    /// A callback on a trampoline of the project's own.
+    #[cfg(all(
+        target_arch = "x86_64",
+        target_pointer_width = "64",
+        unix,
+        not(target_os = "cygwin")
+    ))]
+    fn make_own(
+        signature: Signature,
+        body: Body,
+        typed: Option<TypedHandlers>,
+        trampoline: stubs::Trampoline,
+    ) -> Result<Callback> {
+        let (params, result_size) = Callback::params(&signature)?;
+        let plan = plan::Plan::of(&signature).map_err(|e| refuse(e.to_string()))?;
+        let short = trampoline::Short::of(&signature).and_then(|short| short.in_registers(&plan));
+        let handler = match &typed {
+            Some(typed) => typed.own,
+            None => dispatch::handler(short.as_ref()),
+        };
         let inner = Arc::new(Inner {
-            closure,
+            code: Entry::Own(trampoline),
             body,
-            short: trampoline::Short::of(&signature),
+            short,
             result_size,
-            cif,
             signature,
             params,
+            plan: Some(plan),
+        });
+        let Entry::Own(trampoline) = &inner.code else {
+            unreachable!("made just above")
+        };
+        // SAFETY: the `Inner` lives in the `Arc`, at a fixed address, for as long as the
+        // trampoline (which it owns) can be called; the handler reads the arguments and writes
+        // the result as the plan made from the signature says, on the short path only if the
+        // callback has one with as many arguments; a typed handler comes only with the typed
+        // body of the closure whose types made the signature.
+        unsafe { trampoline.set(handler, Arc::as_ptr(&inner).cast::<c_void>()) };
+        Ok(Callback::from_owner(inner))
+    }
+
+    /// A callback on a libffi closure.
+    fn make_libffi(
+        signature: Signature,
+        body: Body,
+        typed: Option<TypedHandlers>,
+    ) -> Result<Callback> {
+        let (params, result_size) = Callback::params(&signature)?;
+        #[cfg(all(
+            target_arch = "x86_64",
+            target_pointer_width = "64",
+            unix,
+            not(target_os = "cygwin")
+        ))]
+        if let Some(reason) =
+            crate::encode::libffi_refusal(signature.args(), Some(signature.result()))
+        {
+            return Err(refuse(reason));
+        }
+        let cif = Cif::new(signature.args(), signature.result(), None).map_err(refuse)?;
+        let closure = Closure::allocate().map_err(refuse)?;
+        let short = trampoline::Short::of(&signature);
+        let handler = match &typed {
+            Some(typed) => typed.libffi,
+            None => trampoline::handler(short.as_ref()),
+        };
+        let inner = Arc::new(Inner {
+            code: Entry::Libffi { closure, cif },
+            body,
+            short,
+            result_size,
+            signature,
+            params,
+            #[cfg(all(
+                target_arch = "x86_64",
+                target_pointer_width = "64",
+                unix,
+                not(target_os = "cygwin")
+            ))]
+            plan: None,
         });
         let data = Arc::as_ptr(&inner).cast_mut().cast::<c_void>();
-        let handler = match typed {
-            Some(handler) => handler,
-            None => trampoline::handler(inner.short.as_ref()),
+        let Entry::Libffi { closure, cif } = &inner.code else {
+            unreachable!("made just above")
         };
         // SAFETY: the CIF and the `Inner` that `data` points to live in the `Arc`, at fixed
         // addresses, for as long as the closure (which the `Arc` also owns) can be called;
         // the handler reads the arguments as that CIF describes, on the short path only if
         // the callback has one, with as many arguments; a typed handler comes only with the
         // typed body of the closure whose types made the signature.
-        unsafe { inner.closure.prepare(&inner.cif, handler, data) }.map_err(refuse)?;
-        Ok(Callback {
-            inner: ManuallyDrop::new(inner),
-        })
-    }
-
-    /// The C function pointer.
-    pub fn code(&self) -> NonNull<c_void> {
-        self.inner.closure.code()
-    }
-
-    /// The signature C calls it with.
-    pub fn signature(&self) -> &Signature {
-        &self.inner.signature
-    }
-
-    /// The C type of a pointer to this callback: `result (*)(args)`.
-    pub fn function_pointer_type(&self) -> CType {
-        CType::function_pointer(self.inner.signature.clone())
-    }
-
-    /// Gives the code address to C for ever: the callback is never freed.
-    pub fn leak(self) -> NonNull<c_void> {
-        let code = self.code();
-        std::mem::forget(self);
-        code
+        unsafe { closure.prepare(cif, handler, data) }.map_err(refuse)?;
+        Ok(Callback::from_owner(inner))
     }
 }
 
-impl Clone for Callback {
-    fn clone(&self) -> Callback {
-        Callback {
-            inner: ManuallyDrop::new(Arc::clone(&self.inner)),
-        }
-    }
-}
-
-impl Drop for Callback {
-    fn drop(&mut self) {
-        // SAFETY: taken once, here, and `self.inner` is not used again.
-        invocations::release(unsafe { ManuallyDrop::take(&mut self.inner) });
+/// A callback's signature refused, and why.
+fn refuse(reason: String) -> Error {
+    Error::Signature {
+        function: "callback".to_owned(),
+        reason,
     }
 }
 
@@ -360,14 +443,26 @@ impl<T: Copy> fmt::Debug for TypedCallback<T> {
     }
 }
 
-impl fmt::Debug for Callback {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Callback({} at {:p})",
-            self.function_pointer_type(),
-            self.code()
-        )
+impl Code for Inner {
+    fn code(&self) -> NonNull<c_void> {
+        match &self.code {
+            #[cfg(all(
+                target_arch = "x86_64",
+                target_pointer_width = "64",
+                unix,
+                not(target_os = "cygwin")
+            ))]
+            Entry::Own(trampoline) => trampoline.code(),
+            Entry::Libffi { closure, .. } => closure.code(),
+        }
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn release(self: Arc<Self>) {
+        invocations::release(self);
     }
 }
 
@@ -383,11 +478,6 @@ impl Drop for Body {
 }
 
 impl CData {
-    /// The callback this pointer's memory keeps alive ([`CData::set_callback`]), if any.
-    pub(crate) fn kept_callback(&self) -> Option<Callback> {
-        self.kept_object()?.downcast_ref::<Callback>().cloned()
-    }
-
     /// Stores the callback's code address in this function-pointer object (a struct field, a
     /// global) and keeps the callback alive as long as this memory; in memory this crate does
     /// not own (a library's global), the callback is kept for ever, since C may read it at any

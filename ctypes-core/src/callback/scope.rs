@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::thread::{self, ThreadId};
 
 use super::{Body, Callback, CallbackFn};
+use crate::encode::CValue;
 use crate::error::{Error, Result};
-use crate::func::CValue;
 use crate::ty::Signature;
 
 /// The closure of a scoped callback, which its scope takes away (drops) when it ends.

@@ -1,19 +1,22 @@
 //! What runs when C calls a callback: read the arguments, run the closure, write the result —
-//! with nothing allowed to unwind back into C.
+//! with nothing allowed to unwind back into C. The handlers here are libffi's (its closures
+//! pass each argument's address); `invoke`, the short path's readers and the reading and
+//! writing of values serve the own trampolines' handlers too (`dispatch.rs`).
 
 use libffi_sys::ffi_cif;
 use std::ffi::c_void;
 use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use super::failure::{discard, report, CallbackFailure};
+use super::failure::{discard, report};
 use super::invocations::{this_thread, Frame};
 use super::{Body, CallbackFn, Inner};
+use crate::encode::{each_type, encode_scalar, CValue, Lane, Param};
 use crate::error::{Error, Result};
-use crate::func::{encode_scalar, CValue, Lane, Param};
+use crate::in_call::CallbackFailure;
 use crate::layout::ByteOrder;
 use crate::mem::codec::{self, Leaf};
-use crate::mem::{CData, Value};
+use crate::mem::Value;
 use crate::ty::{Scalar, ScalarClass, Signature};
 
 /// How an invocation ended, if not well: boxed, to keep the usual outcome one word.
@@ -24,7 +27,7 @@ pub(super) const INLINE: usize = 8;
 
 /// How to read one argument of a signature made of plain scalars and pointers.
 #[derive(Clone, Copy, Debug)]
-enum Reader {
+pub(super) enum Reader {
     I8,
     I16,
     I32,
@@ -60,7 +63,7 @@ impl Reader {
     /// # Safety
     /// `at` must point to a readable value of the reader's type.
     #[inline(always)]
-    unsafe fn read(self, at: *const c_void) -> Value {
+    pub(super) unsafe fn read(self, at: *const c_void) -> Value {
         // SAFETY: the caller promises a value of the reader's type at `at`.
         unsafe {
             match self {
@@ -84,10 +87,12 @@ impl Reader {
 /// argument read straight into a [`Value`], the result checked against its lane.
 #[derive(Debug)]
 pub(super) struct Short {
-    args: [Reader; INLINE],
-    count: usize,
+    pub(super) args: [Reader; INLINE],
+    /// On an own trampoline, where each argument lies in the saved registers.
+    pub(super) at: [u16; INLINE],
+    pub(super) count: usize,
     /// `None` for `void`.
-    result: Option<Lane>,
+    pub(super) result: Option<Lane>,
 }
 
 impl Short {
@@ -97,7 +102,7 @@ impl Short {
         if cfg!(target_endian = "big") {
             return None;
         }
-        let (lanes, result) = crate::func::each_type(signature, Lane::of)?;
+        let (lanes, result) = each_type(signature, Lane::of)?;
         if lanes.len() > INLINE {
             return None;
         }
@@ -107,9 +112,29 @@ impl Short {
         }
         Some(Short {
             args,
+            at: [0; INLINE],
             count: lanes.len(),
             result,
         })
+    }
+
+    /// This short path on an own trampoline with `plan`: if every argument comes in a
+    /// register.
+    #[cfg(all(
+        target_arch = "x86_64",
+        target_pointer_width = "64",
+        unix,
+        not(target_os = "cygwin")
+    ))]
+    pub(super) fn in_registers(mut self, plan: &super::plan::Plan) -> Option<Short> {
+        use super::plan::{ArgFrom, Loc};
+        for (at, from) in self.at.iter_mut().zip(plan.args.iter()) {
+            match from {
+                ArgFrom::At(Loc::Register(offset)) => *at = *offset,
+                _ => return None,
+            }
+        }
+        Some(self)
     }
 }
 
@@ -148,11 +173,15 @@ unsafe extern "C" fn entry(
 ) {
     // SAFETY: forwarded from libffi's guarantees above.
     unsafe {
-        invoke(data, result, |callback| {
-            // SAFETY: as above.
-            let run = callback.run_general(result, args);
-            run.map_err(Box::new)
-        })
+        invoke(
+            data,
+            |callback| {
+                // SAFETY: as above.
+                let run = callback.run_general(result, args);
+                run.map_err(Box::new)
+            },
+            |callback| zero_result(callback, result),
+        )
     }
 }
 
@@ -168,26 +197,49 @@ unsafe extern "C" fn entry_short<const N: usize>(
 ) {
     // SAFETY: forwarded from libffi's guarantees above.
     unsafe {
-        invoke(data, result, |callback| {
-            // SAFETY: as above.
-            callback.run_short::<N>(result, args)
-        })
+        invoke(
+            data,
+            |callback| {
+                let Some(short) = &callback.short else {
+                    // SAFETY: as above.
+                    return callback.run_general(result, args).map_err(Box::new);
+                };
+                callback.run_short::<N>(
+                    short,
+                    // libffi passes one pointer per parameter, `N` of them.
+                    |i| *args.add(i),
+                    // `result` has room for at least one word (an `ffi_arg`).
+                    |word| result.cast::<u64>().write_unaligned(word),
+                    // `result` has room for the result type, as libffi promises.
+                    |returned| callback.write_result(returned, result),
+                )
+            },
+            |callback| zero_result(callback, result),
+        )
+    }
+}
+
+/// Zeroes a libffi result of `callback`'s result type (at least one `ffi_arg`).
+fn zero_result(callback: &Inner, result: *mut c_void) {
+    if callback.result_size > 0 {
+        // SAFETY: libffi's result has room for the result type and at least one `ffi_arg`.
+        unsafe { std::ptr::write_bytes(result.cast::<u8>(), 0, callback.result_size.max(8)) };
     }
 }
 
 /// Runs an invocation of the callback at `data`: nothing unwinds out of it, and a failure
-/// zeroes the result and is reported.
+/// runs `zero` (which gives C a zeroed result) and is reported.
 ///
 /// # Safety
-/// `data` must point to a live callback's `Inner`, and `result` have room for the result type
-/// and at least one `ffi_arg`; `run` must be safe to call with them.
+/// `data` must point to a live callback's `Inner`; `run` and `zero` must be safe to call with
+/// it.
 #[inline(always)]
 pub(super) unsafe fn invoke(
-    data: *mut c_void,
-    result: *mut c_void,
+    data: *const c_void,
     run: impl FnOnce(&Inner) -> Failed,
+    zero: impl FnOnce(&Inner),
 ) {
-    let inner = data.cast::<Inner>().cast_const();
+    let inner = data.cast::<Inner>();
     // Marks the callback as running here: should its closure drop the last handle to it (by
     // freeing the memory that stored it, say, on this thread or another), the callback is
     // freed when `frame` is left, not under this invocation.
@@ -196,22 +248,22 @@ pub(super) unsafe fn invoke(
     let frame = unsafe { Frame::enter(inner) };
     // SAFETY: the caller promises a live `Inner`, kept alive until `frame` is left.
     let callback = unsafe { &*inner };
-    let result_size = callback.result_size;
-    match catch_unwind(AssertUnwindSafe(|| run(callback))) {
-        Ok(Ok(())) => frame.leave(),
-        Ok(Err(error)) => fail(frame, result_size, result, CallbackFailure::Error(*error)),
-        Err(payload) => fail(frame, result_size, result, CallbackFailure::Panic(payload)),
-    }
+    let failure = match catch_unwind(AssertUnwindSafe(|| run(callback))) {
+        Ok(Ok(())) => return frame.leave(),
+        Ok(Err(error)) => CallbackFailure::Error(*error),
+        Err(payload) => CallbackFailure::Panic(payload),
+    };
+    fail(frame, || zero(callback), failure);
 }
 
-/// Ends an invocation that failed: C gets a zeroed result (`result_size` bytes, at least one
-/// `ffi_arg`), the failure goes where [`report`] sends it.
+/// Ends an invocation that failed: C gets a zeroed result (`zero`), the failure goes where
+/// [`report`] sends it.
 #[cold]
 #[inline(never)]
-fn fail(frame: Frame, result_size: usize, result: *mut c_void, failure: CallbackFailure) {
-    if result_size > 0 {
-        // SAFETY: `result` has room for the result type and at least one `ffi_arg`.
-        unsafe { std::ptr::write_bytes(result.cast::<u8>(), 0, result_size.max(8)) };
+fn fail(frame: Frame, zero: impl FnOnce(), failure: CallbackFailure) {
+    // Under `catch_unwind` too: nothing unwinds into C.
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(zero)) {
+        discard(CallbackFailure::Panic(payload));
     }
     // May free the callback.
     frame.leave();
@@ -230,7 +282,7 @@ pub(super) fn report_safely(failure: CallbackFailure) {
 impl Inner {
     /// The closure, if it may run on this thread.
     #[inline(always)]
-    fn closure(&self) -> Result<&CallbackFn> {
+    pub(super) fn closure(&self) -> Result<&CallbackFn> {
         match &self.body {
             Body::Shared(f) => Ok(f.as_ref()),
             Body::Local { thread, closure } if Some(*thread) == this_thread() => {
@@ -242,27 +294,27 @@ impl Inner {
         }
     }
 
-    /// Reads the `N` arguments of a short-path signature, runs the closure and writes its
-    /// result.
+    /// Reads the `N` arguments of a short-path signature (argument `i` at `arg(i)`), runs the
+    /// closure and writes its result: a word that fits with `word`, anything else with
+    /// `general` (which words the error of a result that does not fit).
     ///
     /// # Safety
-    /// As for [`entry_short`].
+    /// `short` is this callback's short path, with `N` arguments; `arg(i)` must point to a
+    /// value of argument `i`'s type for every `i < N`.
     #[inline(always)]
-    unsafe fn run_short<const N: usize>(
+    pub(super) unsafe fn run_short<const N: usize>(
         &self,
-        result: *mut c_void,
-        args: *mut *mut c_void,
+        short: &Short,
+        arg: impl Fn(usize) -> *mut c_void,
+        word: impl FnOnce(u64),
+        general: impl FnOnce(CValue) -> Result<()>,
     ) -> Failed {
         let closure = self.closure().map_err(Box::new)?;
-        let Some(short) = &self.short else {
-            // SAFETY: as for this function.
-            return unsafe { self.run_general(result, args) }.map_err(Box::new);
-        };
         let mut values = [const { MaybeUninit::<CValue>::uninit() }; N];
         for (i, (reader, slot)) in short.args.iter().zip(&mut values).enumerate() {
-            // SAFETY: libffi passes one pointer per parameter, `N` of them, each to a value of
-            // its parameter's type, which is the reader's.
-            slot.write(CValue::Value(unsafe { reader.read(*args.add(i)) }));
+            // SAFETY: the caller promises a value of parameter `i`'s type, which is the
+            // reader's, at `arg(i)`.
+            slot.write(CValue::Value(unsafe { reader.read(arg(i)) }));
         }
         // SAFETY: all `N` entries were initialised above (`INLINE >= N` readers); they own
         // nothing, so leaving them undropped leaks nothing.
@@ -276,20 +328,17 @@ impl Inner {
             // `int` and its kin first: the usual result, checked without a jump table.
             if let (Lane::Signed { min, max, .. }, Value::Int(x)) = (lane, value) {
                 if min <= x && x <= max {
-                    // SAFETY: `result` has room for at least one word (an `ffi_arg`).
-                    unsafe { result.cast::<i64>().write_unaligned(x) };
+                    word(x as u64);
                     return Ok(());
                 }
             }
-            if let Some(word) = lane.encode(value) {
-                // SAFETY: `result` has room for at least one word (an `ffi_arg`).
-                unsafe { result.cast::<u64>().write_unaligned(word) };
+            if let Some(encoded) = lane.encode(value) {
+                word(encoded);
                 return Ok(());
             }
         }
         // A result to check and word an error for: the general path.
-        // SAFETY: as below.
-        unsafe { self.write_result(returned, result) }.map_err(Box::new)
+        general(returned).map_err(Box::new)
     }
 
     /// [`Inner::run`] for any signature.
@@ -327,7 +376,7 @@ impl Inner {
     /// # Safety
     /// `result` must have room for the result type and at least 8 bytes.
     #[inline(never)]
-    unsafe fn write_result(&self, returned: CValue, result: *mut c_void) -> Result<()> {
+    pub(super) unsafe fn write_result(&self, returned: CValue, result: *mut c_void) -> Result<()> {
         let ty = self.signature.result();
         let misfit = |found: String| Error::CallbackResult {
             expected: ty.to_string(),
@@ -398,7 +447,7 @@ fn widen(s: Scalar, encoded: &[u8; 16]) -> [u8; 16] {
 ///
 /// # Safety
 /// `at` must point to a value of the parameter's type.
-unsafe fn read(param: &Param, at: *const c_void) -> Result<CValue> {
+pub(super) unsafe fn read(param: &Param, at: *const c_void) -> Result<CValue> {
     Ok(match param {
         Param::Scalar(s) => {
             // SAFETY: `at` points to `s.size()` readable bytes.
@@ -413,31 +462,31 @@ unsafe fn read(param: &Param, at: *const c_void) -> Result<CValue> {
             let size = ty.size()?;
             // SAFETY: `at` points to a record of `size` bytes.
             let bytes = unsafe { std::slice::from_raw_parts(at.cast::<u8>(), size) };
-            CValue::Data(CData::from_bytes(ty, bytes)?)
+            CValue::Data(super::arguments::record(ty, bytes)?)
         }
     })
 }
 
 /// Up to [`INLINE`] arguments on the stack, dropped with the frame (also on unwinding).
-struct Values {
+pub(super) struct Values {
     items: [MaybeUninit<CValue>; INLINE],
     len: usize,
 }
 
 impl Values {
-    fn new() -> Values {
+    pub(super) fn new() -> Values {
         Values {
             items: [const { MaybeUninit::uninit() }; INLINE],
             len: 0,
         }
     }
 
-    fn push(&mut self, value: CValue) {
+    pub(super) fn push(&mut self, value: CValue) {
         self.items[self.len].write(value);
         self.len += 1;
     }
 
-    fn as_slice(&self) -> &[CValue] {
+    pub(super) fn as_slice(&self) -> &[CValue] {
         // SAFETY: the first `len` items were written by `push`.
         unsafe { std::slice::from_raw_parts(self.items.as_ptr().cast::<CValue>(), self.len) }
     }
@@ -446,8 +495,13 @@ impl Values {
 impl Drop for Values {
     fn drop(&mut self) {
         for item in &mut self.items[..self.len] {
-            // SAFETY: the first `len` items are initialised and dropped only here.
-            unsafe { item.assume_init_drop() };
+            // SAFETY: the first `len` items are initialised and taken only here.
+            match unsafe { item.assume_init_read() } {
+                // A record argument's object, which `read` made: kept for the next call if the
+                // closure let go of it.
+                CValue::Data(data) => super::arguments::give_back(data),
+                other => drop(other),
+            }
         }
     }
 }

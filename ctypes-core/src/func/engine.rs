@@ -14,14 +14,15 @@
 
 use std::mem::MaybeUninit;
 
-use super::arg::{Arg, CValue};
+use super::arg::Arg;
 use super::engine_path::Call;
-use super::marshal::{Encoded, Held, Param};
+use super::marshal::{Encoded, Held};
 use super::plan::{ArgPlan, Piece, Plan, ResultCopy, ResultPlan, To};
 use super::sysv_call::{self, ArgRegisters, Results, Returned, REGISTER_WORDS};
 use super::{errno, set_errno};
-use crate::callback::CallGuard;
+use crate::encode::{CValue, Param};
 use crate::error::{Error, Result};
+use crate::in_call::CallGuard;
 use crate::layout::ByteOrder;
 use crate::mem::codec::{self, Leaf};
 use crate::mem::CData;

@@ -4,9 +4,10 @@
 use std::ffi::c_void;
 use std::sync::{Arc, PoisonError};
 
-use super::arg::{Arg, CValue};
-use super::marshal::{self, Held, Param};
+use super::arg::Arg;
+use super::marshal::{self, Held};
 use super::{Core, Function, Plan};
+use crate::encode::{CValue, Param};
 use crate::error::{Error, Result};
 use crate::mem::CData;
 use crate::ty::CType;

@@ -3,9 +3,10 @@
 
 use std::sync::{Arc, PoisonError};
 
-use super::arg::{Arg, CValue};
+use super::arg::Arg;
 use super::marshal::{self, Frame};
 use super::{Core, Function};
+use crate::encode::CValue;
 use crate::error::{Error, Result};
 use crate::mem::CData;
 use crate::raw::Cif;
@@ -121,7 +122,7 @@ pub(super) fn libffi_refusal<'t>(
     result: Option<&CType>,
 ) -> Option<String> {
     #[cfg(all(target_arch = "x86_64", unix))]
-    return super::libffi_limits::refusal(args, result);
+    return crate::encode::libffi_refusal(args, result);
     #[cfg(not(all(target_arch = "x86_64", unix)))]
     {
         let _ = (args, result);

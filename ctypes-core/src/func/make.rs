@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 use super::lanes::Lanes;
 use super::libffi_path::libffi_refusal;
 use super::registers::Registers;
-use super::{marshal, CallPath, Core, Function, Plan};
+use super::{CallPath, Core, Function, Plan};
+use crate::encode::params_of;
 use crate::error::{Error, Result};
 use crate::library::{Library, Loaded};
 use crate::mem::CData;
@@ -99,7 +100,7 @@ impl Function {
                     .to_owned(),
             ));
         }
-        let params = marshal::params_of(&signature).map_err(refuse)?;
+        let params = params_of(&signature).map_err(refuse)?;
         let plan = Plan::of(&signature, &[]);
         let fixed = signature.is_variadic().then(|| signature.fixed_count());
         let cif = Cif::new(signature.args(), signature.result(), fixed).and_then(|cif| {

@@ -8,59 +8,16 @@ use std::ffi::{c_void, CString};
 use std::mem::MaybeUninit;
 use std::rc::Rc;
 
-use super::arg::{Arg, CValue};
-use crate::callback::CallGuard;
+use super::arg::Arg;
+use crate::encode::{encode_scalar, CValue, Param};
 use crate::error::{Error, Result};
 use crate::func::{errno, set_errno};
+use crate::in_call::CallGuard;
 use crate::layout::ByteOrder;
 use crate::mem::codec::{self, Leaf, Overflow};
 use crate::mem::{CData, Pins, Storage, Value};
 use crate::raw::Cif;
-use crate::ty::{CType, Scalar, ScalarClass, Signature, TypeKind};
-
-/// How one parameter is passed.
-#[derive(Clone, Debug)]
-pub(crate) enum Param {
-    /// A scalar, encoded into a slot.
-    Scalar(Scalar),
-    /// A pointer to this type (arrays decay to pointers to their element).
-    Pointer(CType),
-    /// A struct or union by value, read from its object.
-    Record(CType),
-}
-
-impl Param {
-    pub(crate) fn of(ty: &CType) -> std::result::Result<Param, String> {
-        match ty.kind() {
-            TypeKind::Scalar(s) => Ok(Param::Scalar(*s)),
-            TypeKind::Pointer(target) => Ok(Param::Pointer(target.clone())),
-            TypeKind::Array { element, .. } => Ok(Param::Pointer(element.clone())),
-            TypeKind::Record(r) if r.is_defined() => Ok(Param::Record(ty.clone())),
-            TypeKind::Record(_) => Err(format!("parameter type `{ty}` is incomplete")),
-            TypeKind::Void | TypeKind::Function(_) => {
-                Err(format!("`{ty}` cannot be a parameter type"))
-            }
-        }
-    }
-}
-
-/// How each argument of `signature` is passed, after checking that its result type can be one.
-pub(crate) fn params_of(signature: &Signature) -> std::result::Result<Vec<Param>, String> {
-    check_result(signature.result())?;
-    signature.args().iter().map(Param::of).collect()
-}
-
-/// Whether `ty` can be a result type.
-fn check_result(ty: &CType) -> std::result::Result<(), String> {
-    match ty.kind() {
-        TypeKind::Void | TypeKind::Scalar(_) | TypeKind::Pointer(_) => Ok(()),
-        TypeKind::Record(r) if r.is_defined() => Ok(()),
-        TypeKind::Record(_) => Err(format!("result type `{ty}` is incomplete")),
-        TypeKind::Array { .. } | TypeKind::Function(_) => {
-            Err(format!("a function cannot return `{ty}`"))
-        }
-    }
-}
+use crate::ty::{CType, Scalar, ScalarClass, TypeKind};
 
 /// The C type a variadic argument is passed as, after the default argument promotions
 /// (`float` to `double`, integers narrower than `int` to `int`).
@@ -420,45 +377,6 @@ impl<'a> Frame<'a> {
         };
         Ok((returned, errno_after))
     }
-}
-
-/// Encodes a scalar argument in native order: integers and `double` directly (the common case,
-/// kept short), everything else through the memory codec.
-pub(crate) fn encode_scalar(s: Scalar, value: Value, out: &mut [u8; 16]) -> Result<()> {
-    if let (ScalarClass::Integer { .. }, Some(n), Some((min, max))) =
-        (s.class(), value.as_i128(), s.int_range())
-    {
-        if n < min || n > max {
-            // Out of range: the codec words the error.
-            return codec::encode(
-                Leaf::Scalar(s),
-                value,
-                &mut out[..s.size()],
-                ByteOrder::NATIVE,
-                Overflow::Refuse,
-            );
-        }
-        let bits = n as u64;
-        match s.size() {
-            1 => out[0] = bits as u8,
-            2 => out[..2].copy_from_slice(&(bits as u16).to_ne_bytes()),
-            4 => out[..4].copy_from_slice(&(bits as u32).to_ne_bytes()),
-            _ => out[..8].copy_from_slice(&bits.to_ne_bytes()),
-        }
-        return Ok(());
-    }
-    match (s, value) {
-        (Scalar::Double, Value::Double(x)) => out[..8].copy_from_slice(&x.to_ne_bytes()),
-        (Scalar::Float, Value::Float(x)) => out[..4].copy_from_slice(&x.to_ne_bytes()),
-        _ => codec::encode(
-            Leaf::Scalar(s),
-            value,
-            &mut out[..s.size()],
-            ByteOrder::NATIVE,
-            Overflow::Refuse,
-        )?,
-    }
-    Ok(())
 }
 
 /// A scalar result: integers narrower than 8 bytes come back widened to a full `ffi_arg`.

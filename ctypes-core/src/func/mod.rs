@@ -33,8 +33,6 @@ mod engine;
 mod engine_path;
 mod errno;
 mod lanes;
-#[cfg(all(target_arch = "x86_64", unix))]
-mod libffi_limits;
 mod libffi_path;
 mod make;
 mod marshal;
@@ -61,11 +59,9 @@ use std::fmt;
 use std::ptr::NonNull;
 use std::sync::{Arc, Mutex};
 
-pub use arg::{Arg, CValue};
+pub use arg::Arg;
 pub use errno::{errno, set_errno};
 use lanes::Lanes;
-pub(crate) use lanes::{each_type, Lane};
-pub(crate) use marshal::{encode_scalar, params_of, Param};
 #[cfg(not(all(
     target_arch = "x86_64",
     target_pointer_width = "64",
@@ -82,6 +78,7 @@ use no_engine::Plan;
 use plan::Plan;
 use registers::{Placed, Registers};
 
+use crate::encode::{CValue, Callback, Param};
 use crate::error::{Error, Result};
 use crate::library::Loaded;
 use crate::mem::CData;
@@ -185,7 +182,7 @@ struct Core {
     _library: Option<Arc<Loaded>>,
     /// The callback whose code this function calls, when it was made from memory that kept
     /// one alive ([`Function::from_pointer`]): kept alive as long as the function.
-    _callback: Option<crate::callback::Callback>,
+    _callback: Option<Callback>,
 }
 
 // SAFETY: the code address is only called, never dereferenced as data; calling it from any

@@ -12,12 +12,12 @@
 use std::ffi::c_void;
 use std::mem::MaybeUninit;
 
-use super::arg::{Arg, CValue};
-use super::lanes::Lane;
+use super::arg::Arg;
 use super::sysv_call::{self, Returned, FIRST_FLOAT, MAX_FLOATS, MAX_INTS, SLOTS};
 use super::{errno, set_errno};
-use crate::callback::CallGuard;
+use crate::encode::{CValue, Lane};
 use crate::error::Result;
+use crate::in_call::CallGuard;
 use crate::mem::Value;
 use crate::ty::{CType, Scalar, Signature};
 

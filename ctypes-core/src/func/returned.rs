@@ -3,7 +3,7 @@
 
 use std::ffi::{c_void, CString};
 
-use super::arg::CValue;
+use crate::encode::CValue;
 use crate::error::{Error, Result};
 use crate::mem::{string_at, wstring_at, CData, Value};
 use crate::ty::CType;

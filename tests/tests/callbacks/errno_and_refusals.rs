@@ -395,6 +395,45 @@ fn typed_callback_of_pointers_and_floats() {
 }
 
 #[test]
+fn typed_callback_with_arguments_on_the_stack() {
+    // Eight integers: the last two after the six general registers, on the stack.
+    let f = Callback::from_fn(
+        |a: i64, b: i32, c: i8, d: u16, e: i64, g: u32, h: i16, i: u64| -> i64 {
+            a + 2 * i64::from(b)
+                + 3 * i64::from(c)
+                + 5 * i64::from(d)
+                + 7 * e
+                + 11 * i64::from(g)
+                + 13 * i64::from(h)
+                + 17 * i as i64
+        },
+    )
+    .unwrap();
+    type Ints = extern "C" fn(i64, i32, i8, u16, i64, u32, i16, u64) -> i64;
+    // SAFETY: the callback's code is a C function of exactly this signature.
+    let code: Ints = unsafe { std::mem::transmute(f.code()) };
+    assert_eq!(
+        code(1, -2, -3, 4, 5, 6, -7, 8),
+        1 - 4 - 9 + 20 + 35 + 66 - 91 + 136
+    );
+    // Seven integers and a float among them: the float in `xmm0`, the seventh integer on the
+    // stack.
+    let g = Callback::from_fn(
+        |a: i32, x: f32, b: i32, c: i32, d: i32, e: i32, h: i32, i: i32| -> f64 {
+            f64::from(a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * h + 7 * i) + f64::from(x)
+        },
+    )
+    .unwrap();
+    type Mixed = extern "C" fn(i32, f32, i32, i32, i32, i32, i32, i32) -> f64;
+    // SAFETY: as above.
+    let code: Mixed = unsafe { std::mem::transmute(g.code()) };
+    assert_eq!(
+        code(1, 0.5, 1, 1, 1, 1, 1, 100),
+        1.0 + 2.0 + 3.0 + 4.0 + 5.0 + 6.0 + 700.0 + 0.5
+    );
+}
+
+#[test]
 fn typed_callback_panic_is_re_raised_by_the_call() {
     let sum = cb_sum(&library());
     let f = Callback::from_fn(|x: i32| {

@@ -82,3 +82,4 @@ mod qsort;
 mod records;
 mod scoped;
 mod threads;
+mod trampolines;

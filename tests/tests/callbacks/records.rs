@@ -73,6 +73,60 @@ fn records_by_value_into_and_out_of_callbacks() {
 }
 
 #[test]
+fn record_arguments_a_closure_keeps_are_never_filled_again() {
+    let lib = library();
+    let s24 = record("S24");
+    // Keeps every other record it receives, and a view of the field `y` of every third; the
+    // rest it lets go of.
+    let kept = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let keep = Rc::clone(&kept);
+    let calls = Cell::new(0);
+    let sum = Callback::new_local(
+        sig(std::slice::from_ref(&s24), t(Scalar::Double)),
+        move |args| {
+            let data = args[0].clone().into_data().unwrap();
+            let n = calls.get();
+            calls.set(n + 1);
+            if n % 2 == 0 {
+                keep.borrow_mut().push((n, data.clone(), None));
+            } else if n % 3 == 0 {
+                keep.borrow_mut()
+                    .push((n, data.clone(), Some(data.field("y").unwrap())));
+            }
+            CValue::Value(data.get("x").unwrap())
+        },
+    )
+    .unwrap();
+    let f = func(
+        &lib,
+        "cb_sum_S24",
+        &[
+            sum.function_pointer_type(),
+            s24.clone(),
+            t(Scalar::Double).pointer(),
+        ],
+        t(Scalar::Double),
+    );
+    let s = CData::new(&s24).unwrap();
+    for n in 0..40 {
+        s.set("x", f64::from(n)).unwrap();
+        s.set("y", -f64::from(n)).unwrap();
+        let r = call(&f, &[(&sum).into(), (&s).into(), Arg::NULL]);
+        assert_eq!(r.as_f64(), Some(f64::from(n)));
+    }
+    let kept = kept.borrow();
+    assert_eq!(kept.len(), 20 + 7);
+    for (n, data, y) in kept.iter() {
+        let n = f64::from(*n);
+        assert_eq!(data.get("x").unwrap().as_f64(), Some(n));
+        assert_eq!(data.get("y").unwrap().as_f64(), Some(-n));
+        if let Some(y) = y {
+            assert_eq!(y.value().unwrap().as_f64(), Some(-n));
+        }
+    }
+}
+
+#[test]
 fn record_argument_with_a_scalar_result() {
     let lib = library();
     let s24 = record("S24");

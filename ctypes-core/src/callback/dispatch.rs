@@ -1,0 +1,231 @@
+//! The handlers the own trampolines' common entry (`entry.rs`) calls: they read the arguments
+//! from the saved registers and the caller's stack where the callback's plan (`plan.rs`) says,
+//! run the closure, and write the result into the result block (or through the hidden
+//! pointer), all under `invoke`: nothing unwinds into C, and a failure leaves C a zeroed
+//! result.
+
+use std::ffi::c_void;
+
+use super::entry::{Handler, ResultBlock, Saved};
+use super::plan::{ArgFrom, Plan, ResultTo, RESULT_BUFFER};
+use super::trampoline::{invoke, read, Short, Values, INLINE};
+use super::Inner;
+use crate::encode::CValue;
+use crate::error::Result;
+
+/// The handler for a callback: one made for its number of arguments on the short path, where
+/// the reading loop unrolls, else [`general`].
+pub(super) fn handler(short: Option<&Short>) -> Handler {
+    match short.map(|s| s.count) {
+        Some(0) => on_short_path::<0>,
+        Some(1) => on_short_path::<1>,
+        Some(2) => on_short_path::<2>,
+        Some(3) => on_short_path::<3>,
+        Some(4) => on_short_path::<4>,
+        Some(5) => on_short_path::<5>,
+        Some(6) => on_short_path::<6>,
+        Some(7) => on_short_path::<7>,
+        Some(8) => on_short_path::<8>,
+        _ => general,
+    }
+}
+
+/// The plan of a callback on an own trampoline.
+#[inline(always)]
+pub(super) fn plan_of(callback: &Inner) -> &Plan {
+    callback
+        .plan
+        .as_ref()
+        .expect("a callback on an own trampoline has a plan")
+}
+
+/// The address of an argument that lies whole in one place, or gathered into `buffer`.
+///
+/// # Safety
+/// `saved` and `stack` must be the entry's, for a call with this argument placed at `from`.
+#[inline(always)]
+pub(super) unsafe fn arg_at(
+    from: &ArgFrom,
+    saved: *mut Saved,
+    stack: *const u8,
+    buffer: &mut [u64; 2],
+) -> *mut c_void {
+    match from {
+        ArgFrom::At(loc) => loc.at(saved, stack).cast(),
+        ArgFrom::Pieces { pieces, count } => {
+            let to = buffer.as_mut_ptr().cast::<u8>();
+            for piece in &pieces[..usize::from(*count)] {
+                // SAFETY: the piece lies in the saved registers (at most 16 bytes of one
+                // register) and goes inside the 16-byte buffer, as the plan was made.
+                unsafe {
+                    to.add(usize::from(piece.to)).copy_from_nonoverlapping(
+                        piece.from.at(saved, stack),
+                        usize::from(piece.len),
+                    )
+                };
+            }
+            to.cast()
+        }
+    }
+}
+
+/// Gives C a zeroed result: the result registers, and the memory of a result there.
+///
+/// # Safety
+/// As for [`general`].
+unsafe fn zero(callback: &Inner, saved: *mut Saved, result: *mut ResultBlock) {
+    // SAFETY: the entry's result block.
+    unsafe { result.write_bytes(0, 1) };
+    if plan_of(callback).result == ResultTo::Memory {
+        // SAFETY: the caller's hidden pointer, saved in `rdi`, points to room for the result.
+        unsafe {
+            let hidden = (*saved).gprs[0];
+            std::ptr::write_bytes(hidden as *mut u8, 0, callback.result_size);
+            (*result).rax = hidden;
+        }
+    }
+}
+
+/// The handler for any signature.
+///
+/// # Safety
+/// Called by the entry only, for the stub of a live callback made with an own trampoline:
+/// `context` points to its `Inner`, `saved` and `stack` hold the arguments of a call with its
+/// signature, `result` is the entry's result block.
+pub(super) unsafe extern "C" fn general(
+    context: *const c_void,
+    saved: *mut Saved,
+    stack: *const u8,
+    result: *mut ResultBlock,
+) -> u32 {
+    // SAFETY: the entry passes a live callback's `Inner`.
+    let x87 = plan_of(unsafe { &*context.cast::<Inner>() }).x87;
+    // SAFETY: as promised by the caller.
+    unsafe {
+        invoke(
+            context,
+            // SAFETY: as promised by the caller.
+            |callback| callback.run_own(saved, stack, result).map_err(Box::new),
+            // SAFETY: as promised by the caller.
+            |callback| zero(callback, saved, result),
+        )
+    };
+    x87
+}
+
+/// The handler for signatures on the short path with `N` arguments, all in registers.
+///
+/// # Safety
+/// As for [`general`]; the callback has a short path with `N` arguments.
+unsafe extern "C" fn on_short_path<const N: usize>(
+    context: *const c_void,
+    saved: *mut Saved,
+    stack: *const u8,
+    result: *mut ResultBlock,
+) -> u32 {
+    // SAFETY: as promised by the caller.
+    unsafe {
+        invoke(
+            context,
+            |callback| {
+                let Some(short) = &callback.short else {
+                    // SAFETY: as promised by the caller.
+                    return callback.run_own(saved, stack, result).map_err(Box::new);
+                };
+                callback.run_short::<N>(
+                    short,
+                    |i| saved.cast::<u8>().add(usize::from(short.at[i])).cast(),
+                    |word| super::entry::set_word(result, word),
+                    // SAFETY: as promised by the caller.
+                    |returned| callback.write_own_result(returned, saved, result),
+                )
+            },
+            // SAFETY: as promised by the caller.
+            |callback| zero(callback, saved, result),
+        )
+    };
+    0
+}
+
+impl Inner {
+    /// Reads the arguments, runs the closure and writes its result.
+    ///
+    /// # Safety
+    /// As for [`general`].
+    #[inline(never)]
+    unsafe fn run_own(
+        &self,
+        saved: *mut Saved,
+        stack: *const u8,
+        result: *mut ResultBlock,
+    ) -> Result<()> {
+        let closure = self.closure()?;
+        let plan = plan_of(self);
+        let count = self.params.len();
+        let mut buffer = [0u64; 2];
+        // SAFETY: as for this function: the plan places this signature's arguments.
+        let mut arg = |i: usize| unsafe {
+            read(
+                &self.params[i],
+                arg_at(&plan.args[i], saved, stack, &mut buffer),
+            )
+        };
+        let returned = if count <= INLINE {
+            let mut values = Values::new();
+            for i in 0..count {
+                values.push(arg(i)?);
+            }
+            closure(values.as_slice())
+        } else {
+            let values = (0..count).map(arg).collect::<Result<Vec<_>>>()?;
+            closure(&values)
+        };
+        // SAFETY: as for this function.
+        unsafe { self.write_own_result(returned, saved, result) }
+    }
+
+    /// Writes the closure's result where the plan says: into the result block, or through the
+    /// hidden pointer.
+    ///
+    /// # Safety
+    /// As for [`general`].
+    #[inline(never)]
+    pub(super) unsafe fn write_own_result(
+        &self,
+        returned: CValue,
+        saved: *mut Saved,
+        result: *mut ResultBlock,
+    ) -> Result<()> {
+        match &plan_of(self).result {
+            ResultTo::Void => Ok(()),
+            ResultTo::Memory => {
+                // SAFETY: the caller's hidden pointer, saved in `rdi`, points to room for the
+                // result; it goes back in `rax`.
+                unsafe {
+                    let hidden = (*saved).gprs[0];
+                    (*result).rax = hidden;
+                    self.write_result(returned, hidden as *mut c_void)
+                }
+            }
+            ResultTo::Registers(copies) => {
+                let mut value = [0u64; RESULT_BUFFER / 8];
+                // SAFETY: a result in registers has at most 16 bytes (written widened to 16
+                // at most), and the buffer has `RESULT_BUFFER`.
+                unsafe { self.write_result(returned, value.as_mut_ptr().cast()) }?;
+                let from = value.as_ptr().cast::<u8>();
+                let to = result.cast::<u8>();
+                for copy in copies.iter() {
+                    // SAFETY: each copy reads inside the buffer and writes inside one register
+                    // of the result block, as the plan was made.
+                    unsafe {
+                        to.add(usize::from(copy.to)).copy_from_nonoverlapping(
+                            from.add(usize::from(copy.from)),
+                            usize::from(copy.room),
+                        )
+                    };
+                }
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! What calls and callbacks share, below both: the values a call gives and a callback takes
+//! ([`CValue`]), how each parameter is passed ([`Param`]) and a scalar encoded, the one-word
+//! lanes of plain scalars ([`Lane`]), and the handle to a callback's code ([`Callback`]) that a
+//! call may take as an argument.
+
+mod code;
+mod lane;
+#[cfg(all(target_arch = "x86_64", unix))]
+mod libffi_limits;
+mod param;
+mod value;
+
+pub use code::Callback;
+pub(crate) use code::Code;
+pub(crate) use lane::{each_type, Lane};
+#[cfg(all(target_arch = "x86_64", unix))]
+pub(crate) use libffi_limits::refusal as libffi_refusal;
+pub(crate) use param::{encode_scalar, params_of, Param};
+pub use value::CValue;
