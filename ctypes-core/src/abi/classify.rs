@@ -30,7 +30,7 @@
 use super::class::{Class, MAX_EIGHTBYTES};
 use super::walk::{eightbytes, WORDS};
 use crate::error::{Error, Result};
-use crate::ty::{CType, TypeKind};
+use crate::ty::{CType, Scalar, TypeKind};
 
 /// How a value of some type is passed, as the psABI classifies it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,9 +85,10 @@ pub fn classify(ty: &CType) -> Result<Classification> {
     let size = ty.size_for("classification")?;
     let align = ty.align()?;
     let empty = is_empty(ty)?;
-    // Complex types, when the runtime has them: `long double _Complex` (32 bytes) is one
-    // COMPLEX_X87 class rather than MEMORY, so it must be classified before this rule.
-    if size > 8 * MAX_EIGHTBYTES {
+    // `long double _Complex` (32 bytes) is the one class COMPLEX_X87 rather than MEMORY, so it
+    // is classified before this rule.
+    let complex_x87 = ty.as_scalar() == Some(Scalar::LongDoubleComplex);
+    if size > 8 * MAX_EIGHTBYTES && !complex_x87 {
         return Ok(Classification {
             size,
             align,

@@ -1,6 +1,7 @@
 //! Memory objects: typed views of C memory.
 
 pub(crate) mod codec;
+mod complex;
 mod data;
 mod ops;
 mod path;
@@ -13,4 +14,5 @@ pub use data::CData;
 pub use ops::{memmove, memset};
 pub(crate) use storage::{Pins, Storage};
 pub use string::{string_at, wstring_at};
+pub use complex::Complex;
 pub use value::{LongDouble, Value};
