@@ -18,6 +18,7 @@ const SOURCES: &[&str] = &[
     "c/shapes.c",
     "c/soundness.c",
     "c/macro_records.c",
+    "c/complex.c",
 ];
 
 fn main() {

@@ -65,6 +65,7 @@ const FEATURES: &[&str] = &[
     "result in rax",
     "result in xmm0",
     "result in st0",
+    "complex argument",
 ];
 
 fn env_number(name: &str) -> Option<u64> {
@@ -336,6 +337,7 @@ impl Prepared {
                     }
                 }
                 ArgType::Scalar(Scalar::LongDouble) => saw("long double argument"),
+                ArgType::Scalar(s) if s.complex_part().is_some() => saw("complex argument"),
                 _ if stack => saw("scalar argument on the stack"),
                 _ => {}
             }

@@ -118,7 +118,11 @@ pub(crate) fn encode(
     let raw: u128 = match scalar.class() {
         ScalarClass::Complex => return encode_complex(scalar, value, out, order, overflow),
         ScalarClass::Float => match scalar {
-            Scalar::Float => u128::from(to_f32(value)?.to_bits()),
+            // A `float` is stored as it is: through `f64`, a signalling NaN would be quieted.
+            Scalar::Float => match value {
+                Value::Float(x) => u128::from(x.to_bits()),
+                other => u128::from(to_f32(other)?.to_bits()),
+            },
             Scalar::Double => u128::from(to_f64(value)?.to_bits()),
             _ => {
                 refuse_reversed_long_double(order)?;
