@@ -52,3 +52,15 @@ struct CF cf_conj(struct CF r) { r.x *= 2; r.z = conjf(r.z); return r; }
 struct CI ci_rotate(struct CI r) { r.i += 1; r.z *= I; return r; }
 struct CD cd_twice(struct CD r) { r.z *= 2; return r; }
 struct CL cl_scale(struct CL r, long double k) { r.z *= k; r.tag += 1; return r; }
+
+/* Callbacks taking and returning complex values. */
+double _Complex cplx_apply_d(double _Complex (*f)(double _Complex, float _Complex),
+                             double _Complex z) {
+    return 2 * f(z, CMPLXF(0.5f, -1.0f));
+}
+float _Complex cplx_apply_f(float _Complex (*f)(float _Complex), float _Complex z) {
+    return f(z) + 1;
+}
+long double cplx_apply_ld(long double (*f)(int, long double _Complex), long double _Complex z) {
+    return f(1, z) + f(2, z);
+}

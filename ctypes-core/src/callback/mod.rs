@@ -250,6 +250,12 @@ impl Callback {
             r if r.is_void() => 0,
             r => r.size()?,
         };
+        if result_size > 16 && signature.result().as_scalar().is_some() {
+            return Err(refuse(format!(
+                "a callback cannot return `{}` yet",
+                signature.result()
+            )));
+        }
         let cif = Cif::new(signature.args(), signature.result(), None).map_err(refuse)?;
         let closure = Closure::allocate().map_err(refuse)?;
         let inner = Arc::new(Inner {
