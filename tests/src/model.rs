@@ -204,10 +204,9 @@ impl Pattern {
             LeafKind::Scalar(Scalar::LongDouble) => {
                 Value::LongDouble(LongDouble::from_f64(self.float()))
             }
-            LeafKind::Scalar(Scalar::FloatComplex) => Value::FloatComplex(Complex::new(
-                self.float() as f32,
-                self.imaginary() as f32,
-            )),
+            LeafKind::Scalar(Scalar::FloatComplex) => {
+                Value::FloatComplex(Complex::new(self.float() as f32, self.imaginary() as f32))
+            }
             LeafKind::Scalar(Scalar::DoubleComplex) => {
                 Value::DoubleComplex(Complex::new(self.float(), self.imaginary()))
             }

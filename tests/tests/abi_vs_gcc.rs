@@ -154,10 +154,7 @@ impl Prepared {
                     });
                 }
             }
-            if arg.ty == ArgType::Record
-                && !on_stack
-                && holds_complex(&self.call.c_type(arg.ty))
-            {
+            if arg.ty == ArgType::Record && !on_stack && holds_complex(&self.call.c_type(arg.ty)) {
                 tally.saw("record argument with a complex member in registers");
             }
             if arg.ty != ArgType::Record {

@@ -281,7 +281,11 @@ fn cexp_cpow_and_cabsl_through_complex_h() {
     let (e, p, a) = unsafe {
         (
             cexp.call(&[z.into()]).unwrap().as_complex().unwrap(),
-            cpowf.call(&[w.into(), w.into()]).unwrap().as_complex().unwrap(),
+            cpowf
+                .call(&[w.into(), w.into()])
+                .unwrap()
+                .as_complex()
+                .unwrap(),
             cabsl.call(&[l.into()]).unwrap().as_long_double().unwrap(),
         )
     };
@@ -311,7 +315,12 @@ fn cexp_cpow_and_cabsl_through_complex_h() {
 /// `x` as C's `%a` prints a normal `double`.
 fn hex(x: f64) -> String {
     if x == 0.0 {
-        return if x.is_sign_negative() { "-0x0p+0" } else { "0x0p+0" }.to_owned();
+        return if x.is_sign_negative() {
+            "-0x0p+0"
+        } else {
+            "0x0p+0"
+        }
+        .to_owned();
     }
     let bits = x.to_bits();
     let sign = if bits >> 63 == 1 { "-" } else { "" };

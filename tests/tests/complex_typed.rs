@@ -73,10 +73,7 @@ fn fixture() -> Fixture {
 fn complex_types_are_the_c_types() {
     assert_eq!(Complex::<f32>::c_type().to_string(), "float _Complex");
     assert_eq!(Complex::<f64>::c_type().to_string(), "double _Complex");
-    assert_eq!(
-        CI::c_type().size().unwrap(),
-        std::mem::size_of::<CI>()
-    );
+    assert_eq!(CI::c_type().size().unwrap(), std::mem::size_of::<CI>());
     assert_eq!(
         AddD::c_type().to_string(),
         "double _Complex (*)(double _Complex, float _Complex)"
@@ -98,7 +95,14 @@ fn typed_calls_pass_and_return_complex_values() {
         );
         let z = |k: f64| Complex::new(k, -k);
         assert_eq!(
-            f.cplx_many(z(1.0), z(2.0), z(3.0), z(4.0), z(5.0), Complex::new(0.25, 0.5)),
+            f.cplx_many(
+                z(1.0),
+                z(2.0),
+                z(3.0),
+                z(4.0),
+                z(5.0),
+                Complex::new(0.25, 0.5)
+            ),
             Complex::new(57.5, -50.0)
         );
     }

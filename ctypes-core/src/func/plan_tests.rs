@@ -158,6 +158,9 @@ fn complex_values_take_vector_registers_or_the_stack() {
     let ResultPlan::Complex { copies, .. } = &plan.result else {
         panic!("a complex result");
     };
-    assert_eq!(copies.iter().map(|c| (c.from, c.to)).collect::<Vec<_>>(), [(16, 0), (32, 8)]);
+    assert_eq!(
+        copies.iter().map(|c| (c.from, c.to)).collect::<Vec<_>>(),
+        [(16, 0), (32, 8)]
+    );
     assert_eq!(plan.x87, 0);
 }

@@ -179,8 +179,15 @@ fn encode_complex(
         other => return Err(mismatch(&format!("a number for `{scalar}`"), other)),
     };
     let (re_out, im_out) = out.split_at_mut(part.size());
-    let parts = encode(Leaf::Scalar(part), re, re_out, order, overflow)
-        .and_then(|()| encode(Leaf::Scalar(part), im, &mut im_out[..part.size()], order, overflow));
+    let parts = encode(Leaf::Scalar(part), re, re_out, order, overflow).and_then(|()| {
+        encode(
+            Leaf::Scalar(part),
+            im,
+            &mut im_out[..part.size()],
+            order,
+            overflow,
+        )
+    });
     parts.map_err(|e| match e {
         // The message names the complex value and type, not the part.
         Error::ValueOutOfRange { .. } => Error::ValueOutOfRange {
@@ -393,9 +400,22 @@ mod tests {
             err.to_string(),
             "value 1.0 + 1e300*I does not fit in `float _Complex`"
         );
-        let err = encode(ty, Value::Pointer(0), &mut out, ByteOrder::Little, Overflow::Refuse);
+        let err = encode(
+            ty,
+            Value::Pointer(0),
+            &mut out,
+            ByteOrder::Little,
+            Overflow::Refuse,
+        );
         assert!(err.unwrap_err().to_string().contains("float _Complex"));
-        encode(ty, Value::Int(-3), &mut out, ByteOrder::Little, Overflow::Refuse).unwrap();
+        encode(
+            ty,
+            Value::Int(-3),
+            &mut out,
+            ByteOrder::Little,
+            Overflow::Refuse,
+        )
+        .unwrap();
         assert_eq!(
             decode(ty, &out, ByteOrder::Little).unwrap(),
             Value::FloatComplex(Complex::new(-3.0, 0.0))

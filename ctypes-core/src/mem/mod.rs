@@ -10,9 +10,9 @@ mod storage;
 mod string;
 mod value;
 
+pub use complex::Complex;
 pub use data::CData;
 pub use ops::{memmove, memset};
 pub(crate) use storage::{Pins, Storage};
 pub use string::{string_at, wstring_at};
-pub use complex::Complex;
 pub use value::{LongDouble, Value};

@@ -313,7 +313,10 @@ impl Scalar {
 
     /// Whether the type may be the declared type of a bit-field (`_Bool` and the integers).
     pub const fn is_integral(self) -> bool {
-        matches!(self.class(), ScalarClass::Bool | ScalarClass::Integer { .. })
+        matches!(
+            self.class(),
+            ScalarClass::Bool | ScalarClass::Integer { .. }
+        )
     }
 
     /// The real type of each half of a complex type (`double` for `double _Complex`); `None`

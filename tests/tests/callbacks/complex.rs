@@ -69,9 +69,10 @@ fn complex_arguments_and_results_of_callbacks() {
 fn a_long_double_complex_result_is_refused_when_the_callback_is_made() {
     let ldc = t(Scalar::LongDoubleComplex);
     let made = Callback::new(sig(&[], ldc), |_| CValue::Void);
-    let err = made.err().expect("refused");
+    let err = made.expect_err("refused");
     assert!(
-        err.to_string().contains("cannot return `long double _Complex`"),
+        err.to_string()
+            .contains("cannot return `long double _Complex`"),
         "{err}"
     );
 }

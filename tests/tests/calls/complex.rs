@@ -83,7 +83,12 @@ fn complex_arguments_among_others_and_on_the_stack() {
                 10_000i64.into(),
             ],
         );
-        assert_eq!(out.value(), Some(dc(11_111.5, 222.0)), "{:?}", f.call_path());
+        assert_eq!(
+            out.value(),
+            Some(dc(11_111.5, 222.0)),
+            "{:?}",
+            f.call_path()
+        );
     }
     let d = t(Scalar::DoubleComplex);
     let args = [
@@ -192,7 +197,12 @@ fn records_with_complex_members_both_ways() {
     let r = CData::new(&ci).unwrap();
     r.set("i", 7).unwrap();
     r.set("z", fc(2.0, 3.0)).unwrap();
-    for f in both(func(&lib, "ci_rotate", std::slice::from_ref(&ci), ci.clone())) {
+    for f in both(func(
+        &lib,
+        "ci_rotate",
+        std::slice::from_ref(&ci),
+        ci.clone(),
+    )) {
         let out = call(&f, &[(&r).into()]).into_data().unwrap();
         assert_eq!(out.get("i").unwrap(), Value::Int(8));
         assert_eq!(out.get("z").unwrap(), fc(-3.0, 2.0), "{:?}", f.call_path());
@@ -200,7 +210,12 @@ fn records_with_complex_members_both_ways() {
 
     let r = CData::new(&cd).unwrap();
     r.set("z", dc(-1.25, 4.0)).unwrap();
-    for f in both(func(&lib, "cd_twice", std::slice::from_ref(&cd), cd.clone())) {
+    for f in both(func(
+        &lib,
+        "cd_twice",
+        std::slice::from_ref(&cd),
+        cd.clone(),
+    )) {
         let out = call(&f, &[(&r).into()]).into_data().unwrap();
         assert_eq!(out.get("z").unwrap(), dc(-2.5, 8.0), "{:?}", f.call_path());
     }
@@ -235,14 +250,32 @@ fn libm_cabs_csqrt_conj_in_every_width() {
             _ => ldc(re, im),
         };
         let cabs = func(&libm, &format!("cabs{suffix}"), std::slice::from_ref(&c), r);
-        let csqrt = func(&libm, &format!("csqrt{suffix}"), std::slice::from_ref(&c), c.clone());
-        let conj = func(&libm, &format!("conj{suffix}"), std::slice::from_ref(&c), c.clone());
+        let csqrt = func(
+            &libm,
+            &format!("csqrt{suffix}"),
+            std::slice::from_ref(&c),
+            c.clone(),
+        );
+        let conj = func(
+            &libm,
+            &format!("conj{suffix}"),
+            std::slice::from_ref(&c),
+            c.clone(),
+        );
         for (cabs, csqrt, conj) in [
             (cabs.clone(), csqrt.clone(), conj.clone()),
-            (cabs.through_libffi(), csqrt.through_libffi(), conj.through_libffi()),
+            (
+                cabs.through_libffi(),
+                csqrt.through_libffi(),
+                conj.through_libffi(),
+            ),
         ] {
             let path = cabs.call_path();
-            assert_eq!(call(&cabs, &[value(3.0, 4.0).into()]).as_f64(), Some(5.0), "cabs{suffix} {path:?}");
+            assert_eq!(
+                call(&cabs, &[value(3.0, 4.0).into()]).as_f64(),
+                Some(5.0),
+                "cabs{suffix} {path:?}"
+            );
             assert_eq!(
                 call(&csqrt, &[value(-4.0, 0.0).into()]).value(),
                 Some(value(0.0, 2.0)),
