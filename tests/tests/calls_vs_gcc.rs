@@ -36,7 +36,9 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use ctypes_core::__private::abi::{ArgPlace, Placement, Register, ResultPlace};
-use ctypes_core::{Arg, CData, CType, CValue, CallPath, Error, Library, Scalar, Signature, Value};
+use ctypes_core::{
+    Arg, CData, CType, CValue, CallPath, Complex, Error, Library, Scalar, Signature, Value,
+};
 use ctypes_tests::abi_calls::{ArgType, CallCase};
 use ctypes_tests::cc;
 
@@ -66,6 +68,8 @@ const FEATURES: &[&str] = &[
     "result in xmm0",
     "result in st0",
     "complex argument",
+    "complex result in xmm0 (and xmm1)",
+    "complex result in st0 and st1",
 ];
 
 fn env_number(name: &str) -> Option<u64> {
@@ -85,11 +89,22 @@ enum Sum {
     Double,
     Float,
     LongDouble,
+    FloatComplex,
+    DoubleComplex,
+    LongDoubleComplex,
 }
 
 impl Sum {
     fn of(id: usize) -> Sum {
-        [Sum::U64, Sum::Double, Sum::Float, Sum::LongDouble][id % 4]
+        [
+            Sum::U64,
+            Sum::Double,
+            Sum::Float,
+            Sum::LongDouble,
+            Sum::FloatComplex,
+            Sum::DoubleComplex,
+            Sum::LongDoubleComplex,
+        ][id % 7]
     }
 
     fn scalar(self) -> Scalar {
@@ -98,6 +113,9 @@ impl Sum {
             Sum::Double => Scalar::Double,
             Sum::Float => Scalar::Float,
             Sum::LongDouble => Scalar::LongDouble,
+            Sum::FloatComplex => Scalar::FloatComplex,
+            Sum::DoubleComplex => Scalar::DoubleComplex,
+            Sum::LongDoubleComplex => Scalar::LongDoubleComplex,
         }
     }
 
@@ -108,6 +126,12 @@ impl Sum {
             Sum::Double => "(double)(h >> 11)",
             Sum::Float => "(float)(h >> 40)",
             Sum::LongDouble => "(long double)h",
+            // Both parts, each exact: a swap of the parts shows.
+            Sum::FloatComplex => "__builtin_complex((float)(h >> 40), (float)(h & 0xffffff))",
+            Sum::DoubleComplex => {
+                "__builtin_complex((double)(h >> 11), (double)(h & 0x1fffffffffffffULL))"
+            }
+            Sum::LongDoubleComplex => "__builtin_complex((long double)h, (long double)~h)",
         }
     }
 
@@ -120,6 +144,26 @@ impl Sum {
             Sum::LongDouble => returned
                 .as_long_double()
                 .is_some_and(|l| l.to_bytes()[..10] == x87_bytes(h)),
+            Sum::FloatComplex => {
+                returned.value()
+                    == Some(Value::FloatComplex(Complex::new(
+                        (h >> 40) as f32,
+                        (h & 0xff_ffff) as f32,
+                    )))
+            }
+            Sum::DoubleComplex => {
+                returned.value()
+                    == Some(Value::DoubleComplex(Complex::new(
+                        (h >> 11) as f64,
+                        (h & ((1 << 53) - 1)) as f64,
+                    )))
+            }
+            Sum::LongDoubleComplex => match returned.value() {
+                Some(Value::LongDoubleComplex(z)) => {
+                    z.re.to_bytes()[..10] == x87_bytes(h) && z.im.to_bytes()[..10] == x87_bytes(!h)
+                }
+                _ => false,
+            },
         }
     }
 }
@@ -190,13 +234,14 @@ impl Prepared {
 
     /// Whether a `long double` is among the values the case passes or returns.
     fn has_long_double(&self) -> bool {
-        matches!(self.sum, Sum::LongDouble)
+        matches!(self.sum, Sum::LongDouble | Sum::LongDoubleComplex)
             || self.call.case.c_definitions().contains("long double")
-            || self
-                .call
-                .args
-                .iter()
-                .any(|a| a.ty == ArgType::Scalar(Scalar::LongDouble))
+            || self.call.args.iter().any(|a| {
+                matches!(
+                    a.ty,
+                    ArgType::Scalar(Scalar::LongDouble | Scalar::LongDoubleComplex)
+                )
+            })
     }
 
     /// The case's records, the data offsets of each argument, and its two functions.
@@ -357,6 +402,8 @@ impl Prepared {
             Sum::U64 => "result in rax",
             Sum::Double | Sum::Float => "result in xmm0",
             Sum::LongDouble => "result in st0",
+            Sum::FloatComplex | Sum::DoubleComplex => "complex result in xmm0 (and xmm1)",
+            Sum::LongDoubleComplex => "complex result in st0 and st1",
         });
     }
 }
