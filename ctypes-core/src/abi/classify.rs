@@ -23,6 +23,10 @@
 //!   int z[0]; }` is INTEGER; `struct __attribute__((packed)) { char c; double z[0]; }` is in
 //!   memory), and later elements are not checked for alignment.
 //! - A record or array of size zero that starts on an eightbyte boundary adds nothing.
+//! - A complex type is classified by its mode, not as a pair of members: `float _Complex` is
+//!   one SSE eightbyte (two when it starts inside one), `double _Complex` two, and `long double
+//!   _Complex`, although 32 bytes, the single class COMPLEX_X87 (memory as an argument, `st0`
+//!   and `st1` as a result); a record holding one is over 16 bytes, so in memory.
 //!
 //! Byte order (`scalar_storage_order`) and layout rules (`ms_struct`) change where members lie,
 //! not how they are classified.
