@@ -35,7 +35,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use ctypes_core::__private::abi::{ArgPlace, Placement, Register, ResultPlace};
+use ctypes_core::__private::abi::{classify, ArgPlace, Placement, Register, ResultPlace};
 use ctypes_core::{
     Arg, CData, CType, CValue, CallPath, Complex, Error, Library, Scalar, Signature, Value,
 };
@@ -216,6 +216,16 @@ struct Prepared {
 impl Prepared {
     fn new(seed: u64, id: usize) -> Result<Prepared, String> {
         let call = CallCase::new(seed, id)?;
+        // GCC 12's `va_arg` of some records it counts as empty (no named data, only unnamed
+        // bit-fields and zero-length arrays) copies a negative length and crashes the callee
+        // whoever calls it (`struct { int : 32; double d[0]; short : 15; long double l[0]; }`):
+        // such a record is not passed after the `...`.
+        let after_ellipsis = call.args[call.fixed..]
+            .iter()
+            .any(|a| a.ty == ArgType::Record);
+        if after_ellipsis && classify(&call.record).is_ok_and(|c| c.is_empty() && c.size() > 0) {
+            return Err("an empty record after `...`, which GCC's va_arg mishandles".to_owned());
+        }
         let echoed = call
             .args
             .iter()
