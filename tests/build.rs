@@ -19,6 +19,7 @@ const SOURCES: &[&str] = &[
     "c/soundness.c",
     "c/macro_records.c",
     "c/long_double.c",
+    "c/complex.c",
 ];
 
 fn main() {

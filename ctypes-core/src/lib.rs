@@ -121,6 +121,7 @@ mod arity;
 mod callback;
 pub mod cdef;
 mod ctyped;
+mod ctyped_complex;
 mod encode;
 mod error;
 mod func;

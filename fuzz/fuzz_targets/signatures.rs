@@ -91,11 +91,13 @@ fn parameter(u: &mut Unstructured<'_>, pool: &Pool) -> Result<CType> {
 }
 
 /// A result type whose value is read from registers the callee need not set: `void`, integers,
-/// `float`, `double`, pointers, and records of at most 16 bytes without `long double`.
+/// `float`, `double`, their complex types, pointers, and records of at most 16 bytes without
+/// `long double` (the x87 registers are popped after the call whether the callee set them or
+/// not).
 fn result_type(u: &mut Unstructured<'_>, pool: &Pool) -> Result<CType> {
     let ty = pool.pick(u)?;
     let plain = match ty.kind() {
-        TypeKind::Scalar(s) => *s != Scalar::LongDouble,
+        TypeKind::Scalar(s) => !matches!(s, Scalar::LongDouble | Scalar::LongDoubleComplex),
         TypeKind::Pointer(_) => true,
         TypeKind::Record(_) => ty.size().is_ok_and(|s| s <= 16) && !holds_long_double(&ty),
         _ => false,
@@ -105,7 +107,7 @@ fn result_type(u: &mut Unstructured<'_>, pool: &Pool) -> Result<CType> {
 
 fn holds_long_double(ty: &CType) -> bool {
     match ty.kind() {
-        TypeKind::Scalar(s) => *s == Scalar::LongDouble,
+        TypeKind::Scalar(s) => matches!(s, Scalar::LongDouble | Scalar::LongDoubleComplex),
         TypeKind::Array { element, .. } => holds_long_double(element),
         TypeKind::Record(r) => r
             .definition()

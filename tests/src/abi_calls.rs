@@ -60,7 +60,7 @@ pub struct CallCase {
 }
 
 /// Scalars for fixed arguments.
-const FIXED_SCALARS: [Scalar; 12] = [
+const FIXED_SCALARS: [Scalar; 15] = [
     Scalar::Bool,
     Scalar::Char,
     Scalar::Short,
@@ -73,16 +73,22 @@ const FIXED_SCALARS: [Scalar; 12] = [
     Scalar::Double,
     Scalar::Double,
     Scalar::LongDouble,
+    Scalar::FloatComplex,
+    Scalar::DoubleComplex,
+    Scalar::LongDoubleComplex,
 ];
 
 /// Scalars after `...`: types that C's default argument promotions leave as they are.
-const VARIADIC_SCALARS: [Scalar; 6] = [
+const VARIADIC_SCALARS: [Scalar; 9] = [
     Scalar::Int,
     Scalar::Long,
     Scalar::UInt,
     Scalar::Double,
     Scalar::Double,
     Scalar::LongDouble,
+    Scalar::FloatComplex,
+    Scalar::DoubleComplex,
+    Scalar::LongDoubleComplex,
 ];
 
 impl CallCase {
@@ -232,9 +238,12 @@ fn value(rng: &mut impl Rng, ty: ArgType, record: &CType) -> Result<Arg, String>
     let mut mask = vec![false; size];
     data(&c_type, 0, &mut mask, &mut |at, scalar| match scalar {
         Scalar::Bool => bytes[at] = rng.gen_range(0..=1),
-        Scalar::LongDouble => {
-            bytes[at + 7] |= 0x80;
-            bytes[at + 9] = if rng.gen_bool(0.5) { 0x3f } else { 0xbf };
+        // Each part of a `long double _Complex` is a `long double`.
+        Scalar::LongDouble | Scalar::LongDoubleComplex => {
+            for at in [at, at + 16].into_iter().take(scalar.size() / 16) {
+                bytes[at + 7] |= 0x80;
+                bytes[at + 9] = if rng.gen_bool(0.5) { 0x3f } else { 0xbf };
+            }
         }
         _ => {}
     })?;
@@ -251,12 +260,14 @@ fn data(
     match ty.kind() {
         TypeKind::Scalar(s) => {
             // The x87 format is 10 bytes; the rest of a `long double` is padding.
-            let len = if *s == Scalar::LongDouble {
-                10
-            } else {
-                s.size()
-            };
-            mask[at..at + len].fill(true);
+            match s {
+                Scalar::LongDouble => mask[at..at + 10].fill(true),
+                Scalar::LongDoubleComplex => {
+                    mask[at..at + 10].fill(true);
+                    mask[at + 16..at + 26].fill(true);
+                }
+                _ => mask[at..at + s.size()].fill(true),
+            }
             scalar(at, *s);
         }
         TypeKind::Pointer(_) => mask[at..at + 8].fill(true),

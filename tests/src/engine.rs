@@ -225,6 +225,19 @@ impl Place {
                         pattern.bits().to_le_bytes()[..size_of::<usize>()].to_vec(),
                         ByteOrder::NATIVE,
                     ),
+                    // Each part of a complex value is stored in the record's order on its own.
+                    LeafKind::Scalar(s) if s.complex_part().is_some() => {
+                        let part = s.complex_part().expect("complex");
+                        let mut image = Vec::new();
+                        for x in [pattern.float(), pattern.imaginary()] {
+                            let mut half = float_image(part, x);
+                            if *order != ByteOrder::Little {
+                                half.reverse();
+                            }
+                            image.extend(half);
+                        }
+                        (image, ByteOrder::Little)
+                    }
                     LeafKind::Scalar(s) => (scalar_image(s, pattern), *order),
                     LeafKind::BitField(..) => unreachable!("a bit-field's place is Bits"),
                 };
@@ -250,13 +263,25 @@ fn scalar_image(scalar: Scalar, pattern: Pattern) -> Vec<u8> {
     let bytes = match scalar.class() {
         ScalarClass::Bool => vec![u8::from(pattern.bits() != 0)],
         ScalarClass::Integer { .. } => pattern.bits().to_le_bytes().to_vec(),
-        ScalarClass::Float => match scalar {
-            Scalar::Float => (pattern.float() as f32).to_le_bytes().to_vec(),
-            Scalar::Double => pattern.float().to_le_bytes().to_vec(),
-            _ => long_double_image(pattern.float()),
-        },
+        ScalarClass::Float => float_image(scalar, pattern.float()),
+        ScalarClass::Complex => {
+            let part = scalar.complex_part().expect("a complex type");
+            let mut bytes = float_image(part, pattern.float());
+            bytes.extend(float_image(part, pattern.imaginary()));
+            bytes
+        }
     };
     bytes[..scalar.size().min(bytes.len())].to_vec()
+}
+
+/// `x` (exact in every floating type) as the real floating type `scalar`, least significant
+/// byte first.
+fn float_image(scalar: Scalar, x: f64) -> Vec<u8> {
+    match scalar {
+        Scalar::Float => (x as f32).to_le_bytes().to_vec(),
+        Scalar::Double => x.to_le_bytes().to_vec(),
+        _ => long_double_image(x),
+    }
 }
 
 /// A normal `f64` (or zero) as the target's `long double`, least significant byte first,

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use ctypes_core::{LongDouble, Scalar, ScalarClass, Value};
+use ctypes_core::{Complex, LongDouble, Scalar, ScalarClass, Value};
 
 /// Struct or union.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,7 +124,11 @@ impl Leaf {
     /// reverse byte order ("sorry, unimplemented: reverse storage order for XFmode"), so such
     /// leaves are laid out and their offsets checked, but nothing is stored in them.
     pub fn assignable(&self) -> bool {
-        !(self.in_big_endian && self.kind == LeafKind::Scalar(Scalar::LongDouble))
+        !(self.in_big_endian
+            && matches!(
+                self.kind,
+                LeafKind::Scalar(Scalar::LongDouble | Scalar::LongDoubleComplex)
+            ))
     }
 
     /// The values stored in the leaf, one C program run each.
@@ -171,7 +175,13 @@ impl Pattern {
         }
     }
 
-    /// The value for floating leaves.
+    /// The imaginary part for complex leaves: `0.5 - float()`, distinct from the real part
+    /// and exact in every floating type.
+    pub fn imaginary(self) -> f64 {
+        0.5 - self.float()
+    }
+
+    /// The value for floating leaves (the real part for complex ones).
     pub fn float(self) -> f64 {
         match self {
             Pattern::MinusOne => -1.0,
@@ -194,6 +204,16 @@ impl Pattern {
             LeafKind::Scalar(Scalar::LongDouble) => {
                 Value::LongDouble(LongDouble::from_f64(self.float()))
             }
+            LeafKind::Scalar(Scalar::FloatComplex) => {
+                Value::FloatComplex(Complex::new(self.float() as f32, self.imaginary() as f32))
+            }
+            LeafKind::Scalar(Scalar::DoubleComplex) => {
+                Value::DoubleComplex(Complex::new(self.float(), self.imaginary()))
+            }
+            LeafKind::Scalar(Scalar::LongDoubleComplex) => Value::LongDoubleComplex(Complex::new(
+                LongDouble::from_f64(self.float()),
+                LongDouble::from_f64(self.imaginary()),
+            )),
             LeafKind::Scalar(_) | LeafKind::BitField(..) => match self {
                 Pattern::MinusOne => Value::Int(-1),
                 Pattern::One => Value::Int(1),
@@ -210,6 +230,14 @@ impl Pattern {
                 Pattern::MinusOne => "(void *)-1".to_owned(),
                 _ => format!("(void *){:#x}ULL", self.bits()),
             },
+            LeafKind::Scalar(s) if s.class() == ScalarClass::Complex => {
+                let part = s.complex_part().expect("a complex type");
+                format!(
+                    "__builtin_complex(({part}){:?}, ({part}){:?})",
+                    self.float(),
+                    self.imaginary()
+                )
+            }
             LeafKind::Scalar(s) if s.class() == ScalarClass::Float => {
                 let suffix = if s == Scalar::LongDouble { "L" } else { "" };
                 format!("{:?}{suffix}", self.float())

@@ -24,7 +24,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use ctypes_core::__private::abi::{ArgPlace, Class, Placement, Register, ResultPlace};
-use ctypes_core::{CType, Signature};
+use ctypes_core::{CType, Signature, TypeKind};
 use ctypes_tests::abi_calls::{ArgType, CallCase, PRELUDE, STACK_CAPTURE};
 use ctypes_tests::abi_check::{check_args, check_result, ArgCapture, ResultCapture};
 use ctypes_tests::cc;
@@ -60,7 +60,22 @@ const FEATURES: &[&str] = &[
     "result in both kinds of registers",
     "result in st0",
     "result in memory",
+    "complex argument in vector registers",
+    "complex argument on the stack",
+    "record argument with a complex member in registers",
 ];
+
+/// Whether `ty` holds a complex value.
+fn holds_complex(ty: &CType) -> bool {
+    match ty.kind() {
+        TypeKind::Scalar(s) => s.complex_part().is_some(),
+        TypeKind::Array { element, .. } => holds_complex(element),
+        TypeKind::Record(r) => r
+            .definition()
+            .is_some_and(|def| def.fields().iter().any(|f| holds_complex(f.ty()))),
+        _ => false,
+    }
+}
 
 fn env_number(name: &str) -> Option<u64> {
     let text = std::env::var(name).ok()?;
@@ -130,6 +145,18 @@ impl Prepared {
             .zip(self.call.args.iter().zip(self.args.arg_classes()))
         {
             let on_stack = matches!(place, ArgPlace::Stack { .. });
+            if let ArgType::Scalar(s) = arg.ty {
+                if s.complex_part().is_some() {
+                    tally.saw(if on_stack {
+                        "complex argument on the stack"
+                    } else {
+                        "complex argument in vector registers"
+                    });
+                }
+            }
+            if arg.ty == ArgType::Record && !on_stack && holds_complex(&self.call.c_type(arg.ty)) {
+                tally.saw("record argument with a complex member in registers");
+            }
             if arg.ty != ArgType::Record {
                 if on_stack && class.classes().is_some_and(|c| !c.contains(&Class::X87)) {
                     tally.saw("stack argument after registers ran out");

@@ -258,3 +258,77 @@ fn missing_and_undeclared_functions_are_reported_together() {
         "{message}"
     );
 }
+
+#[test]
+fn cexp_cpow_and_cabsl_through_complex_h() {
+    use ctypes_core::{Complex, LongDouble};
+    let decls = decls(&["complex.h"]);
+    // `double complex` in the header is `double _Complex` once preprocessed.
+    let cexp = decls.function("cexp").expect("cexp is declared");
+    assert_eq!(cexp.to_string(), "double _Complex cexp(double _Complex)");
+    // SAFETY: libm's initialisers are the C library's.
+    let libm = unsafe { Library::open("m") }.unwrap();
+    let z = Value::DoubleComplex(Complex::new(0.5, 1.25));
+    let w = Value::FloatComplex(Complex::new(1.5, -0.75));
+    let cexp = libm.function_from(&decls, "cexp").unwrap();
+    let cpowf = libm.function_from(&decls, "cpowf").unwrap();
+    let cabsl = libm.function_from(&decls, "cabsl").unwrap();
+    let l = Value::LongDoubleComplex(Complex::new(
+        LongDouble::from_f64(0.1),
+        LongDouble::from_f64(7.0),
+    ));
+    // SAFETY: the signatures are the header's declarations of libm's functions.
+    let (e, p, a) = unsafe {
+        (
+            cexp.call(&[z.into()]).unwrap().as_complex().unwrap(),
+            cpowf
+                .call(&[w.into(), w.into()])
+                .unwrap()
+                .as_complex()
+                .unwrap(),
+            cabsl.call(&[l.into()]).unwrap().as_long_double().unwrap(),
+        )
+    };
+    let c = c_prints(
+        "#include <complex.h>",
+        // `volatile`: GCC would fold calls with constant arguments, correctly rounded.
+        r#"volatile double x[2] = {0.5, 1.25}; volatile float y[2] = {1.5f, -0.75f};
+           volatile long double v[2] = {0.1, 7.0L};
+           double complex e = cexp(CMPLX(x[0], x[1]));
+           float complex p = cpowf(CMPLXF(y[0], y[1]), CMPLXF(y[0], y[1]));
+           long double a = cabsl(CMPLXL(v[0], v[1]));
+           printf("%a %a\n%a %a\n%a\n", creal(e), cimag(e), (double)crealf(p), (double)cimagf(p),
+                  (double)a);"#,
+        &["-lm"],
+    );
+    let expected = format!(
+        "{} {}\n{} {}\n{}\n",
+        hex(e.re),
+        hex(e.im),
+        hex(p.re),
+        hex(p.im),
+        hex(a.to_f64())
+    );
+    assert_eq!(c, expected);
+}
+
+/// `x` as C's `%a` prints a normal `double`.
+fn hex(x: f64) -> String {
+    if x == 0.0 {
+        return if x.is_sign_negative() {
+            "-0x0p+0"
+        } else {
+            "0x0p+0"
+        }
+        .to_owned();
+    }
+    let bits = x.to_bits();
+    let sign = if bits >> 63 == 1 { "-" } else { "" };
+    let exp = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    let mut fraction = format!("{:013x}", bits & ((1 << 52) - 1));
+    while fraction.ends_with('0') {
+        fraction.pop();
+    }
+    let dot = if fraction.is_empty() { "" } else { "." };
+    format!("{sign}0x1{dot}{fraction}p{exp:+}")
+}

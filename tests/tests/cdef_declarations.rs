@@ -50,6 +50,8 @@ _Static_assert(sizeof(int) == 4, "int");
 __extension__ _Static_assert(1, "after __extension__");
 struct with_assert { int a; __extension__ _Static_assert(1, "in a record"); int b; };
 _Complex double conj_d(_Complex double);
+_Complex int gaussian(void);
+struct has_complex { char c; long double _Complex z; float _Complex f; };
 __int128 widest(void);
 struct has_int128 { __int128 v; };
 struct member_aligned { char c; char buf[32] __attribute__((aligned(16))); int after; };
@@ -87,6 +89,7 @@ fn constructs_have_the_c_compilers_layout_and_values() {
         "struct member_aligned",
         "struct alignas_member",
         "union union_aligned",
+        "struct has_complex",
         "u64",
         "wide_t",
         "handler",
@@ -94,6 +97,8 @@ fn constructs_have_the_c_compilers_layout_and_values() {
     ];
     let offsets = [
         ("struct list", "l"),
+        ("struct has_complex", "z"),
+        ("struct has_complex", "f"),
         ("struct list", "d"),
         ("struct list", "info"),
         ("struct list", "info.n"),
@@ -193,13 +198,15 @@ fn functions_globals_and_skipped_declarations() {
     assert_eq!(
         skipped,
         [
-            "conj_d",
+            "gaussian",
             "widest",
             "struct has_int128",
             "struct odd_aligned"
         ]
     );
-    assert!(decls.skipped()[0].reason.contains("_Complex"));
+    assert!(decls.skipped()[0].reason.contains("complex integer"));
+    let conj = decls.function("conj_d").unwrap();
+    assert_eq!(conj.to_string(), "double _Complex conj_d(double _Complex)");
     // The record stays declared, so pointers to it still work.
     assert!(!decls.ty("struct has_int128").unwrap().is_complete());
 }

@@ -9,7 +9,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use ctypes_core::{
-    Arg, CData, CType, CValue, CallPath, Callback, Function, LongDouble, Scalar, Signature, Value,
+    Arg, CData, CType, CValue, CallPath, Callback, Complex, Function, LongDouble, Scalar,
+    Signature, Value,
 };
 use ctypes_tests::fixture::{library, record, sig, t};
 
@@ -327,6 +328,36 @@ fn records_and_stack_arguments_allocate_nothing_on_the_engine() {
         }
     });
     assert_eq!(n, 0, "long double ld_mul(long double, long double)");
+
+    // Complex values: in vector registers, on the stack, results in xmm0/xmm1 and st0/st1.
+    for s in [
+        Scalar::FloatComplex,
+        Scalar::DoubleComplex,
+        Scalar::LongDoubleComplex,
+    ] {
+        let name = match s {
+            Scalar::FloatComplex => "cplx_f_mul",
+            Scalar::DoubleComplex => "cplx_d_mul",
+            _ => "cplx_ld_mul",
+        };
+        let mul = lib.function(name, sig(&[t(s), t(s)], t(s))).unwrap();
+        assert_eq!(mul.call_path(), engine_path());
+        let z = |re: f64, im: f64| {
+            let data = CData::new(&t(s)).unwrap();
+            data.set_value(Value::DoubleComplex(Complex::new(re, im)))
+                .unwrap();
+            data.value().unwrap()
+        };
+        let (a, b) = (z(1.5, -2.0), z(3.0, 0.5));
+        let n = allocations_in(|| {
+            for _ in 0..1000 {
+                // SAFETY: `T name(T, T)` for the complex type `T`.
+                let r = unsafe { mul.call_value(&[a.into(), b.into()]) }.unwrap();
+                assert_eq!(r.as_complex(), Some(Complex::new(5.5, -5.25)));
+            }
+        });
+        assert_eq!(n, 0, "{name}");
+    }
 }
 
 ctypes_core::c_library! {

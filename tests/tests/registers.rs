@@ -223,11 +223,12 @@ fn expected_path() -> CallPath {
     }
 }
 
-/// A parameter type of the property test: a scalar other than `long double`, or `void *`.
+/// A parameter type of the property test: a scalar other than `long double` and the complex
+/// types (which the register call leaves to the engine), or `void *`.
 fn random_type() -> impl Strategy<Value = Option<Scalar>> {
     let scalars: Vec<Option<Scalar>> = Scalar::ALL
         .into_iter()
-        .filter(|&s| s != Scalar::LongDouble)
+        .filter(|&s| s != Scalar::LongDouble && s.complex_part().is_none())
         .map(Some)
         .chain([None])
         .collect();

@@ -32,10 +32,8 @@ pub enum Class {
     X87,
     /// The sign and exponent of an x87 `long double`.
     X87Up,
-    /// A whole `long double _Complex`, returned in `st0` and `st1`.
-    ///
-    /// The runtime has no complex types yet: nothing produces this class, but placement
-    /// already treats it as the psABI says (memory as an argument, `st0`/`st1` as a result).
+    /// A whole `long double _Complex`: passed in memory as an argument, returned with its
+    /// real part in `st0` and its imaginary part in `st1`.
     ComplexX87,
     /// Passed in memory.
     Memory,

@@ -23,6 +23,10 @@
 //!   int z[0]; }` is INTEGER; `struct __attribute__((packed)) { char c; double z[0]; }` is in
 //!   memory), and later elements are not checked for alignment.
 //! - A record or array of size zero that starts on an eightbyte boundary adds nothing.
+//! - A complex type is classified by its mode, not as a pair of members: `float _Complex` is
+//!   one SSE eightbyte (two when it starts inside one), `double _Complex` two, and `long double
+//!   _Complex`, although 32 bytes, the single class COMPLEX_X87 (memory as an argument, `st0`
+//!   and `st1` as a result); a record holding one is over 16 bytes, so in memory.
 //!
 //! Byte order (`scalar_storage_order`) and layout rules (`ms_struct`) change where members lie,
 //! not how they are classified.
@@ -30,7 +34,7 @@
 use super::class::{Class, MAX_EIGHTBYTES};
 use super::walk::{eightbytes, WORDS};
 use crate::error::{Error, Result};
-use crate::ty::{CType, TypeKind};
+use crate::ty::{CType, Scalar, TypeKind};
 
 /// How a value of some type is passed, as the psABI classifies it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,9 +89,10 @@ pub fn classify(ty: &CType) -> Result<Classification> {
     let size = ty.size_for("classification")?;
     let align = ty.align()?;
     let empty = is_empty(ty)?;
-    // Complex types, when the runtime has them: `long double _Complex` (32 bytes) is one
-    // COMPLEX_X87 class rather than MEMORY, so it must be classified before this rule.
-    if size > 8 * MAX_EIGHTBYTES {
+    // `long double _Complex` (32 bytes) is the one class COMPLEX_X87 rather than MEMORY, so it
+    // is classified before this rule.
+    let complex_x87 = ty.as_scalar() == Some(Scalar::LongDoubleComplex);
+    if size > 8 * MAX_EIGHTBYTES && !complex_x87 {
         return Ok(Classification {
             size,
             align,

@@ -299,3 +299,44 @@ fn records_nested_deeper_than_any_stack_are_classified() {
     }
     assert!(classify(&empty).unwrap().is_empty());
 }
+
+#[test]
+fn complex_types_classify_as_their_parts() {
+    use Class::ComplexX87;
+    // float _Complex: xmm0 (both parts); double _Complex: xmm0, xmm1; long double _Complex:
+    // memory as an argument, st0 and st1 as a result.
+    assert_eq!(classes(&sc(Scalar::FloatComplex)), Some(vec![Sse]));
+    assert_eq!(classes(&sc(Scalar::DoubleComplex)), Some(vec![Sse, Sse]));
+    let ldc = classify(&sc(Scalar::LongDoubleComplex)).unwrap();
+    assert_eq!(ldc.classes().unwrap()[0], ComplexX87);
+    assert_eq!((ldc.size(), ldc.align()), (32, 16));
+    // struct { float f; float _Complex c; }: the complex value straddles the eightbytes,
+    // each of which is SSE (xmm0, xmm1).
+    let s = strukt()
+        .field("f", sc(Scalar::Float))
+        .field("c", sc(Scalar::FloatComplex))
+        .build()
+        .unwrap();
+    assert_eq!(classes(&s), Some(vec![Sse, Sse]));
+    // struct { int i; float _Complex c; }: rdi (int and real part), xmm0.
+    let s = strukt()
+        .field("i", sc(Scalar::Int))
+        .field("c", sc(Scalar::FloatComplex))
+        .build()
+        .unwrap();
+    assert_eq!(classes(&s), Some(vec![Integer, Sse]));
+    // #pragma pack(1) struct { char c; float _Complex z; }: memory.
+    let s = CType::struct_builder("")
+        .pack(1)
+        .field("c", sc(Scalar::Char))
+        .field("z", sc(Scalar::FloatComplex))
+        .build()
+        .unwrap();
+    assert_eq!(classes(&s), None);
+    // struct { long double _Complex z; }: 32 bytes, memory.
+    let s = strukt()
+        .field("z", sc(Scalar::LongDoubleComplex))
+        .build()
+        .unwrap();
+    assert_eq!(classes(&s), None);
+}

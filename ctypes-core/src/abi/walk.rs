@@ -236,10 +236,11 @@ fn bit_field_bytes(width: u32) -> usize {
     }
 }
 
-/// A scalar at `bit`. When the runtime has complex types, they belong here too: GCC gives
-/// `float _Complex` one SSE eightbyte (two at an offset not a multiple of 8), `double _Complex`
-/// two SSE eightbytes, and `long double _Complex` the single class COMPLEX_X87; each is MEMORY
-/// at an offset not a multiple of its element's size (16 for `long double`).
+/// A scalar at `bit`. The complex types are classified as GCC classifies their modes: `float
+/// _Complex` one SSE eightbyte, or two when it starts in the middle of one (GCC 4.4 and later:
+/// `struct { float f; float _Complex c; }` is SSE, SSE), `double _Complex` two SSE eightbytes,
+/// `long double _Complex` the single class COMPLEX_X87. Each is MEMORY at an offset not a
+/// multiple of its part's size (16 for `long double`).
 fn scalar(s: Scalar, bit: u64, classes: &mut Classes) -> Outcome {
     match s {
         Scalar::LongDouble if s.size() == 16 => {
@@ -256,6 +257,28 @@ fn scalar(s: Scalar, bit: u64, classes: &mut Classes) -> Outcome {
             }
             classes[0] = Class::Sse;
             Some(1)
+        }
+        Scalar::FloatComplex | Scalar::DoubleComplex | Scalar::LongDoubleComplex => {
+            let part = s.complex_part().expect("a complex type");
+            if !bit.is_multiple_of(part.size() as u64 * 8) {
+                return None;
+            }
+            match part {
+                Scalar::LongDouble if part.size() == 16 => {
+                    classes[0] = Class::ComplexX87;
+                    Some(1)
+                }
+                Scalar::Float if bit.is_multiple_of(64) => {
+                    classes[0] = Class::Sse;
+                    Some(1)
+                }
+                _ if s.size() <= 16 => {
+                    classes[..2].fill(Class::Sse);
+                    Some(2)
+                }
+                // Wider than two eightbytes (a `long double` of another format): memory.
+                _ => None,
+            }
         }
         _ => integer(s.size(), bit, classes),
     }

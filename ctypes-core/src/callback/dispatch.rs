@@ -209,8 +209,9 @@ impl Inner {
             }
             ResultTo::Registers(copies) => {
                 let mut value = [0u64; RESULT_BUFFER / 8];
-                // SAFETY: a result in registers has at most 16 bytes (written widened to 16
-                // at most), and the buffer has `RESULT_BUFFER`.
+                // SAFETY: a result in registers has at most 32 bytes (a `long double
+                // _Complex`; a smaller scalar is written widened to 8), and the buffer has
+                // `RESULT_BUFFER`, which is 32.
                 unsafe { self.write_result(returned, value.as_mut_ptr().cast()) }?;
                 let from = value.as_ptr().cast::<u8>();
                 let to = result.cast::<u8>();

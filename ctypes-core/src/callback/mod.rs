@@ -348,6 +348,12 @@ impl Callback {
         typed: Option<TypedHandlers>,
     ) -> Result<Callback> {
         let (params, result_size) = Callback::params(&signature)?;
+        if result_size > 16 && signature.result().as_scalar().is_some() {
+            return Err(refuse(format!(
+                "a libffi closure cannot return `{}`",
+                signature.result()
+            )));
+        }
         #[cfg(all(
             target_arch = "x86_64",
             target_pointer_width = "64",

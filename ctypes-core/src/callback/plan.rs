@@ -70,6 +70,7 @@ pub(super) enum ResultTo {
 /// Bytes a result in registers is written into before its copies: the widest value in
 /// registers is 16 bytes, and a copy may read 16 bytes from byte 8.
 pub(super) const RESULT_BUFFER: usize = 32;
+const _: () = assert!(RESULT_BUFFER >= crate::ty::Scalar::LongDoubleComplex.size());
 
 /// The plan of one callback signature.
 #[derive(Clone, Debug)]

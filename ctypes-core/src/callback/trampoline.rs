@@ -382,7 +382,7 @@ impl Inner {
             expected: ty.to_string(),
             found,
         };
-        let bytes: [u8; 16] = match (ty.kind(), &returned) {
+        let bytes: [u8; SCALAR_BYTES] = match (ty.kind(), &returned) {
             (crate::ty::TypeKind::Void, _) => return Ok(()),
             (crate::ty::TypeKind::Record(_), CValue::Data(data)) if data.ty() == ty => {
                 if data.keeps_anything_alive() {
@@ -407,7 +407,7 @@ impl Inner {
                 widen_word(*p as u64)
             }
             (crate::ty::TypeKind::Scalar(s), CValue::Value(v)) => {
-                let mut out = [0u8; 16];
+                let mut out = [0u8; SCALAR_BYTES];
                 encode_scalar(*s, *v, &mut out).map_err(|e| misfit(format!("{v:?} ({e})")))?;
                 match s.class() {
                     ScalarClass::Float => out,
@@ -417,22 +417,25 @@ impl Inner {
             }
             _ => return Err(misfit(format!("{returned:?}"))),
         };
-        let len = self.result_size.clamp(8, 16);
+        let len = self.result_size.clamp(8, SCALAR_BYTES);
         // SAFETY: `result` has room for `max(size, 8)` bytes, and `len` is no more.
         unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), result.cast::<u8>(), len) };
         Ok(())
     }
 }
 
-/// A word as 16 bytes, in native order.
-fn widen_word(word: u64) -> [u8; 16] {
-    let mut out = [0u8; 16];
+/// The bytes of the largest scalar, `long double _Complex`.
+const SCALAR_BYTES: usize = 32;
+
+/// A word as the first 8 of [`SCALAR_BYTES`] bytes, in native order.
+fn widen_word(word: u64) -> [u8; SCALAR_BYTES] {
+    let mut out = [0u8; SCALAR_BYTES];
     out[..8].copy_from_slice(&word.to_ne_bytes());
     out
 }
 
 /// An integer narrower than 8 bytes, sign- or zero-extended to a word.
-fn widen(s: Scalar, encoded: &[u8; 16]) -> [u8; 16] {
+fn widen(s: Scalar, encoded: &[u8; SCALAR_BYTES]) -> [u8; SCALAR_BYTES] {
     let narrow = codec::load(&encoded[..s.size()], ByteOrder::NATIVE) as u64;
     let shift = 64 - 8 * s.size() as u32;
     let word = if s.is_signed() {

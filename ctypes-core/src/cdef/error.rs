@@ -58,7 +58,7 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-/// A declaration that is valid C but that the runtime cannot represent (a `_Complex`,
+/// A declaration that is valid C but that the runtime cannot represent (a complex integer,
 /// `__int128`, `_Float128` or vector type, a member packed alone or aligned beyond what an
 /// anonymous wrapper can express, a `#define` that is not a constant): it is left out of the
 /// set, and everything else is read. A record left out stays declared, so pointers to it work.

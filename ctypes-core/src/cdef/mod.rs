@@ -8,7 +8,7 @@
 //! around them (`__extension__`, `__restrict`, `__asm__` renames, `static inline` bodies).
 //! Every type is built with the runtime API, so its layout is the engine's, exact to GCC.
 //!
-//! A declaration the runtime cannot represent (`_Complex`, `__int128`, vector types) is listed
+//! A declaration the runtime cannot represent (a complex integer type, `__int128`, vector types) is listed
 //! by [`Declarations::skipped`] and the rest is read; text that is not C is a [`ParseError`]
 //! with the line, column and token. Qualifiers (`const`, `volatile`, `restrict`) are accepted
 //! and dropped: the runtime's types do not carry them. A pointer to a type the runtime cannot

@@ -103,8 +103,8 @@ impl Keywords {
         if base_count > 1 || self.int > 1 || self.short > 1 || self.long > 2 {
             return Err("two or more data types in declaration specifiers");
         }
-        if self.complex > 0 {
-            return Ok(Ty::Unsupported("`_Complex` types".to_owned()));
+        if self.complex > 1 {
+            return Err("duplicate `_Complex`");
         }
         if self.int128 > 0 {
             return Ok(Ty::Unsupported("`__int128`".to_owned()));
@@ -117,7 +117,7 @@ impl Keywords {
             }
             s
         } else if self.void > 0 {
-            if sized || sign > 0 || self.int > 0 {
+            if sized || sign > 0 || self.int > 0 || self.complex > 0 {
                 return Err("invalid type combination");
             }
             return Ok(Ty::C(CType::void()));
@@ -157,6 +157,20 @@ impl Keywords {
                 _ => [Scalar::LongLong, Scalar::ULongLong][usize::from(u)],
             }
         };
+        if self.complex > 0 {
+            // `_Complex` alone is GCC's `double _Complex`; complex integer types are GCC's
+            // extension, which the runtime does not have.
+            let plain = base_count == 0 && self.int + self.short + self.long + sign == 0;
+            let complex = if plain {
+                Some(Scalar::DoubleComplex)
+            } else {
+                s.complex_of()
+            };
+            return Ok(match complex {
+                Some(c) => Ty::C(CType::scalar(c)),
+                None => Ty::Unsupported("complex integer types".to_owned()),
+            });
+        }
         Ok(Ty::C(CType::scalar(s)))
     }
 }

@@ -2,7 +2,7 @@
 //! a scalar's bytes in native order: the same for an argument of a call and for a callback's
 //! result.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::layout::ByteOrder;
 use crate::mem::codec::{self, Leaf, Overflow};
 use crate::mem::Value;
@@ -52,9 +52,16 @@ fn check_result(ty: &CType) -> std::result::Result<(), String> {
     }
 }
 
-/// Encodes a scalar argument in native order: integers and `double` directly (the common case,
-/// kept short), everything else through the memory codec.
-pub(crate) fn encode_scalar(s: Scalar, value: Value, out: &mut [u8; 16]) -> Result<()> {
+/// Encodes a scalar argument in native order into the start of `out`: integers and `double`
+/// directly (the common case, kept short), everything else through the memory codec. A
+/// scalar larger than `out` is refused.
+pub(crate) fn encode_scalar(s: Scalar, value: Value, out: &mut [u8]) -> Result<()> {
+    if s.size() > out.len() {
+        return Err(Error::TypeMismatch {
+            expected: format!("a scalar of at most {} bytes here", out.len()),
+            found: format!("`{s}`"),
+        });
+    }
     if let (ScalarClass::Integer { .. }, Some(n), Some((min, max))) =
         (s.class(), value.as_i128(), s.int_range())
     {

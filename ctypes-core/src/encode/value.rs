@@ -38,6 +38,12 @@ impl CValue {
         self.value()?.as_f64()
     }
 
+    /// The result as a complex `f64` pair, if it is a complex or real floating value (see
+    /// [`Value::as_complex`]).
+    pub fn as_complex(&self) -> Option<crate::mem::Complex<f64>> {
+        self.value()?.as_complex()
+    }
+
     /// The address, if the result is a pointer.
     pub fn as_pointer(&self) -> Option<usize> {
         match self.value()? {

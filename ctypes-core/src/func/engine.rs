@@ -16,7 +16,7 @@ use std::mem::MaybeUninit;
 
 use super::arg::Arg;
 use super::engine_path::Call;
-use super::marshal::{Encoded, Held};
+use super::marshal::{Encoded, Held, SLOT_BYTES};
 use super::plan::{ArgPlan, Piece, Plan, ResultCopy, ResultPlan, To};
 use super::sysv_call::{self, ArgRegisters, Results, Returned, REGISTER_WORDS};
 use super::{errno, set_errno};
@@ -24,8 +24,8 @@ use crate::encode::{CValue, Param};
 use crate::error::{Error, Result};
 use crate::in_call::CallGuard;
 use crate::layout::ByteOrder;
-use crate::mem::codec::{self, Leaf};
-use crate::mem::CData;
+use crate::mem::codec::{self, Leaf, Overflow};
+use crate::mem::{CData, Value};
 use crate::ty::Scalar;
 
 /// Bytes of outgoing stack area a call keeps in its own frame; larger areas go to the heap.
@@ -187,6 +187,9 @@ impl Plan {
                 &results.st0[..Scalar::LongDouble.size()],
                 ByteOrder::NATIVE,
             )?),
+            ResultPlan::Complex { scalar, copies } => {
+                CValue::Value(complex_result(*scalar, copies, results)?)
+            }
             ResultPlan::Record { .. } if self.hidden => match into {
                 Some(into) => {
                     copy_made(into, made)?;
@@ -250,6 +253,21 @@ fn write_result(
     Ok(())
 }
 
+/// A complex result, from the registers it came back in.
+#[inline]
+fn complex_result(scalar: Scalar, copies: &[ResultCopy], results: &Results) -> Result<Value> {
+    let registers = results.bytes();
+    let mut bytes = [0u8; SLOT_BYTES];
+    for copy in copies {
+        bytes[copy.to..][..copy.len].copy_from_slice(&registers[copy.from..][..copy.len]);
+    }
+    codec::decode(
+        Leaf::Scalar(scalar),
+        &bytes[..scalar.size()],
+        ByteOrder::NATIVE,
+    )
+}
+
 /// Copies a result the callee wrote into a new object (`made`, if any) into `into`.
 #[inline]
 fn copy_made(into: &CData, made: Option<CData>) -> Result<()> {
@@ -296,6 +314,28 @@ fn place_quickly(
             put_word(word, *to, registers, stack);
             true
         }
+        (
+            ArgPlan::Complex {
+                scalar,
+                pieces,
+                count,
+            },
+            Arg::Value(value),
+        ) => {
+            let mut bytes = [0u8; SLOT_BYTES];
+            let encoded = codec::encode(
+                Leaf::Scalar(*scalar),
+                *value,
+                &mut bytes[..scalar.size()],
+                ByteOrder::NATIVE,
+                Overflow::Refuse,
+            );
+            if encoded.is_err() {
+                return false;
+            }
+            place_pieces(&bytes, &pieces[..usize::from(*count)], registers, stack);
+            true
+        }
         (ArgPlan::Record { ty, pieces, count }, Arg::Data(data))
             if data.ty().same_object(ty) && !data.is_bit_field() =>
         {
@@ -327,7 +367,10 @@ fn place(
         (ArgPlan::Word { widen, to, .. }, Encoded::Bytes(bytes)) => {
             put_word(widen.word(&bytes), *to, registers, stack);
         }
-        (ArgPlan::Wide { to }, Encoded::Bytes(bytes)) => write(stack, *to, &bytes),
+        (ArgPlan::Wide { to }, Encoded::Bytes(bytes)) => write(stack, *to, &bytes[..16]),
+        (ArgPlan::Complex { pieces, count, .. }, Encoded::Bytes(bytes)) => {
+            place_pieces(&bytes, &pieces[..usize::from(*count)], registers, stack);
+        }
         (ArgPlan::Record { pieces, count, .. }, Encoded::At(at)) => {
             for piece in &pieces[..usize::from(*count)] {
                 // SAFETY: `at` is the address of an object of the parameter's record type
@@ -349,6 +392,21 @@ fn put_word(word: u64, to: To, registers: &mut ArgRegisters, stack: &mut [MaybeU
             registers.0[at / 8].write(word);
         }
         To::Stack(at) => write(stack, at, &word.to_ne_bytes()),
+    }
+}
+
+/// Writes the pieces of a value encoded in `bytes` where they go.
+#[inline(always)]
+fn place_pieces(
+    bytes: &[u8; SLOT_BYTES],
+    pieces: &[Piece],
+    registers: &mut ArgRegisters,
+    stack: &mut [MaybeUninit<u8>],
+) {
+    for piece in pieces {
+        let from = &bytes[piece.from..][..piece.len];
+        // SAFETY: `from` is `piece.len` readable bytes.
+        unsafe { copy_piece(from.as_ptr(), piece, registers, stack) };
     }
 }
 

@@ -1,6 +1,6 @@
 //! Turning arguments into the memory libffi reads, and libffi's result back into values.
 //!
-//! Scalars are encoded into 16-byte slots on the stack (for up to [`INLINE`] arguments), structs
+//! Scalars are encoded into 32-byte slots (room for a `long double _Complex`) on the stack (for up to [`INLINE`] arguments), structs
 //! and unions passed by value are read by libffi straight from their objects, so a call with a
 //! scalar signature allocates nothing.
 
@@ -32,6 +32,10 @@ pub(crate) fn promoted(arg: &Arg<'_>) -> std::result::Result<(CType, Param), Str
             Value::Float(_) | Value::Double(_) => CType::scalar(Scalar::Double),
             Value::LongDouble(_) => CType::scalar(Scalar::LongDouble),
             Value::Pointer(_) => CType::void_ptr(),
+            // The default argument promotions leave complex types as they are.
+            Value::FloatComplex(_) => CType::scalar(Scalar::FloatComplex),
+            Value::DoubleComplex(_) => CType::scalar(Scalar::DoubleComplex),
+            Value::LongDoubleComplex(_) => CType::scalar(Scalar::LongDoubleComplex),
         },
         Arg::Data(d) => match d.ty().kind() {
             TypeKind::Array { element, .. } => element.pointer(),
@@ -43,7 +47,7 @@ pub(crate) fn promoted(arg: &Arg<'_>) -> std::result::Result<(CType, Param), Str
         Arg::Typed(ty, v) => {
             // The value must fit the type it is said to have, before that type is promoted.
             if let Some(s) = ty.as_scalar() {
-                let mut scratch = [0u8; 16];
+                let mut scratch = [0u8; SLOT_BYTES];
                 codec::encode(
                     Leaf::Scalar(s),
                     *v,
@@ -74,12 +78,15 @@ fn promote(ty: &CType) -> CType {
 /// Arguments per call that live on the stack; more go to the heap.
 pub(crate) const INLINE: usize = 12;
 
+/// Bytes of the largest scalar, `long double _Complex`.
+pub(crate) const SLOT_BYTES: usize = 32;
+
 /// Room for one scalar argument or result, aligned for any of them.
 #[repr(C, align(16))]
 #[derive(Clone, Copy)]
-struct Slot([u8; 16]);
+struct Slot([u8; SLOT_BYTES]);
 
-const EMPTY: Slot = Slot([0; 16]);
+const EMPTY: Slot = Slot([0; SLOT_BYTES]);
 
 /// A fixed-capacity buffer on the stack that spills to the heap; not initialised up front,
 /// since a call writes each entry before reading it.
@@ -106,9 +113,10 @@ impl<T: Copy, const N: usize> Buf<T, N> {
 }
 
 /// What one argument became: the bytes of a scalar or pointer (in native order, from the
-/// start; a `long double` takes 16), or the address of an object passed by value.
+/// start; a `long double` takes 16, a `long double _Complex` 32), or the address of an
+/// object passed by value.
 pub(crate) enum Encoded {
-    Bytes([u8; 16]),
+    Bytes([u8; SLOT_BYTES]),
     At(*mut c_void),
 }
 
@@ -330,7 +338,7 @@ impl<'a> Frame<'a> {
         }
         // Results up to 32 bytes land here (libffi widens small integers to 8 bytes); larger
         // records are written straight into their new object.
-        let mut small = [EMPTY; 2];
+        let mut small = [EMPTY; 1];
         let large = match (into, result.size()) {
             (Some(data), _) => {
                 self.held.pin(data.storage());
@@ -380,7 +388,7 @@ impl<'a> Frame<'a> {
 }
 
 /// A scalar result: integers narrower than 8 bytes come back widened to a full `ffi_arg`.
-fn decode_scalar(s: Scalar, bytes: &[u8; 16]) -> Result<Value> {
+fn decode_scalar(s: Scalar, bytes: &[u8; SLOT_BYTES]) -> Result<Value> {
     let word = u64::from_ne_bytes(bytes[..8].try_into().expect("8 bytes"));
     Ok(match (s.class(), s.size()) {
         (ScalarClass::Integer { signed: true }, size) if size <= 8 => {

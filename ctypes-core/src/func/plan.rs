@@ -7,7 +7,10 @@
 //! goes to a register or an 8-byte stack slot; a `long double` is 16 bytes on the stack; a
 //! record is copied from its object's bytes in pieces, one per eightbyte it has in registers
 //! (only the bytes of the record: the rest of a register is left undefined, as the psABI
-//! allows), or whole into its stack slot.
+//! allows), or whole into its stack slot. A complex value is encoded into its bytes and then
+//! placed like a record of its two parts: `float _Complex` in one vector register, `double
+//! _Complex` in two, `long double _Complex` on the stack (32 bytes); as a result it comes back
+//! in `xmm0`, `xmm0` and `xmm1`, or `st0` (real part) and `st1` (imaginary part).
 
 use super::registers::{Place, Read};
 use std::mem::offset_of;
@@ -63,7 +66,7 @@ impl Widen {
 
     /// The word of an argument encoded in `bytes`.
     #[inline]
-    pub(crate) fn word(self, bytes: &[u8; 16]) -> u64 {
+    pub(crate) fn word(self, bytes: &[u8]) -> u64 {
         let word = u64::from_ne_bytes(bytes[..8].try_into().expect("8 bytes"));
         match self {
             Widen::Signed(size) => {
@@ -100,6 +103,12 @@ pub(crate) enum ArgPlan {
         pieces: [Piece; 2],
         count: u8,
     },
+    /// A complex scalar: its encoded bytes, in at most two pieces.
+    Complex {
+        scalar: Scalar,
+        pieces: [Piece; 2],
+        count: u8,
+    },
 }
 
 /// How the result comes back.
@@ -110,6 +119,11 @@ pub(crate) enum ResultPlan {
     Value(Read),
     /// A `long double` in `st0`.
     LongDouble,
+    /// A complex scalar: its bytes, copied from the result registers.
+    Complex {
+        scalar: Scalar,
+        copies: Box<[ResultCopy]>,
+    },
     /// A record: the parts it has in registers (none for an empty record, or one in memory).
     Record {
         ty: CType,
@@ -227,17 +241,27 @@ impl Plan {
                     .iter()
                     .filter(|p| matches!(p.register, Register::St0 | Register::St1))
                     .count() as u8;
-                if result.as_record().is_some() {
+                let copies = || {
                     let size = result.size()?;
-                    let copies = parts
+                    parts
                         .iter()
                         .map(|part| ResultCopy::of(part, size).ok_or_else(|| unplaceable(result)))
-                        .collect::<Result<Box<[ResultCopy]>>>()?;
+                        .collect::<Result<Box<[ResultCopy]>>>()
+                };
+                let complex = result
+                    .as_scalar()
+                    .filter(|s| s.class() == ScalarClass::Complex);
+                if result.as_record().is_some() {
                     ResultPlan::Record {
                         ty: result.clone(),
-                        size,
+                        size: result.size()?,
                         align: result.align()?,
-                        copies,
+                        copies: copies()?,
+                    }
+                } else if let Some(scalar) = complex {
+                    ResultPlan::Complex {
+                        scalar,
+                        copies: copies()?,
                     }
                 } else if result.as_scalar() == Some(Scalar::LongDouble) {
                     ResultPlan::LongDouble
@@ -268,6 +292,14 @@ fn unplaceable(ty: &CType) -> crate::error::Error {
 /// The plan of one argument of type `ty` placed at `place`.
 fn arg_plan(ty: &CType, place: &ArgPlace) -> Option<ArgPlan> {
     let record = matches!(ty.kind(), TypeKind::Record(_));
+    if let Some(scalar) = ty.as_scalar().filter(|s| s.class() == ScalarClass::Complex) {
+        let (pieces, count) = pieces_of(place)?;
+        return Some(ArgPlan::Complex {
+            scalar,
+            pieces,
+            count,
+        });
+    }
     if !record && ty.as_scalar() == Some(Scalar::LongDouble) {
         return match place {
             ArgPlace::Stack { offset, .. } => Some(ArgPlan::Wide { to: *offset }),
@@ -288,6 +320,17 @@ fn arg_plan(ty: &CType, place: &ArgPlace) -> Option<ArgPlan> {
             to,
         });
     }
+    let (pieces, count) = pieces_of(place)?;
+    Some(ArgPlan::Record {
+        ty: ty.clone(),
+        pieces,
+        count,
+    })
+}
+
+/// The pieces of a value's bytes placed at `place`: one per register part, or the whole value
+/// into its stack slot (nothing for an empty record).
+fn pieces_of(place: &ArgPlace) -> Option<([Piece; 2], u8)> {
     let none = Piece {
         from: 0,
         len: 0,
@@ -330,11 +373,7 @@ fn arg_plan(ty: &CType, place: &ArgPlace) -> Option<ArgPlan> {
         To::Register(at) => at + p.len <= 8 * REGISTER_WORDS,
         To::Stack(_) => true,
     }));
-    Some(ArgPlan::Record {
-        ty: ty.clone(),
-        pieces,
-        count: count as u8,
-    })
+    Some((pieces, count as u8))
 }
 
 #[cfg(test)]

@@ -23,7 +23,8 @@ fn to(plan: &ArgPlan) -> Vec<(usize, usize, To)> {
     match plan {
         ArgPlan::Word { to, .. } => vec![(0, 8, *to)],
         ArgPlan::Wide { to } => vec![(0, 16, To::Stack(*to))],
-        ArgPlan::Record { pieces, count, .. } => pieces[..usize::from(*count)]
+        ArgPlan::Record { pieces, count, .. } | ArgPlan::Complex { pieces, count, .. } => pieces
+            [..usize::from(*count)]
             .iter()
             .map(|p| (p.from, p.len, p.to))
             .collect(),
@@ -109,4 +110,57 @@ fn variadic_calls_count_vector_registers_and_arrays_decay() {
         }
     ));
     assert_eq!(plan.al, 2);
+}
+
+#[test]
+fn complex_values_take_vector_registers_or_the_stack() {
+    let (fc, dc, ldc) = (
+        t(Scalar::FloatComplex),
+        t(Scalar::DoubleComplex),
+        t(Scalar::LongDoubleComplex),
+    );
+    let plan = Plan::of(
+        &Signature::new(vec![fc.clone(), dc.clone(), ldc.clone()], ldc.clone()),
+        &[],
+    )
+    .unwrap();
+    // `float _Complex` whole in xmm0; `double _Complex` in xmm1 and xmm2; `long double
+    // _Complex` 32 bytes on the stack; the result in st0 and st1.
+    assert_eq!(to(&plan.args[0]), [(0, 8, To::Register(XMM_BYTES))]);
+    assert_eq!(
+        to(&plan.args[1]),
+        [
+            (0, 8, To::Register(XMM_BYTES + 16)),
+            (8, 8, To::Register(XMM_BYTES + 32))
+        ]
+    );
+    assert_eq!(to(&plan.args[2]), [(0, 32, To::Stack(0))]);
+    assert_eq!((plan.stack_size, plan.x87), (32, 2));
+    let ResultPlan::Complex { copies, .. } = &plan.result else {
+        panic!("a complex result");
+    };
+    assert_eq!(
+        copies[..],
+        [
+            ResultCopy {
+                from: 48,
+                to: 0,
+                len: 10
+            },
+            ResultCopy {
+                from: 64,
+                to: 16,
+                len: 10
+            },
+        ]
+    );
+    let plan = Plan::of(&Signature::new(vec![], dc), &[]).unwrap();
+    let ResultPlan::Complex { copies, .. } = &plan.result else {
+        panic!("a complex result");
+    };
+    assert_eq!(
+        copies.iter().map(|c| (c.from, c.to)).collect::<Vec<_>>(),
+        [(16, 0), (32, 8)]
+    );
+    assert_eq!(plan.x87, 0);
 }

@@ -98,7 +98,10 @@ impl Place {
             Value::Double(x) => (DOUBLE, x.to_bits()),
             Value::Pointer(p) => (POINTER, p as u64),
             Value::Bool(b) => (BOOL, u64::from(b)),
-            Value::LongDouble(_) => return None,
+            Value::LongDouble(_)
+            | Value::FloatComplex(_)
+            | Value::DoubleComplex(_)
+            | Value::LongDoubleComplex(_) => return None,
         };
         (self.accepts & kind != 0 && word <= self.max_unsigned).then_some(word)
     }

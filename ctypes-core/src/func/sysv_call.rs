@@ -129,6 +129,20 @@ pub(crate) struct Results {
     pub(crate) st1: [u8; 16],
 }
 
+impl Results {
+    /// The registers' bytes, at the offsets of the fields.
+    pub(crate) fn bytes(&self) -> [u8; size_of::<Results>()] {
+        let mut out = [0u8; size_of::<Results>()];
+        out[..8].copy_from_slice(&self.rax.to_ne_bytes());
+        out[8..16].copy_from_slice(&self.rdx.to_ne_bytes());
+        out[16..32].copy_from_slice(&self.xmm0);
+        out[32..48].copy_from_slice(&self.xmm1);
+        out[48..64].copy_from_slice(&self.st0);
+        out[64..80].copy_from_slice(&self.st1);
+        out
+    }
+}
+
 // The offsets the assembly below stores at.
 const _: () = {
     assert!(std::mem::offset_of!(Results, rdx) == 8);
@@ -136,6 +150,7 @@ const _: () = {
     assert!(std::mem::offset_of!(Results, xmm1) == 32);
     assert!(std::mem::offset_of!(Results, st0) == 48);
     assert!(std::mem::offset_of!(Results, st1) == 64);
+    assert!(size_of::<Results>() == 80);
     assert!(XMM_BYTES == 48 && REGISTER_WORDS == 22);
 };
 

@@ -1,5 +1,6 @@
 //! Converting between [`Value`]s and the bytes of a C scalar, a pointer or a bit-field.
 
+use super::complex::Complex;
 use super::long_double::LongDouble;
 use super::value::Value;
 use crate::error::{Error, Result};
@@ -83,6 +84,7 @@ pub(crate) fn decode(leaf: Leaf, bytes: &[u8], order: ByteOrder) -> Result<Value
     };
     let raw = load(bytes, order);
     Ok(match scalar {
+        s if s.class() == ScalarClass::Complex => return decode_complex(s, bytes, order),
         Scalar::Float => Value::Float(f32::from_bits(raw as u32)),
         Scalar::Double => Value::Double(f64::from_bits(raw as u64)),
         Scalar::LongDouble => {
@@ -115,8 +117,13 @@ pub(crate) fn encode(
         Leaf::Scalar(s) => s,
     };
     let raw: u128 = match scalar.class() {
+        ScalarClass::Complex => return encode_complex(scalar, value, out, order, overflow),
         ScalarClass::Float => match scalar {
-            Scalar::Float => u128::from(to_f32(value)?.to_bits()),
+            // A `float` is stored as it is: through `f64`, a signalling NaN would be quieted.
+            Scalar::Float => match value {
+                Value::Float(x) => u128::from(x.to_bits()),
+                other => u128::from(to_f32(other)?.to_bits()),
+            },
             Scalar::Double => u128::from(to_f64(value)?.to_bits()),
             _ => {
                 refuse_reversed_long_double(order)?;
@@ -132,6 +139,64 @@ pub(crate) fn encode(
     };
     store(raw, out, order);
     Ok(())
+}
+
+/// Decodes a complex value: its real part, then its imaginary part, each as a value of the
+/// real type (in `order`, each part byte-swapped on its own as GCC stores them).
+fn decode_complex(scalar: Scalar, bytes: &[u8], order: ByteOrder) -> Result<Value> {
+    let part = scalar.complex_part().expect("a complex type");
+    let (re, im) = bytes.split_at(part.size());
+    let re = decode(Leaf::Scalar(part), re, order)?;
+    let im = decode(Leaf::Scalar(part), &im[..part.size()], order)?;
+    Ok(match (re, im) {
+        (Value::Float(re), Value::Float(im)) => Value::FloatComplex(Complex { re, im }),
+        (Value::Double(re), Value::Double(im)) => Value::DoubleComplex(Complex { re, im }),
+        (Value::LongDouble(re), Value::LongDouble(im)) => {
+            Value::LongDoubleComplex(Complex { re, im })
+        }
+        _ => unreachable!("the parts of a complex type are real floating values"),
+    })
+}
+
+/// Encodes a complex value, or a real number as the complex value with imaginary part zero
+/// (as C converts it). Each part is converted to the real type as a real value would be: a
+/// `double _Complex` whose part overflows `float` does not fit a `float _Complex`.
+fn encode_complex(
+    scalar: Scalar,
+    value: Value,
+    out: &mut [u8],
+    order: ByteOrder,
+    overflow: Overflow,
+) -> Result<()> {
+    let part = scalar.complex_part().expect("a complex type");
+    let (re, im) = match value {
+        Value::FloatComplex(z) => (Value::Float(z.re), Value::Float(z.im)),
+        Value::DoubleComplex(z) => (Value::Double(z.re), Value::Double(z.im)),
+        Value::LongDoubleComplex(z) => (Value::LongDouble(z.re), Value::LongDouble(z.im)),
+        Value::Int(_) | Value::UInt(_) | Value::Float(_) | Value::Double(_) => {
+            (value, Value::Double(0.0))
+        }
+        Value::LongDouble(_) => (value, Value::LongDouble(LongDouble::from_f64(0.0))),
+        other => return Err(mismatch(&format!("a number for `{scalar}`"), other)),
+    };
+    let (re_out, im_out) = out.split_at_mut(part.size());
+    let parts = encode(Leaf::Scalar(part), re, re_out, order, overflow).and_then(|()| {
+        encode(
+            Leaf::Scalar(part),
+            im,
+            &mut im_out[..part.size()],
+            order,
+            overflow,
+        )
+    });
+    parts.map_err(|e| match e {
+        // The message names the complex value and type, not the part.
+        Error::ValueOutOfRange { .. } => Error::ValueOutOfRange {
+            value: value.to_string(),
+            ty: scalar.to_string(),
+        },
+        e => e,
+    })
 }
 
 /// Reads a bit-field of `width` bits whose first bit (in allocation order) is bit `bit` of
@@ -221,7 +286,7 @@ fn refuse_reversed_long_double(order: ByteOrder) -> Result<()> {
     } else {
         Err(Error::TypeMismatch {
             expected: "a scalar with a defined byte-swapped form".to_owned(),
-            found: "`long double` in reversed byte order".to_owned(),
+            found: "`long double` (or its complex type) in reversed byte order".to_owned(),
         })
     }
 }
@@ -318,6 +383,43 @@ mod tests {
         assert_eq!(
             err.unwrap_err().to_string(),
             "value 1 does not fit in `int : 0`"
+        );
+    }
+
+    #[test]
+    fn complex_values_are_two_parts() {
+        let ty = Leaf::Scalar(Scalar::FloatComplex);
+        let mut out = [0u8; 8];
+        let z = Value::FloatComplex(Complex::new(1.5, -2.0));
+        encode(ty, z, &mut out, ByteOrder::Big, Overflow::Refuse).unwrap();
+        assert_eq!(out[..4], 1.5f32.to_be_bytes());
+        assert_eq!(out[4..], (-2.0f32).to_be_bytes());
+        assert_eq!(decode(ty, &out, ByteOrder::Big).unwrap(), z);
+        let wide = Value::DoubleComplex(Complex::new(1.0, 1e300));
+        let err = encode(ty, wide, &mut out, ByteOrder::Little, Overflow::Refuse).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "value 1.0 + 1e300*I does not fit in `float _Complex`"
+        );
+        let err = encode(
+            ty,
+            Value::Pointer(0),
+            &mut out,
+            ByteOrder::Little,
+            Overflow::Refuse,
+        );
+        assert!(err.unwrap_err().to_string().contains("float _Complex"));
+        encode(
+            ty,
+            Value::Int(-3),
+            &mut out,
+            ByteOrder::Little,
+            Overflow::Refuse,
+        )
+        .unwrap();
+        assert_eq!(
+            decode(ty, &out, ByteOrder::Little).unwrap(),
+            Value::FloatComplex(Complex::new(-3.0, 0.0))
         );
     }
 

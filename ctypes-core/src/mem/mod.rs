@@ -1,6 +1,7 @@
 //! Memory objects: typed views of C memory.
 
 pub(crate) mod codec;
+mod complex;
 mod data;
 mod long_double;
 mod ops;
@@ -10,6 +11,7 @@ mod storage;
 mod string;
 mod value;
 
+pub use complex::Complex;
 pub use data::CData;
 pub use long_double::{c_longdouble, LongDouble};
 pub use ops::{memmove, memset};

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::complex::{write_complex, Complex};
 use super::long_double::LongDouble;
 
 /// The value of a C scalar or pointer.
@@ -27,6 +28,12 @@ pub enum Value {
     LongDouble(LongDouble),
     /// A pointer, as an address; 0 is `NULL`.
     Pointer(usize),
+    /// `float _Complex`.
+    FloatComplex(Complex<f32>),
+    /// `double _Complex`.
+    DoubleComplex(Complex<f64>),
+    /// `long double _Complex`, each part in the target's `long double` format.
+    LongDoubleComplex(Complex<LongDouble>),
 }
 
 impl Value {
@@ -50,7 +57,20 @@ impl Value {
         }
     }
 
-    /// The value as an `f64`, if it is a floating value.
+    /// The value as a complex `f64` pair, if it is a complex value (each part of a
+    /// `long double _Complex` rounded to the nearest `f64`) or a real floating one (imaginary
+    /// part zero).
+    pub fn as_complex(&self) -> Option<Complex<f64>> {
+        match *self {
+            Value::FloatComplex(z) => Some(z.into()),
+            Value::DoubleComplex(z) => Some(z),
+            Value::LongDoubleComplex(z) => Some(Complex::new(z.re.to_f64(), z.im.to_f64())),
+            _ => self.as_f64().map(|re| Complex::new(re, 0.0)),
+        }
+    }
+
+    /// The value as an `f64`, if it is a real floating value (a complex one has no single
+    /// `f64`: see [`Value::as_complex`]).
     pub fn as_f64(&self) -> Option<f64> {
         match *self {
             Value::Float(f) => Some(f64::from(f)),
@@ -82,11 +102,14 @@ impl Value {
             Value::Double(_) => "the double",
             Value::LongDouble(_) => "the long double",
             Value::Pointer(_) => "the pointer",
+            Value::FloatComplex(_) => "the float _Complex",
+            Value::DoubleComplex(_) => "the double _Complex",
+            Value::LongDoubleComplex(_) => "the long double _Complex",
         }
     }
 }
 
-/// The value as C would write it: `-3`, `1.5`, `NULL`, `0x1000`.
+/// The value as C would write it: `-3`, `1.5`, `NULL`, `0x1000`, `1.5 - 2.0*I`.
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -98,6 +121,9 @@ impl fmt::Display for Value {
             Value::LongDouble(x) => write!(f, "{x}"),
             Value::Pointer(0) => f.write_str("NULL"),
             Value::Pointer(p) => write!(f, "{p:#x}"),
+            Value::FloatComplex(z) => write_complex(f, f64::from(z.re), f64::from(z.im)),
+            Value::DoubleComplex(z) => write_complex(f, z.re, z.im),
+            Value::LongDoubleComplex(z) => write_complex(f, z.re.to_f64(), z.im.to_f64()),
         }
     }
 }

@@ -66,6 +66,7 @@ impl FfiType {
     /// The description of `ty` as a member of a struct description.
     fn element(ty: &CType) -> Result<FfiType, String> {
         match ty.kind() {
+            TypeKind::Scalar(s) if s.class() == ScalarClass::Complex => complex(*s),
             TypeKind::Scalar(s) => Ok(FfiType::fixed(scalar(*s))),
             TypeKind::Pointer(_) => Ok(FfiType::fixed(addr_of_mut!(sys::ffi_type_pointer))),
             TypeKind::Record(record) => {
@@ -244,7 +245,25 @@ fn inner_kind_is_union(ty: &CType) -> bool {
     ty.is_record_of(RecordKind::Union)
 }
 
-/// libffi's description of a scalar.
+/// libffi's description of a complex type (libffi has them wherever it is built with
+/// `FFI_TARGET_HAS_COMPLEX_TYPE`, which `libffi-sys` declares on every target but Windows).
+#[cfg(not(windows))]
+fn complex(s: Scalar) -> Result<FfiType, String> {
+    Ok(FfiType::fixed(match s {
+        Scalar::FloatComplex => addr_of_mut!(sys::ffi_type_complex_float),
+        Scalar::DoubleComplex => addr_of_mut!(sys::ffi_type_complex_double),
+        _ => addr_of_mut!(sys::ffi_type_complex_longdouble),
+    }))
+}
+
+#[cfg(windows)]
+fn complex(s: Scalar) -> Result<FfiType, String> {
+    Err(format!(
+        "`{s}` cannot be passed by value through libffi on this target: it has no complex types"
+    ))
+}
+
+/// libffi's description of a real scalar.
 fn scalar(s: Scalar) -> *mut ffi_type {
     match (s.class(), s.size()) {
         (ScalarClass::Float, _) => match s {
@@ -364,7 +383,8 @@ fn misaligned_member(ty: &CType, offset: usize) -> Option<String> {
             .then(|| format!("member of type `{what}` at offset {offset}"))
     };
     match ty.kind() {
-        TypeKind::Scalar(s) => at(s.c_name(), s.size()),
+        // A complex value need only be aligned as its parts are.
+        TypeKind::Scalar(s) => at(s.c_name(), s.complex_part().unwrap_or(*s).size()),
         TypeKind::Pointer(_) => at(&ty.to_string(), size_of::<usize>()),
         TypeKind::Array { element, .. } => deeper(|| misaligned_member(element, offset)),
         TypeKind::Record(r) => r.definition()?.fields().iter().find_map(|field| {

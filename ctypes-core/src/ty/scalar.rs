@@ -6,7 +6,7 @@ use core::ffi::{
 };
 use core::mem::{align_of, size_of};
 
-/// A C scalar type: every integer type, `_Bool`, the floating types.
+/// A C scalar type: every integer type, `_Bool`, the real floating types and the complex ones.
 ///
 /// Sizes, alignments and signedness are those of the compilation target (taken from
 /// `core::ffi` and `libc`), so `long` is 8 bytes on 64-bit Linux and 4 on 64-bit Windows.
@@ -75,6 +75,12 @@ pub enum Scalar {
     Double,
     /// `long double`
     LongDouble,
+    /// `float _Complex`: a `float` real part, then a `float` imaginary part.
+    FloatComplex,
+    /// `double _Complex`
+    DoubleComplex,
+    /// `long double _Complex`
+    LongDoubleComplex,
 }
 
 /// What kind of value a scalar holds.
@@ -87,8 +93,10 @@ pub enum ScalarClass {
         /// Whether the type is signed.
         signed: bool,
     },
-    /// A binary floating type.
+    /// A real binary floating type.
     Float,
+    /// A complex floating type: two values of its real type ([`Scalar::complex_part`]).
+    Complex,
 }
 
 /// Size and alignment of `long double` on the target.
@@ -129,7 +137,7 @@ pub enum LongDoubleFormat {
 
 impl Scalar {
     /// Every scalar, in declaration order.
-    pub const ALL: [Scalar; 30] = [
+    pub const ALL: [Scalar; 33] = [
         Scalar::Bool,
         Scalar::Char,
         Scalar::SChar,
@@ -160,6 +168,9 @@ impl Scalar {
         Scalar::Float,
         Scalar::Double,
         Scalar::LongDouble,
+        Scalar::FloatComplex,
+        Scalar::DoubleComplex,
+        Scalar::LongDoubleComplex,
     ];
 
     /// The C spelling of the type.
@@ -195,6 +206,9 @@ impl Scalar {
             Scalar::Float => "float",
             Scalar::Double => "double",
             Scalar::LongDouble => "long double",
+            Scalar::FloatComplex => "float _Complex",
+            Scalar::DoubleComplex => "double _Complex",
+            Scalar::LongDoubleComplex => "long double _Complex",
         }
     }
 
@@ -236,6 +250,10 @@ impl Scalar {
             Scalar::Float => of!(f32),
             Scalar::Double => of!(f64),
             Scalar::LongDouble => LONG_DOUBLE,
+            // C11 6.2.5p13: an array of two elements of the real type.
+            Scalar::FloatComplex => (2 * size_of::<f32>(), align_of::<f32>()),
+            Scalar::DoubleComplex => (2 * size_of::<f64>(), align_of::<f64>()),
+            Scalar::LongDoubleComplex => (2 * LONG_DOUBLE.0, LONG_DOUBLE.1),
         }
     }
 
@@ -261,6 +279,9 @@ impl Scalar {
         match self {
             Scalar::Bool => ScalarClass::Bool,
             Scalar::Float | Scalar::Double | Scalar::LongDouble => ScalarClass::Float,
+            Scalar::FloatComplex | Scalar::DoubleComplex | Scalar::LongDoubleComplex => {
+                ScalarClass::Complex
+            }
             Scalar::Char => signed_if(c_char::MIN != 0),
             Scalar::WcharT => signed_if(libc::wchar_t::MIN != 0),
             Scalar::TimeT => signed_if(libc::time_t::MIN != 0),
@@ -292,7 +313,32 @@ impl Scalar {
 
     /// Whether the type may be the declared type of a bit-field (`_Bool` and the integers).
     pub const fn is_integral(self) -> bool {
-        !matches!(self.class(), ScalarClass::Float)
+        matches!(
+            self.class(),
+            ScalarClass::Bool | ScalarClass::Integer { .. }
+        )
+    }
+
+    /// The real type of each half of a complex type (`double` for `double _Complex`); `None`
+    /// for the other scalars.
+    pub const fn complex_part(self) -> Option<Scalar> {
+        match self {
+            Scalar::FloatComplex => Some(Scalar::Float),
+            Scalar::DoubleComplex => Some(Scalar::Double),
+            Scalar::LongDoubleComplex => Some(Scalar::LongDouble),
+            _ => None,
+        }
+    }
+
+    /// The complex type whose halves are of this real floating type (`float _Complex` for
+    /// `float`); `None` for the other scalars.
+    pub const fn complex_of(self) -> Option<Scalar> {
+        match self {
+            Scalar::Float => Some(Scalar::FloatComplex),
+            Scalar::Double => Some(Scalar::DoubleComplex),
+            Scalar::LongDouble => Some(Scalar::LongDoubleComplex),
+            _ => None,
+        }
     }
 
     /// Whether the type is a signed integer type.
@@ -305,7 +351,7 @@ impl Scalar {
         let bits = (self.size() * 8) as u32;
         match self.class() {
             ScalarClass::Bool => Some((0, 1)),
-            ScalarClass::Float => None,
+            ScalarClass::Float | ScalarClass::Complex => None,
             ScalarClass::Integer { signed: true } => {
                 Some((-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1))
             }
@@ -351,5 +397,21 @@ mod tests {
         assert!(Scalar::SSizeT.is_signed());
         assert_eq!(Scalar::Long.size(), size_of::<c_long>());
         assert_eq!(Scalar::Char.is_signed(), c_char::MIN != 0);
+    }
+
+    #[test]
+    fn complex_types_are_pairs_of_their_real_type() {
+        for s in Scalar::ALL {
+            match s.complex_part() {
+                Some(part) => {
+                    assert_eq!(s.size_align(), (2 * part.size(), part.align()), "{s}");
+                    assert_eq!(part.complex_of(), Some(s));
+                    assert_eq!(s.class(), ScalarClass::Complex);
+                    assert!(!s.is_integral() && s.int_range().is_none());
+                }
+                None => assert_ne!(s.class(), ScalarClass::Complex, "{s}"),
+            }
+        }
+        assert_eq!(Scalar::DoubleComplex.to_string(), "double _Complex");
     }
 }

@@ -2,14 +2,15 @@
 //! dynamic path (`Library::open("m")`, signatures built at run time, `Function::call` through
 //! libffi), with their results side by side. `frexp` returns its exponent through an
 //! out-parameter: a Rust `&mut c_int` on the typed path, an `int` memory object on the dynamic
-//! one.
+//! one. `csqrt` takes and returns a `double _Complex`: `Complex<f64>` on the typed path,
+//! `Value::DoubleComplex` on the dynamic one.
 //!
 //! Run: `cargo run -p example-libm`
 
 use std::ffi::{c_double, c_int};
 use std::process::ExitCode;
 
-use ctypes_core::{c_library, CData, CType, Function, Library, Scalar, Signature, Value};
+use ctypes_core::{c_library, CData, CType, Complex, Function, Library, Scalar, Signature, Value};
 
 c_library! {
     #[library("m", "libm.so.6")]
@@ -17,14 +18,16 @@ c_library! {
         fn cos(x: c_double) -> c_double;
         fn frexp(x: c_double, exponent: *mut c_int) -> c_double;
         fn hypot(x: c_double, y: c_double) -> c_double;
+        fn csqrt(z: Complex<c_double>) -> Complex<c_double>;
     }
 }
 
-/// The same three functions, described at run time.
+/// The same functions, described at run time.
 struct Dynamic {
     cos: Function,
     frexp: Function,
     hypot: Function,
+    csqrt: Function,
 }
 
 type Outcome = Result<(), String>;
@@ -48,10 +51,11 @@ fn run() -> Outcome {
     let dynamic = dynamic().map_err(|e| e.to_string())?;
     println!("typed:   Libm::load(); each call goes through an `unsafe extern \"C\" fn` pointer");
     println!(
-        "dynamic: {}; {}; {} (Library::open(\"m\"), calls through libffi)\n",
+        "dynamic: {}; {}; {}; {} (Library::open(\"m\"), signatures built at run time)\n",
         CType::function(dynamic.cos.signature().clone()).declaration("cos"),
         CType::function(dynamic.frexp.signature().clone()).declaration("frexp"),
         CType::function(dynamic.hypot.signature().clone()).declaration("hypot"),
+        CType::function(dynamic.csqrt.signature().clone()).declaration("csqrt"),
     );
     println!("{:<22} {:>24} {:>24}", "call", "typed", "dynamic");
 
@@ -120,6 +124,31 @@ fn run() -> Outcome {
         close_to(a, expected, &format!("hypot({x:?}, {y:?})"))?;
     }
 
+    for (z, expected) in [
+        (Complex::new(-4.0, 0.0), Complex::new(0.0, 2.0)),
+        (Complex::new(3.0, 4.0), Complex::new(2.0, 1.0)),
+        (Complex::new(0.0, 2.0), Complex::new(1.0, 1.0)),
+    ] {
+        // SAFETY: `double complex csqrt(double complex)`.
+        let a = unsafe { typed.csqrt(z) };
+        // SAFETY: the signature is csqrt's; a `double _Complex` argument.
+        let b = unsafe { dynamic.csqrt.call(&[z.into()]) }.map_err(|e| e.to_string())?;
+        let b = b
+            .as_complex()
+            .ok_or_else(|| format!("csqrt returned {b:?}"))?;
+        let call = format!("csqrt({})", Value::DoubleComplex(z));
+        println!(
+            "{call:<22} {:>24} {:>24}",
+            Value::DoubleComplex(a).to_string(),
+            Value::DoubleComplex(b).to_string()
+        );
+        if (a.re.to_bits(), a.im.to_bits()) != (b.re.to_bits(), b.im.to_bits()) {
+            return Err(format!("{call}: the paths disagree"));
+        }
+        close_to(a.re, expected.re, &call)?;
+        close_to(a.im, expected.im, &call)?;
+    }
+
     // The dynamic path checks arguments against the signature before calling.
     // SAFETY: refused before anything is called.
     let refused = unsafe { dynamic.hypot.call(&[3.0.into()]) };
@@ -145,6 +174,10 @@ fn dynamic() -> ctypes_core::Result<Dynamic> {
             "hypot",
             Signature::new(vec![double.clone(), double.clone()], double),
         )?,
+        csqrt: {
+            let complex = CType::scalar(Scalar::DoubleComplex);
+            libm.function("csqrt", Signature::new(vec![complex.clone()], complex))?
+        },
     })
 }
 

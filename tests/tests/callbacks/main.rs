@@ -74,6 +74,7 @@ fn numbers(count: usize, range: i64) -> Vec<i64> {
         .collect()
 }
 
+mod complex;
 mod errno_and_refusals;
 mod failures;
 mod function_pointers;

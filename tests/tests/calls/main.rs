@@ -15,6 +15,7 @@ fn call(f: &Function, args: &[Arg<'_>]) -> CValue {
     unsafe { f.call(args) }.unwrap_or_else(|e| panic!("calling `{}`: {e}", f.name()))
 }
 
+mod complex;
 mod errno;
 mod function_pointers;
 mod pointers;

@@ -158,7 +158,7 @@ fn floating_types_in_and_out() {
 }
 
 /// Whether this process runs under valgrind, which preloads its own libraries.
-fn under_valgrind() -> bool {
+pub(crate) fn under_valgrind() -> bool {
     std::env::var("LD_PRELOAD").is_ok_and(|v| v.contains("vgpreload"))
 }
 

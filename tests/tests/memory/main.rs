@@ -78,6 +78,7 @@ fn hdr_type() -> CType {
 
 mod bit_fields;
 mod byte_order;
+mod complex;
 mod objects;
 mod scalars;
 mod strings;
