@@ -73,3 +73,12 @@ fn describe(failure: &CallbackFailure) -> String {
         }
     }
 }
+
+/// Reports a failure; nothing of it unwinds into C (`report` catches the panics of a failure
+/// handler and of the payloads it drops; this catches anything else).
+#[cold]
+pub(super) fn report_safely(failure: CallbackFailure) {
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| report(failure))) {
+        discard(CallbackFailure::Panic(payload));
+    }
+}

@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::ThreadId;
 
-use super::trampoline::report_safely;
+use super::failure::report_safely;
 use super::Inner;
 use crate::in_call::CallbackFailure;
 

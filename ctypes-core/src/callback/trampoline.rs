@@ -8,7 +8,7 @@ use std::ffi::c_void;
 use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use super::failure::{discard, report};
+use super::failure::{discard, report_safely};
 use super::invocations::{this_thread, Frame};
 use super::{Body, CallbackFn, Inner};
 use crate::encode::{each_type, encode_scalar, CValue, Lane, Param};
@@ -268,15 +268,6 @@ fn fail(frame: Frame, zero: impl FnOnce(), failure: CallbackFailure) {
     // May free the callback.
     frame.leave();
     report_safely(failure);
-}
-
-/// Reports a failure; nothing of it unwinds into C (`report` catches the panics of a failure
-/// handler and of the payloads it drops; this catches anything else).
-#[cold]
-pub(super) fn report_safely(failure: CallbackFailure) {
-    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| report(failure))) {
-        discard(CallbackFailure::Panic(payload));
-    }
 }
 
 impl Inner {

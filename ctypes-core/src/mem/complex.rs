@@ -2,17 +2,15 @@
 
 use std::fmt;
 
-use super::long_double::LongDouble;
-use super::value::Value;
-
 /// A complex number as C lays it out: the real part, then the imaginary part, each of the
 /// complex type's real type (C11 6.2.5p13: "the same representation and alignment
 /// requirements as an array type containing exactly two elements of the corresponding real
 /// type").
 ///
-/// [`Value::FloatComplex`] holds a `Complex<f32>`, [`Value::DoubleComplex`] a `Complex<f64>`,
-/// [`Value::LongDoubleComplex`] a `Complex<LongDouble>`, so reading and writing a complex
-/// object loses nothing. `Complex<f32>` and `Complex<f64>` have the layout of `float _Complex`
+/// [`Value::FloatComplex`](crate::Value::FloatComplex) holds a `Complex<f32>`,
+/// [`Value::DoubleComplex`](crate::Value::DoubleComplex) a `Complex<f64>`,
+/// [`Value::LongDoubleComplex`](crate::Value::LongDoubleComplex) a `Complex<LongDouble>`, so
+/// reading and writing a complex object loses nothing. `Complex<f32>` and `Complex<f64>` have the layout of `float _Complex`
 /// and `double _Complex` (`#[repr(C)]`).
 ///
 /// ```
@@ -60,24 +58,6 @@ impl Complex<f64> {
 impl From<Complex<f32>> for Complex<f64> {
     fn from(z: Complex<f32>) -> Complex<f64> {
         Complex::new(f64::from(z.re), f64::from(z.im))
-    }
-}
-
-impl From<Complex<f32>> for Value {
-    fn from(z: Complex<f32>) -> Value {
-        Value::FloatComplex(z)
-    }
-}
-
-impl From<Complex<f64>> for Value {
-    fn from(z: Complex<f64>) -> Value {
-        Value::DoubleComplex(z)
-    }
-}
-
-impl From<Complex<LongDouble>> for Value {
-    fn from(z: Complex<LongDouble>) -> Value {
-        Value::LongDoubleComplex(z)
     }
 }
 

@@ -157,3 +157,21 @@ impl From<usize> for Value {
         Value::UInt(v as u64)
     }
 }
+
+impl From<Complex<f32>> for Value {
+    fn from(z: Complex<f32>) -> Value {
+        Value::FloatComplex(z)
+    }
+}
+
+impl From<Complex<f64>> for Value {
+    fn from(z: Complex<f64>) -> Value {
+        Value::DoubleComplex(z)
+    }
+}
+
+impl From<Complex<LongDouble>> for Value {
+    fn from(z: Complex<LongDouble>) -> Value {
+        Value::LongDoubleComplex(z)
+    }
+}
