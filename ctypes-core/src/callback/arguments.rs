@@ -35,7 +35,8 @@ pub(super) fn record(ty: &CType, bytes: &[u8]) -> Result<CData> {
         let spare = SPARE
             .try_with(|spare| {
                 let mut spare = spare.try_borrow_mut().ok()?;
-                let at = spare.iter().rposition(|data| data.ty() == ty)?;
+                // The same type handle: the closure's parameter type, which made the object.
+                let at = spare.iter().rposition(|data| data.ty().same_object(ty))?;
                 Some(spare.swap_remove(at))
             })
             .ok()
@@ -48,10 +49,10 @@ pub(super) fn record(ty: &CType, bytes: &[u8]) -> Result<CData> {
     CData::from_bytes(ty, bytes)
 }
 
-/// Takes back an object [`record`] made, once the closure has returned: kept for the next call
-/// on this thread if the closure let go of it, else dropped.
-pub(super) fn give_back(data: CData) {
-    let size = data.size();
+/// Takes back an object [`record`] made (of a record type of `size` bytes), once the closure
+/// has returned: kept for the next call on this thread if the closure let go of it, else
+/// dropped.
+pub(super) fn give_back(data: CData, size: usize) {
     if size > LARGEST || !unused(&data, size) {
         return;
     }

@@ -171,7 +171,7 @@ impl Inner {
             )
         };
         let returned = if count <= INLINE {
-            let mut values = Values::new();
+            let mut values = Values::new(&self.params);
             for i in 0..count {
                 values.push(arg(i)?);
             }
@@ -196,7 +196,15 @@ impl Inner {
         saved: *mut Saved,
         result: *mut ResultBlock,
     ) -> Result<()> {
-        match &plan_of(self).result {
+        let plan = plan_of(self);
+        if let (Some(lane), CValue::Value(value)) = (plan.result_lane, &returned) {
+            if let Some(word) = lane.encode(*value) {
+                // SAFETY: the entry's result block, as the caller promises.
+                unsafe { super::entry::set_word(result, word) };
+                return Ok(());
+            }
+        }
+        match &plan.result {
             ResultTo::Void => Ok(()),
             ResultTo::Memory => {
                 // SAFETY: the caller's hidden pointer, saved in `rdi`, points to room for the

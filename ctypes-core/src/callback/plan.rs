@@ -6,6 +6,7 @@
 
 use super::entry::{gpr_at, xmm_at, ResultBlock, Saved};
 use crate::abi::{ArgPlace, Gpr, Part, Placement, Register, ResultPlace, ARGUMENT_GPRS};
+use crate::encode::Lane;
 use crate::error::{Error, Result};
 use crate::ty::{CType, Signature, TypeKind};
 
@@ -79,6 +80,10 @@ pub(super) struct Plan {
     pub(super) result: ResultTo,
     /// x87 values the entry pushes on return.
     pub(super) x87: u32,
+    /// For a scalar or pointer result that comes back in `rax` or `xmm0` as one word: how a
+    /// returned value becomes that word (checked against the type) without the general
+    /// encoding.
+    pub(super) result_lane: Option<Lane>,
 }
 
 /// An argument type as it is passed: an array decays to a pointer to its element.
@@ -154,10 +159,15 @@ impl Plan {
                 ResultTo::Registers(copies.into_boxed_slice())
             }
         };
+        let result_lane = match &result {
+            ResultTo::Registers(copies) if copies.len() == 1 && x87 == 0 => Lane::of(result_ty),
+            _ => None,
+        };
         Ok(Plan {
             args: plans.into_boxed_slice(),
             result,
             x87,
+            result_lane,
         })
     }
 }

@@ -341,7 +341,7 @@ impl Inner {
         let closure = self.closure()?;
         let count = self.params.len();
         let returned = if count <= INLINE {
-            let mut values = Values::new();
+            let mut values = Values::new(&self.params);
             for (i, param) in self.params.iter().enumerate() {
                 // SAFETY: libffi passes `count` argument pointers.
                 let at = unsafe { *args.add(i) };
@@ -452,26 +452,28 @@ pub(super) unsafe fn read(param: &Param, at: *const c_void) -> Result<CValue> {
         Param::Pointer(_) => CValue::Value(Value::Pointer(unsafe {
             at.cast::<usize>().read_unaligned()
         })),
-        Param::Record(ty) => {
-            let size = ty.size()?;
+        Param::Record(ty, size) => {
             // SAFETY: `at` points to a record of `size` bytes.
-            let bytes = unsafe { std::slice::from_raw_parts(at.cast::<u8>(), size) };
+            let bytes = unsafe { std::slice::from_raw_parts(at.cast::<u8>(), *size) };
             CValue::Data(super::arguments::record(ty, bytes)?)
         }
     })
 }
 
-/// Up to [`INLINE`] arguments on the stack, dropped with the frame (also on unwinding).
-pub(super) struct Values {
+/// Up to [`INLINE`] arguments on the stack, dropped with the frame (also on unwinding); the
+/// `i`th is of parameter `params[i]`.
+pub(super) struct Values<'p> {
     items: [MaybeUninit<CValue>; INLINE],
     len: usize,
+    params: &'p [Param],
 }
 
-impl Values {
-    pub(super) fn new() -> Values {
+impl<'p> Values<'p> {
+    pub(super) fn new(params: &'p [Param]) -> Values<'p> {
         Values {
             items: [const { MaybeUninit::uninit() }; INLINE],
             len: 0,
+            params,
         }
     }
 
@@ -486,15 +488,17 @@ impl Values {
     }
 }
 
-impl Drop for Values {
+impl Drop for Values<'_> {
     fn drop(&mut self) {
-        for item in &mut self.items[..self.len] {
+        for (item, param) in self.items[..self.len].iter_mut().zip(self.params) {
             // SAFETY: the first `len` items are initialised and taken only here.
-            match unsafe { item.assume_init_read() } {
+            match (unsafe { item.assume_init_read() }, param) {
                 // A record argument's object, which `read` made: kept for the next call if the
                 // closure let go of it.
-                CValue::Data(data) => super::arguments::give_back(data),
-                other => drop(other),
+                (CValue::Data(data), Param::Record(_, size)) => {
+                    super::arguments::give_back(data, *size)
+                }
+                (other, _) => drop(other),
             }
         }
     }

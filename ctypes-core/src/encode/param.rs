@@ -15,8 +15,8 @@ pub(crate) enum Param {
     Scalar(Scalar),
     /// A pointer to this type (arrays decay to pointers to their element).
     Pointer(CType),
-    /// A struct or union by value, read from its object.
-    Record(CType),
+    /// A struct or union by value, read from its object; with its size.
+    Record(CType, usize),
 }
 
 impl Param {
@@ -25,7 +25,10 @@ impl Param {
             TypeKind::Scalar(s) => Ok(Param::Scalar(*s)),
             TypeKind::Pointer(target) => Ok(Param::Pointer(target.clone())),
             TypeKind::Array { element, .. } => Ok(Param::Pointer(element.clone())),
-            TypeKind::Record(r) if r.is_defined() => Ok(Param::Record(ty.clone())),
+            TypeKind::Record(r) if r.is_defined() => {
+                let size = ty.size().map_err(|e| e.to_string())?;
+                Ok(Param::Record(ty.clone(), size))
+            }
             TypeKind::Record(_) => Err(format!("parameter type `{ty}` is incomplete")),
             TypeKind::Void | TypeKind::Function(_) => {
                 Err(format!("`{ty}` cannot be a parameter type"))

@@ -184,7 +184,7 @@ impl Held {
                 let address = address.map_err(|e| found(&e.to_string()))?;
                 slot.0[..size_of::<usize>()].copy_from_slice(&address.to_ne_bytes());
             }
-            Param::Record(ty) => {
+            Param::Record(ty, _) => {
                 return match arg {
                     Arg::Data(d) if d.ty() == ty => {
                         let at = d.addressof().map_err(|e| found(&e.to_string()))?;
