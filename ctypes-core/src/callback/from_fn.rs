@@ -247,12 +247,7 @@ closures!(A 0, B 1, C 2, D 3, E 4, G 5, H 6, I 7);
 pub(super) fn handlers<Args, F: CallbackFnOf<Args>>() -> TypedHandlers {
     TypedHandlers {
         libffi: entry::<Args, F>,
-        #[cfg(all(
-            target_arch = "x86_64",
-            target_pointer_width = "64",
-            unix,
-            not(target_os = "cygwin")
-        ))]
+        #[cfg(ctypes_sysv64)]
         own: own_entry::<Args, F>,
     }
 }
@@ -277,12 +272,7 @@ unsafe fn closure_of<F>(callback: &Inner) -> &F {
 /// `Callback::from_fn` with a typed body holding an `F`, whose signature is `F`'s (scalars and
 /// pointers: each argument whole in a register or a stack slot, the result in `rax` or
 /// `xmm0`).
-#[cfg(all(
-    target_arch = "x86_64",
-    target_pointer_width = "64",
-    unix,
-    not(target_os = "cygwin")
-))]
+#[cfg(ctypes_sysv64)]
 unsafe extern "C" fn own_entry<Args, F: CallbackFnOf<Args>>(
     context: *const c_void,
     saved: *mut super::entry::Saved,

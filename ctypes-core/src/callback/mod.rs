@@ -11,37 +11,17 @@
 //! reuses the objects record arguments arrive in.
 
 mod arguments;
-#[cfg(all(
-    target_arch = "x86_64",
-    target_pointer_width = "64",
-    unix,
-    not(target_os = "cygwin")
-))]
+#[cfg(ctypes_sysv64)]
 mod dispatch;
-#[cfg(all(
-    target_arch = "x86_64",
-    target_pointer_width = "64",
-    unix,
-    not(target_os = "cygwin")
-))]
+#[cfg(ctypes_sysv64)]
 mod entry;
 mod failure;
 mod from_fn;
 mod invocations;
-#[cfg(all(
-    target_arch = "x86_64",
-    target_pointer_width = "64",
-    unix,
-    not(target_os = "cygwin")
-))]
+#[cfg(ctypes_sysv64)]
 mod plan;
 mod scope;
-#[cfg(all(
-    target_arch = "x86_64",
-    target_pointer_width = "64",
-    unix,
-    not(target_os = "cygwin")
-))]
+#[cfg(ctypes_sysv64)]
 mod stubs;
 mod thread_safe;
 mod trampoline;
@@ -88,24 +68,14 @@ pub(crate) struct Inner {
     signature: Signature,
     params: Vec<Param>,
     /// Where the own trampoline's handler finds the arguments and puts the result.
-    #[cfg(all(
-        target_arch = "x86_64",
-        target_pointer_width = "64",
-        unix,
-        not(target_os = "cygwin")
-    ))]
+    #[cfg(ctypes_sysv64)]
     plan: Option<plan::Plan>,
 }
 
 /// The code C calls.
 enum Entry {
     /// A stub of the project's own.
-    #[cfg(all(
-        target_arch = "x86_64",
-        target_pointer_width = "64",
-        unix,
-        not(target_os = "cygwin")
-    ))]
+    #[cfg(ctypes_sysv64)]
     Own(stubs::Trampoline),
     /// A libffi closure and the call interface it reads the arguments with (dropped after it).
     Libffi { closure: Closure, cif: Cif },
@@ -114,12 +84,7 @@ enum Entry {
 /// The handlers of a typed callback, one per kind of trampoline.
 pub(super) struct TypedHandlers {
     libffi: trampoline::Handler,
-    #[cfg(all(
-        target_arch = "x86_64",
-        target_pointer_width = "64",
-        unix,
-        not(target_os = "cygwin")
-    ))]
+    #[cfg(ctypes_sysv64)]
     own: entry::Handler,
 }
 
@@ -261,12 +226,7 @@ impl Callback {
 
     /// A callback running `body`; a typed one comes with its handlers.
     fn make(signature: Signature, body: Body, typed: Option<TypedHandlers>) -> Result<Callback> {
-        #[cfg(all(
-            target_arch = "x86_64",
-            target_pointer_width = "64",
-            unix,
-            not(target_os = "cygwin")
-        ))]
+        #[cfg(ctypes_sysv64)]
         {
             // Where the system refuses executable memory of our own (a policy against
             // `mprotect` to executable, say), libffi's closures may still be allowed.
@@ -275,12 +235,7 @@ impl Callback {
                 Err(_) => Callback::make_libffi(signature, body, typed),
             }
         }
-        #[cfg(not(all(
-            target_arch = "x86_64",
-            target_pointer_width = "64",
-            unix,
-            not(target_os = "cygwin")
-        )))]
+        #[cfg(not(ctypes_sysv64))]
         {
             Callback::make_libffi(signature, body, typed)
         }
@@ -301,12 +256,7 @@ impl Callback {
     }
 
     /// A callback on a trampoline of the project's own.
-    #[cfg(all(
-        target_arch = "x86_64",
-        target_pointer_width = "64",
-        unix,
-        not(target_os = "cygwin")
-    ))]
+    #[cfg(ctypes_sysv64)]
     fn make_own(
         signature: Signature,
         body: Body,
@@ -354,12 +304,7 @@ impl Callback {
                 signature.result()
             )));
         }
-        #[cfg(all(
-            target_arch = "x86_64",
-            target_pointer_width = "64",
-            unix,
-            not(target_os = "cygwin")
-        ))]
+        #[cfg(ctypes_sysv64)]
         if let Some(reason) =
             crate::encode::libffi_refusal(signature.args(), Some(signature.result()))
         {
@@ -379,12 +324,7 @@ impl Callback {
             result_size,
             signature,
             params,
-            #[cfg(all(
-                target_arch = "x86_64",
-                target_pointer_width = "64",
-                unix,
-                not(target_os = "cygwin")
-            ))]
+            #[cfg(ctypes_sysv64)]
             plan: None,
         });
         let data = Arc::as_ptr(&inner).cast_mut().cast::<c_void>();
@@ -452,12 +392,7 @@ impl<T: Copy> fmt::Debug for TypedCallback<T> {
 impl Code for Inner {
     fn code(&self) -> NonNull<c_void> {
         match &self.code {
-            #[cfg(all(
-                target_arch = "x86_64",
-                target_pointer_width = "64",
-                unix,
-                not(target_os = "cygwin")
-            ))]
+            #[cfg(ctypes_sysv64)]
             Entry::Own(trampoline) => trampoline.code(),
             Entry::Libffi { closure, .. } => closure.code(),
         }

@@ -120,12 +120,7 @@ impl Short {
 
     /// This short path on an own trampoline with `plan`: if every argument comes in a
     /// register.
-    #[cfg(all(
-        target_arch = "x86_64",
-        target_pointer_width = "64",
-        unix,
-        not(target_os = "cygwin")
-    ))]
+    #[cfg(ctypes_sysv64)]
     pub(super) fn in_registers(mut self, plan: &super::plan::Plan) -> Option<Short> {
         use super::plan::{ArgFrom, Loc};
         for (at, from) in self.at.iter_mut().zip(plan.args.iter()) {

@@ -23,12 +23,7 @@
 //! and on x86-64 behind [`Function::through_libffi`], for comparison.
 
 mod arg;
-#[cfg(all(
-    target_arch = "x86_64",
-    target_pointer_width = "64",
-    unix,
-    not(target_os = "cygwin")
-))]
+#[cfg(ctypes_sysv64)]
 mod engine;
 mod engine_path;
 mod errno;
@@ -36,19 +31,9 @@ mod lanes;
 mod libffi_path;
 mod make;
 mod marshal;
-#[cfg(not(all(
-    target_arch = "x86_64",
-    target_pointer_width = "64",
-    unix,
-    not(target_os = "cygwin")
-)))]
+#[cfg(not(ctypes_sysv64))]
 mod no_engine;
-#[cfg(all(
-    target_arch = "x86_64",
-    target_pointer_width = "64",
-    unix,
-    not(target_os = "cygwin")
-))]
+#[cfg(ctypes_sysv64)]
 mod plan;
 mod registers;
 mod returned;
@@ -62,19 +47,9 @@ use std::sync::{Arc, Mutex};
 pub use arg::Arg;
 pub use errno::{errno, set_errno};
 use lanes::Lanes;
-#[cfg(not(all(
-    target_arch = "x86_64",
-    target_pointer_width = "64",
-    unix,
-    not(target_os = "cygwin")
-)))]
+#[cfg(not(ctypes_sysv64))]
 use no_engine::Plan;
-#[cfg(all(
-    target_arch = "x86_64",
-    target_pointer_width = "64",
-    unix,
-    not(target_os = "cygwin")
-))]
+#[cfg(ctypes_sysv64)]
 use plan::Plan;
 use registers::{Placed, Registers};
 
@@ -201,7 +176,7 @@ impl Function {
     /// let libc = Library::this();
     /// let int = CType::scalar(Scalar::Int);
     /// let abs = libc.function("abs", Signature::new(vec![int.clone()], int))?;
-    /// let expected = if cfg!(all(target_arch = "x86_64", target_pointer_width = "64", unix, not(target_os = "cygwin"))) {
+    /// let expected = if cfg!(ctypes_sysv64) {
     ///     CallPath::Registers
     /// } else {
     ///     CallPath::Libffi

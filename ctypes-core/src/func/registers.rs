@@ -158,13 +158,7 @@ pub(crate) struct Registers {
 impl Registers {
     /// The register call for `signature`, if it has one on this target.
     pub(crate) fn of(signature: &Signature) -> Option<Registers> {
-        if !cfg!(all(
-            target_arch = "x86_64",
-            target_pointer_width = "64",
-            unix,
-            not(target_os = "cygwin")
-        )) || signature.is_variadic()
-        {
+        if !cfg!(ctypes_sysv64) || signature.is_variadic() {
             return None;
         }
         let (ints, floats) = (0..MAX_INTS, FIRST_FLOAT..FIRST_FLOAT + MAX_FLOATS);
@@ -306,15 +300,7 @@ mod tests {
             .chain((0..8).map(|_| double.clone()))
             .collect();
         let fits = Signature::new(six_and_eight.clone(), int.clone());
-        assert_eq!(
-            cfg!(all(
-                target_arch = "x86_64",
-                target_pointer_width = "64",
-                unix,
-                not(target_os = "cygwin")
-            )),
-            Registers::of(&fits).is_some()
-        );
+        assert_eq!(cfg!(ctypes_sysv64), Registers::of(&fits).is_some());
 
         let mut seven_ints = six_and_eight.clone();
         seven_ints.push(int.clone());

@@ -54,12 +54,7 @@ pub(crate) struct Returned {
 /// and returning `void`, an integer-class value, `float` or `double`; and whatever the function
 /// itself requires of its arguments must hold. The slots no argument takes may be
 /// uninitialised: the registers loaded from them are not read by the callee.
-#[cfg(all(
-    target_arch = "x86_64",
-    target_pointer_width = "64",
-    unix,
-    not(target_os = "cygwin")
-))]
+#[cfg(ctypes_sysv64)]
 #[inline(always)]
 pub(crate) unsafe fn call(
     code: *const c_void,
@@ -167,12 +162,7 @@ const _: () = {
 /// the area needs, and `x87` the number of values the function leaves on the x87 stack (1 for
 /// a `long double` or a record of class X87, 2 for COMPLEX_X87, else 0); and whatever the
 /// function itself requires of its arguments must hold.
-#[cfg(all(
-    target_arch = "x86_64",
-    target_pointer_width = "64",
-    unix,
-    not(target_os = "cygwin")
-))]
+#[cfg(ctypes_sysv64)]
 #[inline(always)]
 pub(crate) unsafe fn call_with_stack(
     code: *const c_void,
@@ -264,12 +254,7 @@ pub(crate) unsafe fn call_with_stack(
 ///
 /// # Safety
 /// Never to be called.
-#[cfg(not(all(
-    target_arch = "x86_64",
-    target_pointer_width = "64",
-    unix,
-    not(target_os = "cygwin")
-)))]
+#[cfg(not(ctypes_sysv64))]
 pub(crate) unsafe fn call(
     _code: *const c_void,
     _slots: &[MaybeUninit<u64>; SLOTS],
