@@ -217,11 +217,20 @@ impl Inner {
             }
             ResultTo::Registers(copies) => {
                 let mut value = [0u64; RESULT_BUFFER / 8];
-                // SAFETY: a result in registers has at most 32 bytes (a `long double
-                // _Complex`; a smaller scalar is written widened to 8), and the buffer has
-                // `RESULT_BUFFER`, which is 32.
-                unsafe { self.write_result(returned, value.as_mut_ptr().cast()) }?;
-                let from = value.as_ptr().cast::<u8>();
+                // A record whose registers hold only its first bytes may be larger than the
+                // buffer (`struct __attribute__((aligned(64))) { int : 0; }`, 64 bytes and no
+                // data): its whole bytes go to the heap first.
+                let mut large: Vec<u64>;
+                let buffer: &mut [u64] = if self.result_size <= RESULT_BUFFER {
+                    &mut value
+                } else {
+                    large = vec![0; self.result_size.div_ceil(8)];
+                    &mut large
+                };
+                // SAFETY: `write_result` writes the result's bytes (a scalar widened to at most
+                // `RESULT_BUFFER`, a record its size), and the buffer has room for both.
+                unsafe { self.write_result(returned, buffer.as_mut_ptr().cast()) }?;
+                let from = buffer.as_ptr().cast::<u8>();
                 let to = result.cast::<u8>();
                 for copy in copies.iter() {
                     // SAFETY: each copy reads inside the buffer and writes inside one register

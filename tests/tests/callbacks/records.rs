@@ -238,3 +238,33 @@ fn unions_by_value_into_and_out_of_callbacks() {
         ]
     );
 }
+
+/// A record GCC returns in no register at all: no data (a zero-length array and an unnamed
+/// bit-field), 64 bytes with the padding of its alignment. The closure's object is larger than
+/// the registers a result fills; none of it reaches the caller, and the callback runs.
+#[test]
+fn a_record_without_data_larger_than_the_result_registers() {
+    let e64 = CType::struct_builder("E64")
+        .field("z", int().array(0).unwrap())
+        .unnamed_bit_field(t(Scalar::Short), 15)
+        .align(64)
+        .build()
+        .unwrap();
+    assert_eq!(e64.size().unwrap(), 64);
+    let runs = Arc::new(AtomicUsize::new(0));
+    let (counted, ty) = (Arc::clone(&runs), e64.clone());
+    let callback = Callback::new(sig(&[int()], e64.clone()), move |args| {
+        counted.fetch_add(int_arg(args, 0) as usize, Ordering::Relaxed);
+        let data = CData::new(&ty).unwrap();
+        data.write_bytes(0, &[0xa5; 64]).unwrap();
+        CValue::Data(data)
+    })
+    .unwrap();
+    // SAFETY: the callback's code takes an int and returns an `E64`.
+    let f = unsafe { Function::from_address(callback.code(), sig(&[int()], e64), "e64") }.unwrap();
+    for n in 1..=3 {
+        let returned = call(&f, &[n.into()]).into_data().unwrap();
+        assert_eq!(returned.size(), 64);
+    }
+    assert_eq!(runs.load(Ordering::Relaxed), 6);
+}
