@@ -33,12 +33,14 @@ pub unsafe trait CTyped: Sized {
         Self::c_type()
     }
 
-    /// Whether a value of the type holds a `long double` (itself, or in a field or element
-    /// at any depth). Rust's `extern "C"` functions cannot pass such values as C does (C
-    /// returns them in the x87 registers), so the macros call functions taking or returning
-    /// them through the call engine. A record's impl says it when one of its fields does.
+    /// Whether Rust's `extern "C"` functions cannot pass a value of the type as C does, so
+    /// that the macros call functions taking or returning one through the runtime
+    /// (`Function`: the call engine, or libffi) instead of a function pointer: a `long double`
+    /// (C passes it in the x87 registers), a complex value on targets where C passes complex
+    /// types otherwise than a pair of its parts, or a record or array holding either at any
+    /// depth (a record's impl says it when one of its fields does).
     #[doc(hidden)]
-    const HOLDS_LONG_DOUBLE: bool = false;
+    const NEEDS_RUNTIME_CALL: bool = false;
 }
 
 /// What a pointer may point to: any [`CTyped`] type, and `c_void`.
@@ -138,7 +140,7 @@ unsafe impl<T: CTyped, const N: usize> CTyped for [T; N] {
             .expect("a Rust array type fits in memory, so its C counterpart does too")
     }
 
-    const HOLDS_LONG_DOUBLE: bool = T::HOLDS_LONG_DOUBLE;
+    const NEEDS_RUNTIME_CALL: bool = T::NEEDS_RUNTIME_CALL;
 }
 
 // SAFETY: `LongDouble` has the size and alignment of C's `long double` (asserted where it is
@@ -148,7 +150,7 @@ unsafe impl CTyped for LongDouble {
         CType::scalar(Scalar::LongDouble)
     }
 
-    const HOLDS_LONG_DOUBLE: bool = true;
+    const NEEDS_RUNTIME_CALL: bool = true;
 }
 
 macro_rules! function_pointers {

@@ -5,6 +5,7 @@
 //! pair of `float`s is one SSE eightbyte, a pair of `double`s two), so a Rust `extern "C"`
 //! function pointer taking or returning them calls C's complex functions as C does; AArch64's
 //! AAPCS64 treats a complex type as a homogeneous aggregate of two, as it treats these pairs.
+//! On other targets declarations passing them by value call through the runtime.
 //! `long double _Complex` has no Rust type here: Rust cannot pass a `long double` to a C
 //! function, so it stays in the runtime API ([`Value::LongDoubleComplex`]).
 //!
@@ -22,6 +23,12 @@
 //! ```
 
 use crate::__private::{AnyBits, ZeroValid, Zeroable};
+
+/// Whether C passes `float _Complex` and `double _Complex` as Rust passes a `#[repr(C)]` pair
+/// of the part: checked for x86-64 System V and AArch64. Elsewhere they may differ (32-bit x86
+/// returns a `float _Complex` in `eax:edx` but such a pair through a hidden pointer), and
+/// declarations passing one call through the runtime.
+const PAIR_IS_COMPLEX: bool = cfg!(any(ctypes_sysv64, target_arch = "aarch64"));
 use crate::ctyped::{CConvert, CTyped};
 use crate::encode::CValue;
 use crate::mem::{Complex, Value};
@@ -37,6 +44,8 @@ macro_rules! complex {
                 fn c_type() -> CType {
                     CType::scalar(Scalar::$scalar)
                 }
+
+                const NEEDS_RUNTIME_CALL: bool = !PAIR_IS_COMPLEX;
             }
 
             impl CConvert for Complex<$part> {

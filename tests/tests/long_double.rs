@@ -209,9 +209,9 @@ fn records_holding_a_long_double_cross_by_value() {
     }
     const {
         assert!(
-            LdTagged::HOLDS_LONG_DOUBLE
-                && LdPair::HOLDS_LONG_DOUBLE
-                && !LdOnlyPtr::HOLDS_LONG_DOUBLE
+            LdTagged::NEEDS_RUNTIME_CALL
+                && LdPair::NEEDS_RUNTIME_CALL
+                && !LdOnlyPtr::NEEDS_RUNTIME_CALL
         )
     };
     assert_eq!(LdPair::c_type().to_string(), "struct LdPair");

@@ -1,7 +1,7 @@
 //! Declared functions whose values Rust's `extern "C"` cannot pass: a `long double`, or a
 //! record holding one (C returns those in the x87 registers, which Rust does not read). The
 //! macros call such functions through the call engine, converting each argument and the
-//! result with `CConvert`; whether a type needs this is its `CTyped::HOLDS_LONG_DOUBLE`, known
+//! result with `CConvert`; whether a type needs this is its `CTyped::NEEDS_RUNTIME_CALL`, known
 //! at compile time.
 //!
 //! The generated code is written for every parameter type, and picks its conversion by method
@@ -16,7 +16,7 @@ use core::marker::PhantomData;
 use crate::ctyped::{CConvert, CReturn, CTyped};
 use crate::{Arg, CValue, Function};
 
-/// A type, named for picking its conversion; `HOLDS` is its `HOLDS_LONG_DOUBLE`.
+/// A type, named for picking its conversion; `HOLDS` is its `NEEDS_RUNTIME_CALL`.
 pub struct Slot<T: ?Sized, const HOLDS: bool>(PhantomData<fn() -> T>);
 
 impl<T: ?Sized, const HOLDS: bool> core::fmt::Debug for Slot<T, HOLDS> {

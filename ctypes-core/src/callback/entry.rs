@@ -87,10 +87,17 @@ const _: () = {
 /// `rbp + 8` and its stack arguments from `rbp + 16`.
 #[unsafe(naked)]
 pub(super) unsafe extern "C" fn entry() {
+    // The call frame information lets debuggers, profilers and backtraces taken inside a
+    // callback walk through the entry to C's frames (nothing unwinds through it: every panic
+    // is caught below).
     core::arch::naked_asm!(
+        ".cfi_startproc",
         "endbr64",
         "push rbp",
+        ".cfi_def_cfa_offset 16",
+        ".cfi_offset rbp, -16",
         "mov rbp, rsp",
+        ".cfi_def_cfa_register rbp",
         "sub rsp, 256",
         "mov [rsp], rdi",
         "mov [rsp + 8], rsi",
@@ -124,7 +131,9 @@ pub(super) unsafe extern "C" fn entry() {
         "movaps xmm0, [rsp + 192]",
         "movaps xmm1, [rsp + 208]",
         "leave",
+        ".cfi_def_cfa rsp, 8",
         "ret",
+        ".cfi_endproc",
     );
 }
 

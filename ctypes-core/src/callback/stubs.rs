@@ -14,9 +14,14 @@
 //! jmp qword ptr [r10]          ; to the slot's entry: the common entry in `entry.rs`
 //! ```
 //!
-//! Slots are pooled: a freed callback's stub goes back to a free list and is handed to the next
-//! callback made, with only its data slot rewritten; pages are never unmapped.
+//! Slots are pooled: a freed callback's stub goes to the back of a free list and is handed out
+//! again, with only its data slot rewritten, once the stubs freed before it have been; a new
+//! pair of pages is mapped rather than let the list run shorter than [`QUARANTINE`], so that a
+//! freed stub stays unused for a while (a late call from C, which breaks the callback's
+//! contract, then most likely meets the freed stub's handler, which stops the process, rather
+//! than another callback). Pages are never unmapped.
 
+use std::collections::VecDeque;
 use std::ffi::c_void;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -53,8 +58,11 @@ const _: () = assert!(size_of::<Slot>() <= STUB_BYTES);
 const _: () = assert!(std::mem::offset_of!(Slot, handler) == 8);
 const _: () = assert!(std::mem::offset_of!(Slot, context) == 16);
 
-/// Stubs whose callbacks were freed, ready for new ones: their code addresses.
-static FREE: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+/// Stubs ready for new callbacks, oldest first: their code addresses.
+static FREE: Mutex<VecDeque<usize>> = Mutex::new(VecDeque::new());
+
+/// Free stubs kept unused at the least: fewer, and new pages are mapped first.
+const QUARANTINE: usize = 64;
 
 /// A stub owned by one callback: C calls [`Trampoline::code`]; it goes back to the pool on drop.
 pub(super) struct Trampoline {
@@ -86,10 +94,16 @@ impl Trampoline {
     /// [`Trampoline::set`].
     pub(super) fn allocate() -> Result<Trampoline, String> {
         let mut free = FREE.lock().unwrap_or_else(PoisonError::into_inner);
-        if free.is_empty() {
-            free.extend(new_pages()?);
+        if free.len() <= QUARANTINE {
+            // The pages' stubs in address order, behind the freed ones; if no memory can be
+            // made executable, a freed stub still serves.
+            match new_pages() {
+                Ok(codes) => free.extend(codes.into_iter().rev()),
+                Err(error) if free.is_empty() => return Err(error),
+                Err(_) => {}
+            }
         }
-        let code = free.pop().expect("a page holds stubs");
+        let code = free.pop_front().expect("a page holds stubs");
         drop(free);
         let code = NonNull::new(code as *mut c_void).expect("mapped memory is not at 0");
         Ok(Trampoline { code })
@@ -121,15 +135,16 @@ impl Trampoline {
 
 impl Drop for Trampoline {
     fn drop(&mut self) {
-        // A call that came anyway (C calling a freed callback) stops the process rather than
-        // reach freed state.
+        // A call that comes anyway (C calling a freed callback, against its contract) stops the
+        // process rather than reach freed state, for as long as the stub is not handed out
+        // again (see the module's documentation).
         let slot = self.slot();
         slot.handler
             .store(entry::freed as Handler as usize, Ordering::Release);
         slot.context.store(0, Ordering::Release);
         FREE.lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push(self.code.as_ptr() as usize);
+            .push_back(self.code.as_ptr() as usize);
     }
 }
 

@@ -105,7 +105,7 @@ pub fn holds_long_double(sig: &FnSig) -> TokenStream {
     let p = private();
     let params = holds_long_double_of(sig.params.iter().map(|p| &p.ty));
     let result = match &sig.result {
-        Some(ty) if !crosses_as_scalar(ty) => quote!(|| <#ty as #p::CTyped>::HOLDS_LONG_DOUBLE),
+        Some(ty) if !crosses_as_scalar(ty) => quote!(|| <#ty as #p::CTyped>::NEEDS_RUNTIME_CALL),
         _ => TokenStream::new(),
     };
     quote!(#params #result)
@@ -117,7 +117,7 @@ pub fn holds_long_double(sig: &FnSig) -> TokenStream {
 pub fn holds_long_double_of<'t>(types: impl Iterator<Item = &'t Type>) -> TokenStream {
     let p = private();
     let types = types.filter(|ty| !crosses_as_scalar(ty));
-    quote!(false #(|| <#types as #p::CTyped>::HOLDS_LONG_DOUBLE)*)
+    quote!(false #(|| <#types as #p::CTyped>::NEEDS_RUNTIME_CALL)*)
 }
 
 /// The call through the engine `engine` (a `&Function`), of the parameters by name: the

@@ -64,3 +64,46 @@ fn stubs_of_freed_callbacks_are_used_again() {
     }
     assert!(seen.len() < 1000, "{} stubs for 2000 callbacks", seen.len());
 }
+
+#[cfg(all(target_arch = "x86_64", target_pointer_width = "64", unix))]
+#[test]
+fn a_freed_stub_is_not_handed_to_the_next_callback() {
+    // A freed stub waits behind the other free ones: a late call from C (against the
+    // callback's contract) meets the freed stub's handler, not another callback's closure.
+    for i in 0..20 {
+        let first = Callback::from_fn(move |x: i32| x + i).unwrap();
+        let freed = first.code();
+        drop(first);
+        let next = Callback::from_fn(move |x: i32| x - i).unwrap();
+        assert_ne!(next.code(), freed, "round {i}");
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", target_pointer_width = "64", unix))]
+#[test]
+fn a_backtrace_taken_in_a_callback_reaches_the_rust_code_that_called_c() {
+    // The common entry has call frame information: a backtrace walks from the closure through
+    // the entry and C's `cb_sum` back to this test, which it does not reach without it.
+    let lib = library();
+    let seen = Arc::new(Mutex::new(String::new()));
+    let record = Arc::clone(&seen);
+    let callback = Callback::new(int_to_int(), move |args| {
+        let mut text = record.lock().unwrap();
+        if text.is_empty() {
+            *text = std::backtrace::Backtrace::force_capture().to_string();
+        }
+        int_result(int_arg(args, 0))
+    })
+    .unwrap();
+    call(
+        &cb_sum(&lib),
+        &[(&callback).into(), 3.into(), Arg::NULL, Arg::NULL],
+    );
+    // (The C frame in between is not always named: symbols of a library loaded at run time
+    // are not always resolved.)
+    let text = seen.lock().unwrap();
+    assert!(
+        text.contains("a_backtrace_taken_in_a_callback_reaches_the_rust_code_that_called_c"),
+        "{text}"
+    );
+}

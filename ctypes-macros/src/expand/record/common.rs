@@ -100,7 +100,7 @@ pub fn ctyped_impl(record: &Record, fields: &[&Field]) -> TokenStream {
                 declared
             }
 
-            const HOLDS_LONG_DOUBLE: bool = #holds;
+            const NEEDS_RUNTIME_CALL: bool = #holds;
 
             fn c_type_declared() -> #p::CType {
                 static DECLARED: #p::OnceLock<#p::CType> = #p::OnceLock::new();
