@@ -10,8 +10,9 @@ use super::entry::{Handler, ResultBlock, Saved};
 use super::plan::{ArgFrom, Plan, ResultTo, RESULT_BUFFER};
 use super::trampoline::{invoke, read, Short, Values, INLINE};
 use super::Inner;
-use crate::encode::CValue;
-use crate::error::Result;
+use crate::encode::{CValue, Param};
+use crate::error::{Error, Result};
+use crate::mem::CData;
 
 /// The handler for a callback: one made for its number of arguments on the short path, where
 /// the reading loop unrolls, else [`general`].
@@ -39,7 +40,8 @@ pub(super) fn plan_of(callback: &Inner) -> &Plan {
         .expect("a callback on an own trampoline has a plan")
 }
 
-/// The address of an argument that lies whole in one place, or gathered into `buffer`.
+/// The address of an argument that lies whole in one place, or gathered into `buffer`; `None`
+/// for one the caller passed nothing of.
 ///
 /// # Safety
 /// `saved` and `stack` must be the entry's, for a call with this argument placed at `from`.
@@ -49,10 +51,13 @@ pub(super) unsafe fn arg_at(
     saved: *mut Saved,
     stack: *const u8,
     buffer: &mut [u64; 2],
-) -> *mut c_void {
-    match from {
+) -> Option<*mut c_void> {
+    Some(match from {
+        ArgFrom::Empty => return None,
         ArgFrom::At(loc) => loc.at(saved, stack).cast(),
         ArgFrom::Pieces { pieces, count } => {
+            // Bytes no piece fills (padding) are zeros, not the previous argument's.
+            *buffer = [0; 2];
             let to = buffer.as_mut_ptr().cast::<u8>();
             for piece in &pieces[..usize::from(*count)] {
                 // SAFETY: the piece lies in the saved registers (at most 16 bytes of one
@@ -66,7 +71,7 @@ pub(super) unsafe fn arg_at(
             }
             to.cast()
         }
-    }
+    })
 }
 
 /// Gives C a zeroed result: the result registers, and the memory of a result there.
@@ -165,10 +170,19 @@ impl Inner {
         let mut buffer = [0u64; 2];
         // SAFETY: as for this function: the plan places this signature's arguments.
         let mut arg = |i: usize| unsafe {
-            read(
-                &self.params[i],
+            match (
                 arg_at(&plan.args[i], saved, stack, &mut buffer),
-            )
+                &self.params[i],
+            ) {
+                (Some(at), param) => read(param, at),
+                // Nothing was passed (a record of no data): nothing is read, and the closure
+                // gets its padding zeroed.
+                (None, Param::Record(ty, _)) => Ok(CValue::Data(CData::new(ty)?)),
+                (None, _) => Err(Error::TypeMismatch {
+                    expected: "an argument the caller passes".to_owned(),
+                    found: "none".to_owned(),
+                }),
+            }
         };
         let returned = if count <= INLINE {
             let mut values = Values::new(&self.params);

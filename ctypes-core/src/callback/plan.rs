@@ -45,8 +45,12 @@ pub(super) enum ArgFrom {
     /// double` or record on the stack, a record in one register.
     At(Loc),
     /// A record in registers, in `count` pieces (two eightbytes, or one that does not start
-    /// the record, or none for an empty record), to gather into a 16-byte buffer.
+    /// the record), to gather into a 16-byte buffer.
     Pieces { pieces: [Piece; 2], count: u8 },
+    /// A record of no data that the caller passes in no register and no stack slot (GCC
+    /// passes nothing for `struct __attribute__((aligned(64))) { int z[0]; short : 15; }`):
+    /// its bytes are all padding, and the closure receives them zeroed.
+    Empty,
 }
 
 /// One part of the result: `room` bytes from byte `from` of the value (as the callback's
@@ -175,6 +179,8 @@ impl Plan {
 /// Where an argument of type `ty` placed at `place` lies.
 fn arg_from(ty: &CType, place: &ArgPlace) -> Option<ArgFrom> {
     match place {
+        ArgPlace::Stack { size: 0, .. } => Some(ArgFrom::Empty),
+        ArgPlace::Registers(parts) if parts.is_empty() => Some(ArgFrom::Empty),
         ArgPlace::Stack { offset, .. } => {
             Some(ArgFrom::At(Loc::Stack(u32::try_from(*offset).ok()?)))
         }

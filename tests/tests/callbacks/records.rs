@@ -268,3 +268,51 @@ fn a_record_without_data_larger_than_the_result_registers() {
     }
     assert_eq!(runs.load(Ordering::Relaxed), 6);
 }
+
+/// Records of no data but an unnamed bit-field's bits: GCC passes a 16-byte one in one
+/// register (the eightbyte of the bit-field's storage) and a 64-byte one in nothing at all
+/// (no register, no stack slot). The closure receives what was passed, and zeros for the rest:
+/// neither the previous argument's bytes (left in a shared buffer) nor whatever lies on the
+/// stack where the large one would be.
+#[test]
+fn records_without_data_get_zeros_for_what_is_not_passed() {
+    let empty = |tag: &str, align: usize| {
+        CType::struct_builder(tag)
+            .field("z", int().array(0).unwrap())
+            .unnamed_bit_field(t(Scalar::Short), 15)
+            .align(align)
+            .build()
+            .unwrap()
+    };
+    let (e16, e64) = (empty("E16", 16), empty("E64z", 64));
+    let pair = CType::struct_builder("LongPair")
+        .field("a", t(Scalar::Long))
+        .field("b", t(Scalar::Long))
+        .build()
+        .unwrap();
+    let params = [pair.clone(), e16.clone(), int(), e64.clone()];
+    let callback = Callback::new(sig(&params, int()), |args| {
+        let bytes = |i: usize| args[i].clone().into_data().unwrap().to_bytes();
+        let (e16, e64) = (bytes(1), bytes(3));
+        let as_passed = e16[..8].iter().all(|&b| b == 0x5a);
+        let zeroed = e16[8..].iter().chain(&e64).all(|&b| b == 0);
+        let b = args[0].clone().into_data().unwrap().get("b").unwrap();
+        int_result(if as_passed && zeroed {
+            b.as_i64().unwrap() + int_arg(args, 2)
+        } else {
+            -1
+        })
+    })
+    .unwrap();
+    // SAFETY: the callback's code has this signature.
+    let f =
+        unsafe { Function::from_address(callback.code(), sig(&params, int()), "empties") }.unwrap();
+    let p = CData::new(&pair).unwrap();
+    p.set("a", 0x1111_1111_1111_1111i64).unwrap();
+    p.set("b", 0x2222).unwrap();
+    let (a, b) = (CData::new(&e16).unwrap(), CData::new(&e64).unwrap());
+    a.write_bytes(0, &[0x5a; 16]).unwrap();
+    b.write_bytes(0, &[0x5a; 64]).unwrap();
+    let returned = call(&f, &[(&p).into(), (&a).into(), 7.into(), (&b).into()]);
+    assert_eq!(returned.as_i64(), Some(0x2222 + 7));
+}
