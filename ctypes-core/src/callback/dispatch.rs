@@ -8,7 +8,7 @@ use std::ffi::c_void;
 
 use super::entry::{Handler, ResultBlock, Saved};
 use super::plan::{ArgFrom, Plan, ResultTo, RESULT_BUFFER};
-use super::trampoline::{invoke, read, Short, Values, INLINE};
+use super::trampoline::{copy_bytes, invoke, read, Short, Values, INLINE};
 use super::Inner;
 use crate::encode::CValue;
 use crate::error::Result;
@@ -58,8 +58,9 @@ pub(super) unsafe fn arg_at(
                 // SAFETY: the piece lies in the saved registers (at most 16 bytes of one
                 // register) and goes inside the 16-byte buffer, as the plan was made.
                 unsafe {
-                    to.add(usize::from(piece.to)).copy_from_nonoverlapping(
+                    copy_bytes(
                         piece.from.at(saved, stack),
+                        to.add(usize::from(piece.to)),
                         usize::from(piece.len),
                     )
                 };
@@ -152,7 +153,7 @@ impl Inner {
     ///
     /// # Safety
     /// As for [`general`].
-    #[inline(never)]
+    #[inline(always)]
     unsafe fn run_own(
         &self,
         saved: *mut Saved,
@@ -163,23 +164,32 @@ impl Inner {
         let plan = plan_of(self);
         let count = self.params.len();
         let mut buffer = [0u64; 2];
-        // SAFETY: as for this function: the plan places this signature's arguments.
-        let mut arg = |i: usize| unsafe {
-            read(
-                &self.params[i],
-                arg_at(&plan.args[i], saved, stack, &mut buffer),
-            )
-        };
         let returned = if count <= INLINE {
             let mut values = Values::new(&self.params);
-            for i in 0..count {
-                values.push(arg(i)?);
+            for from in &plan.args[..count] {
+                // SAFETY: as for this function: the plan places this signature's arguments.
+                unsafe { values.read_next(arg_at(from, saved, stack, &mut buffer)) }?;
             }
             closure(values.as_slice())
         } else {
+            // SAFETY: as for this function: the plan places this signature's arguments.
+            let arg = |i: usize| unsafe {
+                read(
+                    &self.params[i],
+                    arg_at(&plan.args[i], saved, stack, &mut buffer),
+                )
+            };
             let values = (0..count).map(arg).collect::<Result<Vec<_>>>()?;
             closure(&values)
         };
+        // A scalar or pointer result in one word, the usual case, written here.
+        if let (Some(lane), CValue::Value(value)) = (plan.result_lane, &returned) {
+            if let Some(word) = lane.encode(*value) {
+                // SAFETY: the entry's result block, as the caller promises.
+                unsafe { super::entry::set_word(result, word) };
+                return Ok(());
+            }
+        }
         // SAFETY: as for this function.
         unsafe { self.write_own_result(returned, saved, result) }
     }
