@@ -56,7 +56,10 @@ impl Drop for Clear {
             for (key, object) in spare.keys.iter().zip(&spare.objects) {
                 key.set(0);
                 // Taken out first: nothing is dropped while the slot is borrowed.
-                let kept = object.try_borrow_mut().ok().and_then(|mut kept| kept.take());
+                let kept = object
+                    .try_borrow_mut()
+                    .ok()
+                    .and_then(|mut kept| kept.take());
                 drop(kept);
             }
         });
@@ -232,11 +235,8 @@ mod tests {
         let (at_a, at_b) = (a.addressof().unwrap(), b.addressof().unwrap());
         drop(a);
         drop(b);
-        let mut seen = [
-            record(&p, &[0; 16]).unwrap(),
-            record(&p, &[0; 16]).unwrap(),
-        ]
-        .map(|d| d.addressof().unwrap());
+        let mut seen = [record(&p, &[0; 16]).unwrap(), record(&p, &[0; 16]).unwrap()]
+            .map(|d| d.addressof().unwrap());
         seen.sort();
         let mut expected = [at_a, at_b];
         expected.sort();

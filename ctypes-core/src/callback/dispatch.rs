@@ -227,18 +227,30 @@ impl Inner {
             }
             ResultTo::Registers(copies) => {
                 let mut value = [0u64; RESULT_BUFFER / 8];
-                // SAFETY: a result in registers has at most 32 bytes (a `long double
-                // _Complex`; a smaller scalar is written widened to 8), and the buffer has
-                // `RESULT_BUFFER`, which is 32.
-                unsafe { self.write_result(returned, value.as_mut_ptr().cast()) }?;
-                let from = value.as_ptr().cast::<u8>();
+                // A record of padding only (its eightbytes of no class) comes back in no
+                // register, whatever its size: it is checked and written into memory of its
+                // size, of which the copies (none) read nothing.
+                let mut larger = Vec::new();
+                let to_buffer = if self.result_size > RESULT_BUFFER {
+                    larger.resize(self.result_size, 0u8);
+                    larger.as_mut_ptr()
+                } else {
+                    value.as_mut_ptr().cast::<u8>()
+                };
+                // SAFETY: a result of at most `RESULT_BUFFER` bytes (a scalar is written
+                // widened to at most 32, a `long double _Complex`) goes into `value`, which
+                // has that many; a larger one into `larger`, which has its size.
+                unsafe { self.write_result(returned, to_buffer.cast()) }?;
+                let from = to_buffer.cast_const();
                 let to = result.cast::<u8>();
                 for copy in copies.iter() {
-                    // SAFETY: each copy reads inside the buffer and writes inside one register
-                    // of the result block, as the plan was made.
+                    // SAFETY: each copy reads inside the first `RESULT_BUFFER` bytes of the
+                    // buffer written and writes inside one register of the result block, as
+                    // the plan was made.
                     unsafe {
-                        to.add(usize::from(copy.to)).copy_from_nonoverlapping(
+                        copy_bytes(
                             from.add(usize::from(copy.from)),
+                            to.add(usize::from(copy.to)),
                             usize::from(copy.room),
                         )
                     };

@@ -442,13 +442,13 @@ pub(super) unsafe fn read(param: &Param, at: *const c_void) -> Result<CValue> {
     Ok(match param {
         // The usual floating arguments, read straight (as `decode` reads them).
         // SAFETY: `at` points to a `double`.
-        Param::Scalar(Scalar::Double) => CValue::Value(Value::Double(unsafe {
-            at.cast::<f64>().read_unaligned()
-        })),
+        Param::Scalar(Scalar::Double) => {
+            CValue::Value(Value::Double(unsafe { at.cast::<f64>().read_unaligned() }))
+        }
         // SAFETY: `at` points to a `float`.
-        Param::Scalar(Scalar::Float) => CValue::Value(Value::Float(unsafe {
-            at.cast::<f32>().read_unaligned()
-        })),
+        Param::Scalar(Scalar::Float) => {
+            CValue::Value(Value::Float(unsafe { at.cast::<f32>().read_unaligned() }))
+        }
         Param::Scalar(s) => {
             // SAFETY: `at` points to `s.size()` readable bytes.
             let bytes = unsafe { std::slice::from_raw_parts(at.cast::<u8>(), s.size()) };
