@@ -155,8 +155,9 @@ pub(super) fn record(ty: &CType, bytes: &[u8], out: &mut MaybeUninit<CValue>) ->
             // The same type handle, which made it, and not resized: it has `bytes.len()`.
             debug_assert!(data.ty().same_object(ty) && data.capacity() == bytes.len());
             // SAFETY: the object's block, owned and not resized, has `bytes.len()` bytes at
-            // offset 0; no one else holds it (nor any Rust reference into it), and `bytes`
-            // lies elsewhere (in the saved registers or the caller's stack).
+            // offset 0; no one holds it but this thread's table and `out` (and no Rust
+            // reference into it exists), and `bytes` lies elsewhere (in the saved registers,
+            // the caller's stack or libffi's copy).
             unsafe {
                 super::trampoline::copy_bytes(
                     bytes.as_ptr(),

@@ -441,13 +441,15 @@ fn widen(s: Scalar, encoded: &[u8; SCALAR_BYTES]) -> [u8; SCALAR_BYTES] {
 pub(super) unsafe fn read(param: &Param, at: *const c_void) -> Result<CValue> {
     Ok(match param {
         // The usual floating arguments, read straight (as `decode` reads them).
-        // SAFETY: `at` points to a `double`.
         Param::Scalar(Scalar::Double) => {
-            CValue::Value(Value::Double(unsafe { at.cast::<f64>().read_unaligned() }))
+            // SAFETY: `at` points to a `double`.
+            let x = unsafe { at.cast::<f64>().read_unaligned() };
+            CValue::Value(Value::Double(x))
         }
-        // SAFETY: `at` points to a `float`.
         Param::Scalar(Scalar::Float) => {
-            CValue::Value(Value::Float(unsafe { at.cast::<f32>().read_unaligned() }))
+            // SAFETY: `at` points to a `float`.
+            let x = unsafe { at.cast::<f32>().read_unaligned() };
+            CValue::Value(Value::Float(x))
         }
         Param::Scalar(s) => {
             // SAFETY: `at` points to `s.size()` readable bytes.
