@@ -8,11 +8,10 @@ use std::ffi::c_void;
 
 use super::entry::{Handler, ResultBlock, Saved};
 use super::plan::{ArgFrom, Plan, ResultTo, RESULT_BUFFER};
-use super::trampoline::{invoke, read, Short, Values, INLINE};
+use super::trampoline::{copy_bytes, invoke, read_passed, Short, Values, INLINE};
 use super::Inner;
-use crate::encode::{CValue, Param};
-use crate::error::{Error, Result};
-use crate::mem::CData;
+use crate::encode::CValue;
+use crate::error::Result;
 
 /// The handler for a callback: one made for its number of arguments on the short path, where
 /// the reading loop unrolls, else [`general`].
@@ -63,8 +62,9 @@ pub(super) unsafe fn arg_at(
                 // SAFETY: the piece lies in the saved registers (at most 16 bytes of one
                 // register) and goes inside the 16-byte buffer, as the plan was made.
                 unsafe {
-                    to.add(usize::from(piece.to)).copy_from_nonoverlapping(
+                    copy_bytes(
                         piece.from.at(saved, stack),
+                        to.add(usize::from(piece.to)),
                         usize::from(piece.len),
                     )
                 };
@@ -157,7 +157,7 @@ impl Inner {
     ///
     /// # Safety
     /// As for [`general`].
-    #[inline(never)]
+    #[inline(always)]
     unsafe fn run_own(
         &self,
         saved: *mut Saved,
@@ -168,32 +168,32 @@ impl Inner {
         let plan = plan_of(self);
         let count = self.params.len();
         let mut buffer = [0u64; 2];
-        // SAFETY: as for this function: the plan places this signature's arguments.
-        let mut arg = |i: usize| unsafe {
-            match (
-                arg_at(&plan.args[i], saved, stack, &mut buffer),
-                &self.params[i],
-            ) {
-                (Some(at), param) => read(param, at),
-                // Nothing was passed (a record of no data): nothing is read, and the closure
-                // gets its padding zeroed.
-                (None, Param::Record(ty, _)) => Ok(CValue::Data(CData::new(ty)?)),
-                (None, _) => Err(Error::TypeMismatch {
-                    expected: "an argument the caller passes".to_owned(),
-                    found: "none".to_owned(),
-                }),
-            }
-        };
         let returned = if count <= INLINE {
             let mut values = Values::new(&self.params);
-            for i in 0..count {
-                values.push(arg(i)?);
+            for from in &plan.args[..count] {
+                // SAFETY: as for this function: the plan places this signature's arguments.
+                unsafe { values.read_next(arg_at(from, saved, stack, &mut buffer)) }?;
             }
             closure(values.as_slice())
         } else {
+            // SAFETY: as for this function: the plan places this signature's arguments.
+            let arg = |i: usize| unsafe {
+                read_passed(
+                    &self.params[i],
+                    arg_at(&plan.args[i], saved, stack, &mut buffer),
+                )
+            };
             let values = (0..count).map(arg).collect::<Result<Vec<_>>>()?;
             closure(&values)
         };
+        // A scalar or pointer result in one word, the usual case, written here.
+        if let (Some(lane), CValue::Value(value)) = (plan.result_lane, &returned) {
+            if let Some(word) = lane.encode(*value) {
+                // SAFETY: the entry's result block, as the caller promises.
+                unsafe { super::entry::set_word(result, word) };
+                return Ok(());
+            }
+        }
         // SAFETY: as for this function.
         unsafe { self.write_own_result(returned, saved, result) }
     }
@@ -231,27 +231,30 @@ impl Inner {
             }
             ResultTo::Registers(copies) => {
                 let mut value = [0u64; RESULT_BUFFER / 8];
-                // A record whose registers hold only its first bytes may be larger than the
-                // buffer (`struct __attribute__((aligned(64))) { int : 0; }`, 64 bytes and no
-                // data): its whole bytes go to the heap first.
-                let mut large: Vec<u64>;
-                let buffer: &mut [u64] = if self.result_size <= RESULT_BUFFER {
-                    &mut value
+                // A record of padding only (its eightbytes of no class) comes back in no
+                // register, whatever its size: it is checked and written into memory of its
+                // size, of which the copies (none) read nothing.
+                let mut larger = Vec::new();
+                let to_buffer = if self.result_size > RESULT_BUFFER {
+                    larger.resize(self.result_size, 0u8);
+                    larger.as_mut_ptr()
                 } else {
-                    large = vec![0; self.result_size.div_ceil(8)];
-                    &mut large
+                    value.as_mut_ptr().cast::<u8>()
                 };
-                // SAFETY: `write_result` writes the result's bytes (a scalar widened to at most
-                // `RESULT_BUFFER`, a record its size), and the buffer has room for both.
-                unsafe { self.write_result(returned, buffer.as_mut_ptr().cast()) }?;
-                let from = buffer.as_ptr().cast::<u8>();
+                // SAFETY: a result of at most `RESULT_BUFFER` bytes (a scalar is written
+                // widened to at most 32, a `long double _Complex`) goes into `value`, which
+                // has that many; a larger one into `larger`, which has its size.
+                unsafe { self.write_result(returned, to_buffer.cast()) }?;
+                let from = to_buffer.cast_const();
                 let to = result.cast::<u8>();
                 for copy in copies.iter() {
-                    // SAFETY: each copy reads inside the buffer and writes inside one register
-                    // of the result block, as the plan was made.
+                    // SAFETY: each copy reads inside the first `RESULT_BUFFER` bytes of the
+                    // buffer written and writes inside one register of the result block, as
+                    // the plan was made.
                     unsafe {
-                        to.add(usize::from(copy.to)).copy_from_nonoverlapping(
+                        copy_bytes(
                             from.add(usize::from(copy.from)),
+                            to.add(usize::from(copy.to)),
                             usize::from(copy.room),
                         )
                     };

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::in_call::CallbackFailure;
 use crate::layout::ByteOrder;
 use crate::mem::codec::{self, Leaf};
-use crate::mem::Value;
+use crate::mem::{CData, Value};
 use crate::ty::{Scalar, ScalarClass, Signature};
 
 /// How an invocation ended, if not well: boxed, to keep the usual outcome one word.
@@ -337,11 +337,11 @@ impl Inner {
         let count = self.params.len();
         let returned = if count <= INLINE {
             let mut values = Values::new(&self.params);
-            for (i, param) in self.params.iter().enumerate() {
+            for i in 0..count {
                 // SAFETY: libffi passes `count` argument pointers.
                 let at = unsafe { *args.add(i) };
                 // SAFETY: `at` points to a value of the parameter's type.
-                values.push(unsafe { read(param, at) }?);
+                unsafe { values.read_next(Some(at)) }?;
             }
             closure(values.as_slice())
         } else {
@@ -370,7 +370,9 @@ impl Inner {
         };
         let bytes: [u8; SCALAR_BYTES] = match (ty.kind(), &returned) {
             (crate::ty::TypeKind::Void, _) => return Ok(()),
-            (crate::ty::TypeKind::Record(_), CValue::Data(data)) if data.ty() == ty => {
+            (crate::ty::TypeKind::Record(_), CValue::Data(data))
+                if data.ty().same_object(ty) || data.ty() == ty =>
+            {
                 if data.keeps_anything_alive() {
                     // Its pointers now live in C's copy, beyond this object: keep what they
                     // point to for ever rather than free it under C.
@@ -380,13 +382,7 @@ impl Inner {
                 // hold uninitialised padding.
                 let from = data.addressof()?;
                 // SAFETY: `result` has room for the record; the object holds exactly its size.
-                unsafe {
-                    std::ptr::copy_nonoverlapping(
-                        from.cast::<u8>(),
-                        result.cast::<u8>(),
-                        data.size(),
-                    )
-                };
+                unsafe { copy_bytes(from.cast::<u8>(), result.cast::<u8>(), data.size()) };
                 return Ok(());
             }
             (crate::ty::TypeKind::Pointer(_), CValue::Value(Value::Pointer(p))) => {
@@ -432,12 +428,41 @@ fn widen(s: Scalar, encoded: &[u8; SCALAR_BYTES]) -> [u8; SCALAR_BYTES] {
     widen_word(word)
 }
 
+/// Reads one argument that the caller may have passed nothing of (`None`: a record of no data
+/// too large for registers, which the closure receives zeroed).
+///
+/// # Safety
+/// As for [`read`], where `at` is given.
+pub(super) unsafe fn read_passed(param: &Param, at: Option<*mut c_void>) -> Result<CValue> {
+    match (at, param) {
+        // SAFETY: as promised by the caller.
+        (Some(at), param) => unsafe { read(param, at) },
+        (None, Param::Record(ty, _)) => Ok(CValue::Data(CData::new(ty)?)),
+        (None, _) => Err(Error::TypeMismatch {
+            expected: "an argument the caller passes".to_owned(),
+            found: "none".to_owned(),
+        }),
+    }
+}
+
 /// Reads one argument.
 ///
 /// # Safety
 /// `at` must point to a value of the parameter's type.
+#[inline(always)]
 pub(super) unsafe fn read(param: &Param, at: *const c_void) -> Result<CValue> {
     Ok(match param {
+        // The usual floating arguments, read straight (as `decode` reads them).
+        Param::Scalar(Scalar::Double) => {
+            // SAFETY: `at` points to a `double`.
+            let x = unsafe { at.cast::<f64>().read_unaligned() };
+            CValue::Value(Value::Double(x))
+        }
+        Param::Scalar(Scalar::Float) => {
+            // SAFETY: `at` points to a `float`.
+            let x = unsafe { at.cast::<f32>().read_unaligned() };
+            CValue::Value(Value::Float(x))
+        }
         Param::Scalar(s) => {
             // SAFETY: `at` points to `s.size()` readable bytes.
             let bytes = unsafe { std::slice::from_raw_parts(at.cast::<u8>(), s.size()) };
@@ -448,11 +473,51 @@ pub(super) unsafe fn read(param: &Param, at: *const c_void) -> Result<CValue> {
             at.cast::<usize>().read_unaligned()
         })),
         Param::Record(ty, size) => {
+            let mut out = MaybeUninit::uninit();
             // SAFETY: `at` points to a record of `size` bytes.
-            let bytes = unsafe { std::slice::from_raw_parts(at.cast::<u8>(), *size) };
-            CValue::Data(super::arguments::record(ty, bytes)?)
+            unsafe { read_record(ty, *size, at, &mut out) }?;
+            // SAFETY: written by `read_record`, which succeeded.
+            unsafe { out.assume_init() }
         }
     })
+}
+
+/// Reads a record argument of type `ty` and `size` bytes into an object the closure owns,
+/// written into `out` (left as it was on an error).
+///
+/// # Safety
+/// `at` must point to `size` readable bytes.
+#[inline(always)]
+unsafe fn read_record(
+    ty: &crate::ty::CType,
+    size: usize,
+    at: *const c_void,
+    out: &mut MaybeUninit<CValue>,
+) -> Result<()> {
+    // SAFETY: as promised by the caller.
+    let bytes = unsafe { std::slice::from_raw_parts(at.cast::<u8>(), size) };
+    super::arguments::record(ty, bytes, out)
+}
+
+/// Copies `len` bytes from `from` to `to`: the usual sizes of a register's piece or a small
+/// record (8 or 16 bytes) by two moves, others by `memcpy`.
+///
+/// # Safety
+/// `from` must be valid for reads and `to` for writes of `len` bytes, not overlapping.
+#[inline(always)]
+pub(super) unsafe fn copy_bytes(from: *const u8, to: *mut u8, len: usize) {
+    // SAFETY: as promised by the caller, for `len` bytes (unaligned accesses).
+    unsafe {
+        match len {
+            8 => to
+                .cast::<u64>()
+                .write_unaligned(from.cast::<u64>().read_unaligned()),
+            16 => to
+                .cast::<[u64; 2]>()
+                .write_unaligned(from.cast::<[u64; 2]>().read_unaligned()),
+            _ => std::ptr::copy_nonoverlapping(from, to, len),
+        }
+    }
 }
 
 /// Up to [`INLINE`] arguments on the stack, dropped with the frame (also on unwinding); the
@@ -472,9 +537,23 @@ impl<'p> Values<'p> {
         }
     }
 
-    pub(super) fn push(&mut self, value: CValue) {
-        self.items[self.len].write(value);
+    /// Reads the next argument (of parameter `params[len]`) straight into its item.
+    ///
+    /// # Safety
+    /// As for [`read`], with that parameter; fewer than [`INLINE`] items are read yet.
+    #[inline(always)]
+    pub(super) unsafe fn read_next(&mut self, at: Option<*mut c_void>) -> Result<()> {
+        let item = &mut self.items[self.len];
+        match (at, &self.params[self.len]) {
+            (Some(at), Param::Record(ty, size)) => {
+                // SAFETY: as promised by the caller.
+                unsafe { read_record(ty, *size, at, item) }?;
+            }
+            // SAFETY: as promised by the caller.
+            (at, param) => _ = item.write(unsafe { read_passed(param, at) }?),
+        }
         self.len += 1;
+        Ok(())
     }
 
     pub(super) fn as_slice(&self) -> &[CValue] {
@@ -484,17 +563,13 @@ impl<'p> Values<'p> {
 }
 
 impl Drop for Values<'_> {
+    #[inline(always)]
     fn drop(&mut self) {
-        for (item, param) in self.items[..self.len].iter_mut().zip(self.params) {
-            // SAFETY: the first `len` items are initialised and taken only here.
-            match (unsafe { item.assume_init_read() }, param) {
-                // A record argument's object, which `read` made: kept for the next call if the
-                // closure let go of it.
-                (CValue::Data(data), Param::Record(_, size)) => {
-                    super::arguments::give_back(data, *size)
-                }
-                (other, _) => drop(other),
-            }
+        for item in &mut self.items[..self.len] {
+            // SAFETY: the first `len` items are initialised and dropped only here. A record
+            // argument's object, which `read` made, is dropped like any: once no one holds it
+            // but this thread's table, it is filled again for a later call.
+            unsafe { item.assume_init_drop() };
         }
     }
 }

@@ -173,6 +173,7 @@ impl CData {
     }
 
     /// Whether pointers stored in this object's memory keep other objects (or callbacks) alive.
+    #[inline]
     pub(crate) fn keeps_anything_alive(&self) -> bool {
         self.storage.keeps_anything()
     }

@@ -287,6 +287,7 @@ impl Storage {
     }
 
     /// Whether any pointer stored in this block keeps something alive.
+    #[inline]
     pub(crate) fn keeps_anything(&self) -> bool {
         self.keepalive
             .borrow()

@@ -316,3 +316,54 @@ fn records_without_data_get_zeros_for_what_is_not_passed() {
     let returned = call(&f, &[(&p).into(), (&a).into(), 7.into(), (&b).into()]);
     assert_eq!(returned.as_i64(), Some(0x2222 + 7));
 }
+
+#[test]
+fn a_large_record_of_padding_only_comes_back_in_no_register() {
+    // 64 bytes of unnamed bit-fields and a zero-length array: gcc returns it in no register
+    // (no hidden pointer either), so the callback's result is checked and nothing is copied.
+    let source = r#"
+        #include <stdint.h>
+        union __attribute__((aligned(64))) pad64 {
+            unsigned int : 31;
+            long long : 64;
+            int32_t : 31;
+            int8_t z[0];
+        };
+        unsigned long pad64_size(void) { return sizeof(union pad64); }
+        /* `x` goes in `rdi`, as there is no hidden pointer; the callback's result is dropped. */
+        long call_pad64(union pad64 (*f)(long), long x) { f(x); return x + 1; }
+    "#;
+    let so = ctypes_tests::cc::compile_shared("pad64", source).unwrap();
+    // SAFETY: the library defines functions only.
+    let lib = unsafe { Library::open(so.path().to_str().unwrap()) }.unwrap();
+    let long = t(Scalar::Long);
+    let pad = CType::union_builder("pad64")
+        .unnamed_bit_field(t(Scalar::UInt), 31)
+        .unnamed_bit_field(t(Scalar::LongLong), 64)
+        .unnamed_bit_field(t(Scalar::Int32), 31)
+        .field("z", t(Scalar::Int8).array(0).unwrap())
+        .align(64)
+        .build()
+        .unwrap();
+    let size = func(&lib, "pad64_size", &[], t(Scalar::ULong));
+    assert_eq!(call(&size, &[]).as_u64(), Some(pad.size().unwrap() as u64));
+    let seen = Rc::new(Cell::new(0));
+    let seen_in = Rc::clone(&seen);
+    let ty = pad.clone();
+    let cb = Callback::new_local(sig(std::slice::from_ref(&long), pad.clone()), move |args| {
+        seen_in.set(args[0].as_i64().unwrap());
+        CValue::Data(CData::new(&ty).unwrap())
+    })
+    .unwrap();
+    let f = func(
+        &lib,
+        "call_pad64",
+        &[cb.function_pointer_type(), long.clone()],
+        long,
+    );
+    for x in [7, -3, 1 << 40] {
+        let r = call(&f, &[(&cb).into(), Arg::Value(Value::Int(x))]);
+        assert_eq!(r.as_i64(), Some(x + 1));
+        assert_eq!(seen.get(), x);
+    }
+}
