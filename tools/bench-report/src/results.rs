@@ -161,6 +161,44 @@ pub const GROUPS: &[GroupSpec] = &[
             path("ctypes_typed_callback", "`c_func!` type's `callback`"),
         ],
     },
+    GroupSpec {
+        id: "callback_point_arg_x1000",
+        signature: "double call_n_point_take(double (*f)(Point), int n)",
+        note: Some(
+            "C calls the callback `f`, which takes a `Point` (`struct { double x, y; }`) by \
+             value, 1000 times; times are for the 1000 calls.",
+        ),
+        chart_title: "C calls a double (*)(Point) callback 1000 times (time for all 1000)",
+        baseline: "native_c",
+        raw_libffi: "raw_libffi_closure",
+        paths: &[
+            path("native_c", "a C function as the callback (no FFI library)"),
+            path("raw_libffi_closure", "libffi-sys closure prepared once"),
+            path(
+                "ctypes_callback",
+                "`Callback::new`: a closure over `&[CValue]`, the record in a `CData`",
+            ),
+        ],
+    },
+    GroupSpec {
+        id: "callback_point_result_x1000",
+        signature: "double call_n_point_make(Point (*f)(double), int n)",
+        note: Some(
+            "C calls the callback `f`, which returns a `Point` by value, 1000 times; the \
+             `Callback::new` closure makes a new `CData` for each result.",
+        ),
+        chart_title: "C calls a Point (*)(double) callback 1000 times (time for all 1000)",
+        baseline: "native_c",
+        raw_libffi: "raw_libffi_closure",
+        paths: &[
+            path("native_c", "a C function as the callback (no FFI library)"),
+            path("raw_libffi_closure", "libffi-sys closure prepared once"),
+            path(
+                "ctypes_callback",
+                "`Callback::new`: a closure over `&[CValue]` returning a new `CData`",
+            ),
+        ],
+    },
 ];
 
 /// A criterion median in nanoseconds per iteration, with its 95 % confidence interval.
