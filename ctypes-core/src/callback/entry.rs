@@ -29,19 +29,6 @@ pub(super) struct Saved {
     pub(super) xmms: [[u8; 16]; 8],
 }
 
-/// Where register `Gpr` number `i` (in argument order) lies in [`Saved`], in bytes.
-pub(super) const fn gpr_at(i: usize) -> usize {
-    8 * i
-}
-
-/// Where `xmm<n>` lies in [`Saved`], in bytes.
-pub(super) const fn xmm_at(n: usize) -> usize {
-    XMM_BYTES + 16 * n
-}
-
-/// Where `xmm0` starts in [`Saved`].
-pub(super) const XMM_BYTES: usize = 48;
-
 /// The result registers the entry loads: `rax`, `rdx`, `xmm0`, `xmm1` whole, and the x87
 /// values it pushes (10 bytes each).
 #[repr(C, align(16))]
@@ -68,16 +55,31 @@ pub(super) unsafe fn set_word(result: *mut ResultBlock, word: u64) {
     }
 }
 
-// The offsets the entry below uses.
+// The offsets the entry below uses, which are the register file's (`encode::register_file`),
+// from which the plan reads arguments and writes results.
 const _: () = {
-    assert!(size_of::<Saved>() == 176);
-    assert!(std::mem::offset_of!(Saved, xmms) == XMM_BYTES);
-    assert!(size_of::<ResultBlock>() == 80);
+    use crate::abi::{Gpr, Register};
+    use crate::encode::register_file::{result_register, ARGUMENT_BYTES, RESULT_BYTES, XMM_AT};
+    const fn result_at(register: Register) -> usize {
+        match result_register(register) {
+            Some((at, _)) => at,
+            None => usize::MAX,
+        }
+    }
+    assert!(size_of::<Saved>() == 176 && ARGUMENT_BYTES == 176);
+    assert!(std::mem::offset_of!(Saved, xmms) == 48 && XMM_AT == 48);
+    assert!(size_of::<ResultBlock>() == 80 && RESULT_BYTES == 80);
+    assert!(std::mem::offset_of!(ResultBlock, rax) == result_at(Register::Gpr(Gpr::Rax)));
     assert!(std::mem::offset_of!(ResultBlock, rdx) == 8);
+    assert!(std::mem::offset_of!(ResultBlock, rdx) == result_at(Register::Gpr(Gpr::Rdx)));
     assert!(std::mem::offset_of!(ResultBlock, xmm0) == 16);
+    assert!(std::mem::offset_of!(ResultBlock, xmm0) == result_at(Register::Xmm(0)));
     assert!(std::mem::offset_of!(ResultBlock, xmm1) == 32);
+    assert!(std::mem::offset_of!(ResultBlock, xmm1) == result_at(Register::Xmm(1)));
     assert!(std::mem::offset_of!(ResultBlock, st0) == 48);
+    assert!(std::mem::offset_of!(ResultBlock, st0) == result_at(Register::St0));
     assert!(std::mem::offset_of!(ResultBlock, st1) == 64);
+    assert!(std::mem::offset_of!(ResultBlock, st1) == result_at(Register::St1));
 };
 
 /// The common entry; see the module's documentation. Not to be called from Rust.

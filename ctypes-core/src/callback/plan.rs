@@ -4,8 +4,9 @@
 //! pointer). The call engine's plan (`func/plan.rs`) reads the same placement from the other
 //! side.
 
-use super::entry::{gpr_at, xmm_at, ResultBlock, Saved};
-use crate::abi::{ArgPlace, Gpr, Part, Placement, Register, ResultPlace, ARGUMENT_GPRS};
+use super::entry::Saved;
+use crate::abi::{ArgPlace, Part, Placement, Register, ResultPlace};
+use crate::encode::register_file::{argument_register, result_register};
 use crate::encode::Lane;
 use crate::error::{Error, Result};
 use crate::ty::{CType, Signature, TypeKind};
@@ -54,7 +55,7 @@ pub(super) enum ArgFrom {
 }
 
 /// One part of the result: `room` bytes from byte `from` of the value (as the callback's
-/// result is written, zero-padded) to byte `to` of the [`ResultBlock`].
+/// result is written, zero-padded) to byte `to` of the [`ResultBlock`](super::entry::ResultBlock).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct ResultCopy {
     pub(super) from: u8,
@@ -98,28 +99,15 @@ fn decayed(ty: &CType) -> CType {
     }
 }
 
+/// Where an argument register lies in [`Saved`]: the register file's layout.
 fn register_at(register: Register) -> Option<u16> {
-    match register {
-        Register::Gpr(gpr) => ARGUMENT_GPRS
-            .iter()
-            .position(|&g| g == gpr)
-            .map(|i| gpr_at(i) as u16),
-        Register::Xmm(n) if n < 8 => Some(xmm_at(usize::from(n)) as u16),
-        _ => None,
-    }
+    argument_register(register).map(|at| at as u16)
 }
 
+/// Where a result register lies in the [`ResultBlock`](super::entry::ResultBlock), and its room
+/// there.
 fn result_at(part: &Part) -> Option<(u8, u8)> {
-    let at = |offset: usize| offset as u8;
-    Some(match part.register {
-        Register::Gpr(Gpr::Rax) => (at(std::mem::offset_of!(ResultBlock, rax)), 8),
-        Register::Gpr(Gpr::Rdx) => (at(std::mem::offset_of!(ResultBlock, rdx)), 8),
-        Register::Xmm(0) => (at(std::mem::offset_of!(ResultBlock, xmm0)), 16),
-        Register::Xmm(1) => (at(std::mem::offset_of!(ResultBlock, xmm1)), 16),
-        Register::St0 => (at(std::mem::offset_of!(ResultBlock, st0)), 16),
-        Register::St1 => (at(std::mem::offset_of!(ResultBlock, st1)), 16),
-        _ => return None,
-    })
+    result_register(part.register).map(|(at, room)| (at as u8, room as u8))
 }
 
 fn unplaceable(ty: &CType) -> Error {

@@ -13,10 +13,10 @@
 //! in `xmm0`, `xmm0` and `xmm1`, or `st0` (real part) and `st1` (imaginary part).
 
 use super::registers::{Place, Read};
-use std::mem::offset_of;
 
-use super::sysv_call::{Results, REGISTER_WORDS, XMM_BYTES};
-use crate::abi::{ArgPlace, Gpr, Part, Placement, Register, ResultPlace, ARGUMENT_GPRS};
+use super::sysv_call::REGISTER_WORDS;
+use crate::abi::{ArgPlace, Part, Placement, Register, ResultPlace};
+use crate::encode::register_file::{argument_register, result_register, XMM_AT};
 use crate::error::Result;
 use crate::ty::{CType, Scalar, ScalarClass, Signature, TypeKind};
 
@@ -145,15 +145,7 @@ pub(crate) struct ResultCopy {
 impl ResultCopy {
     /// The copy of `part` of a record of `size` bytes, if its register is a result register.
     fn of(part: &Part, size: usize) -> Option<ResultCopy> {
-        let (from, room) = match part.register {
-            Register::Gpr(Gpr::Rax) => (offset_of!(Results, rax), 8),
-            Register::Gpr(Gpr::Rdx) => (offset_of!(Results, rdx), 8),
-            Register::Xmm(0) => (offset_of!(Results, xmm0), 16),
-            Register::Xmm(1) => (offset_of!(Results, xmm1), 16),
-            Register::St0 => (offset_of!(Results, st0), 16),
-            Register::St1 => (offset_of!(Results, st1), 16),
-            _ => return None,
-        };
+        let (from, room) = result_register(part.register)?;
         Some(ResultCopy {
             from,
             to: part.offset,
@@ -179,20 +171,9 @@ pub(crate) struct Plan {
     pub(crate) x87: u8,
 }
 
-/// Where the general register `gpr` lies in the argument registers.
-fn gpr_offset(gpr: Gpr) -> Option<usize> {
-    ARGUMENT_GPRS.iter().position(|&g| g == gpr).map(|i| 8 * i)
-}
-
 /// Where a register part of an argument goes.
 fn register_to(register: Register) -> Option<To> {
-    match register {
-        Register::Gpr(gpr) => gpr_offset(gpr).map(To::Register),
-        Register::Xmm(n) if usize::from(n) < 8 => {
-            Some(To::Register(XMM_BYTES + 16 * usize::from(n)))
-        }
-        _ => None,
-    }
+    argument_register(register).map(To::Register)
 }
 
 /// An argument type as it is passed: an array decays to a pointer to its element.
@@ -354,7 +335,7 @@ fn pieces_of(place: &ArgPlace) -> Option<([Piece; 2], u8)> {
             for (piece, part) in pieces.iter_mut().zip(parts) {
                 let to = register_to(part.register)?;
                 let room = match to {
-                    To::Register(at) if at < XMM_BYTES => 8,
+                    To::Register(at) if at < XMM_AT => 8,
                     _ => 16,
                 };
                 if part.len > room {

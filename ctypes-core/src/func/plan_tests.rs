@@ -39,7 +39,7 @@ fn scalars_take_their_registers_then_the_stack() {
     assert_eq!(to(&plan.args[0]), [(0, 8, To::Register(0))]);
     assert_eq!(to(&plan.args[5]), [(0, 8, To::Register(40))]);
     assert_eq!(to(&plan.args[6]), [(0, 8, To::Stack(0))]);
-    assert_eq!(to(&plan.args[7]), [(0, 8, To::Register(XMM_BYTES))]);
+    assert_eq!(to(&plan.args[7]), [(0, 8, To::Register(XMM_AT))]);
     assert_eq!((plan.stack_size, plan.stack_align, plan.al), (8, 16, 1));
     assert!(!plan.hidden);
 }
@@ -52,7 +52,7 @@ fn records_are_copied_per_eightbyte_or_whole() {
     let plan = Plan::of(&Signature::new(vec![mixed, big], CType::void()), &[]).unwrap();
     assert_eq!(
         to(&plan.args[0]),
-        [(0, 8, To::Register(XMM_BYTES)), (8, 8, To::Register(0))]
+        [(0, 8, To::Register(XMM_AT)), (8, 8, To::Register(0))]
     );
     assert_eq!(to(&plan.args[1]), [(0, 24, To::Stack(0))]);
     assert_eq!(plan.stack_size, 24);
@@ -126,12 +126,12 @@ fn complex_values_take_vector_registers_or_the_stack() {
     .unwrap();
     // `float _Complex` whole in xmm0; `double _Complex` in xmm1 and xmm2; `long double
     // _Complex` 32 bytes on the stack; the result in st0 and st1.
-    assert_eq!(to(&plan.args[0]), [(0, 8, To::Register(XMM_BYTES))]);
+    assert_eq!(to(&plan.args[0]), [(0, 8, To::Register(XMM_AT))]);
     assert_eq!(
         to(&plan.args[1]),
         [
-            (0, 8, To::Register(XMM_BYTES + 16)),
-            (8, 8, To::Register(XMM_BYTES + 32))
+            (0, 8, To::Register(XMM_AT + 16)),
+            (8, 8, To::Register(XMM_AT + 32))
         ]
     );
     assert_eq!(to(&plan.args[2]), [(0, 32, To::Stack(0))]);

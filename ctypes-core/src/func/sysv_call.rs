@@ -149,6 +149,33 @@ const _: () = {
     assert!(XMM_BYTES == 48 && REGISTER_WORDS == 22);
 };
 
+// They are the register file's, from which the plans place arguments and read results.
+#[cfg(ctypes_sysv64)]
+const _: () = {
+    use crate::abi::{Gpr, Register};
+    use crate::encode::register_file::{
+        argument_register, result_register, ARGUMENT_BYTES, RESULT_BYTES, XMM_AT,
+    };
+    const fn result_at(register: Register) -> usize {
+        match result_register(register) {
+            Some((at, _)) => at,
+            None => usize::MAX,
+        }
+    }
+    assert!(8 * REGISTER_WORDS == ARGUMENT_BYTES && XMM_BYTES == XMM_AT);
+    assert!(matches!(
+        argument_register(Register::Xmm(0)),
+        Some(XMM_BYTES)
+    ));
+    assert!(size_of::<Results>() == RESULT_BYTES);
+    assert!(std::mem::offset_of!(Results, rax) == result_at(Register::Gpr(Gpr::Rax)));
+    assert!(std::mem::offset_of!(Results, rdx) == result_at(Register::Gpr(Gpr::Rdx)));
+    assert!(std::mem::offset_of!(Results, xmm0) == result_at(Register::Xmm(0)));
+    assert!(std::mem::offset_of!(Results, xmm1) == result_at(Register::Xmm(1)));
+    assert!(std::mem::offset_of!(Results, st0) == result_at(Register::St0));
+    assert!(std::mem::offset_of!(Results, st1) == result_at(Register::St1));
+};
+
 /// Calls `code` with the outgoing stack area `stack` (its bytes copied below the stack
 /// pointer, which is aligned to `align` first), the argument registers loaded from
 /// `registers`, and `al` set to `al`; stores the result registers into `results`, popping
