@@ -12,7 +12,9 @@
 //! - [`headers`]: system headers preprocessed for the C-declarations tests;
 //! - [`register_shapes`]: the fixture functions of the register call, one per shape;
 //! - [`abi_calls`], [`abi_check`]: random calls compiled by the C compiler, and what their
-//!   capture must show given the placement `ctypes-core` predicts.
+//!   capture must show given the placement `ctypes-core` predicts;
+//! - [`env_number`]: the environment variables that ask the random tests for more cases or
+//!   another seed.
 
 #[cfg(all(target_arch = "x86_64", unix))]
 pub mod abi_calls;
@@ -31,3 +33,18 @@ pub mod register_shapes;
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
+
+/// The number in the environment variable `name` (decimal, or hexadecimal after `0x`), if it
+/// is set: how the random tests take their case counts and seeds.
+///
+/// # Panics
+/// If the variable is set to something else than a number.
+pub fn env_number(name: &str) -> Option<u64> {
+    let text = std::env::var(name).ok()?;
+    let text = text.trim();
+    let parsed = match text.strip_prefix("0x") {
+        Some(hex) => u64::from_str_radix(hex, 16),
+        None => text.parse(),
+    };
+    Some(parsed.unwrap_or_else(|_| panic!("{name} must be a number, not {text:?}")))
+}

@@ -28,6 +28,7 @@ use ctypes_core::{CType, Signature, TypeKind};
 use ctypes_tests::abi_calls::{ArgType, CallCase, PRELUDE, STACK_CAPTURE};
 use ctypes_tests::abi_check::{check_args, check_result, ArgCapture, ResultCapture};
 use ctypes_tests::cc;
+use ctypes_tests::env_number;
 
 const DEFAULT_CASES: usize = 2000;
 /// From this many cases on, every feature in `FEATURES` must have occurred.
@@ -75,16 +76,6 @@ fn holds_complex(ty: &CType) -> bool {
             .is_some_and(|def| def.fields().iter().any(|f| holds_complex(f.ty()))),
         _ => false,
     }
-}
-
-fn env_number(name: &str) -> Option<u64> {
-    let text = std::env::var(name).ok()?;
-    let text = text.trim();
-    let parsed = match text.strip_prefix("0x") {
-        Some(hex) => u64::from_str_radix(hex, 16),
-        None => text.parse(),
-    };
-    Some(parsed.unwrap_or_else(|_| panic!("{name} must be a number, not {text:?}")))
 }
 
 #[derive(Default)]

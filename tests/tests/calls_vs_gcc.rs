@@ -51,6 +51,7 @@ use ctypes_core::{
 };
 use ctypes_tests::abi_calls::{ArgType, CallCase};
 use ctypes_tests::cc;
+use ctypes_tests::env_number;
 
 const DEFAULT_CASES: usize = 2000;
 const DEFAULT_SEED: u64 = 0x00c7_1e5a_ca11_0002;
@@ -81,16 +82,6 @@ const FEATURES: &[&str] = &[
     "complex result in xmm0 (and xmm1)",
     "complex result in st0 and st1",
 ];
-
-fn env_number(name: &str) -> Option<u64> {
-    let text = std::env::var(name).ok()?;
-    let text = text.trim();
-    let parsed = match text.strip_prefix("0x") {
-        Some(hex) => u64::from_str_radix(hex, 16),
-        None => text.parse(),
-    };
-    Some(parsed.unwrap_or_else(|_| panic!("{name} must be a number, not {text:?}")))
-}
 
 /// How `c<id>_sum` returns its checksum.
 #[derive(Clone, Copy, Debug)]

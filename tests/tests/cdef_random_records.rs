@@ -17,6 +17,7 @@ use ctypes_core::cdef::Declarations;
 use ctypes_core::{CData, CType};
 use ctypes_tests::cc;
 use ctypes_tests::engine;
+use ctypes_tests::env_number;
 use ctypes_tests::model::{Case, Leaf};
 use ctypes_tests::random::Generator;
 
@@ -41,15 +42,6 @@ static void dump(const void *p, size_t n) {
 
 #define SET(path, value) do { memset(&s, 0, sizeof s); s.path = (value); dump(&s, sizeof s); } while (0)
 "#;
-
-fn env_number(name: &str) -> Option<u64> {
-    let text = std::env::var(name).ok()?;
-    Some(
-        text.trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("{name} must be a number")),
-    )
-}
 
 struct Prepared {
     case: Case,

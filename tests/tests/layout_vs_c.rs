@@ -20,6 +20,7 @@ use std::time::Instant;
 use ctypes_core::{CData, CType};
 use ctypes_tests::cc;
 use ctypes_tests::engine::{self, Place};
+use ctypes_tests::env_number;
 use ctypes_tests::model::{expected_features, Case, Leaf};
 use ctypes_tests::random::Generator;
 
@@ -55,16 +56,6 @@ static void dump(const void *p, size_t n) {
 
 #define SET(path, value) do { memset(&s, 0, sizeof s); s.path = (value); dump(&s, sizeof s); } while (0)
 "#;
-
-fn env_number(name: &str) -> Option<u64> {
-    let text = std::env::var(name).ok()?;
-    let text = text.trim();
-    let parsed = match text.strip_prefix("0x") {
-        Some(hex) => u64::from_str_radix(hex, 16),
-        None => text.parse(),
-    };
-    Some(parsed.unwrap_or_else(|_| panic!("{name} must be a number, not {text:?}")))
-}
 
 #[derive(Default)]
 struct Tally {

@@ -6,9 +6,10 @@
 
 use std::ffi::c_void;
 
+use super::bytes::copy_bytes;
 use super::entry::{Handler, ResultBlock, Saved};
 use super::plan::{ArgFrom, Plan, ResultTo, RESULT_BUFFER};
-use super::trampoline::{copy_bytes, invoke, read_passed, Short, Values, INLINE};
+use super::trampoline::{invoke, read_passed, Short, Values, INLINE};
 use super::Inner;
 use crate::encode::CValue;
 use crate::error::Result;

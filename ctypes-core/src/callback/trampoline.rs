@@ -8,6 +8,7 @@ use std::ffi::c_void;
 use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use super::bytes::copy_bytes;
 use super::failure::{discard, report_safely};
 use super::invocations::{this_thread, Frame};
 use super::{Body, CallbackFn, Inner};
@@ -497,27 +498,6 @@ unsafe fn read_record(
     // SAFETY: as promised by the caller.
     let bytes = unsafe { std::slice::from_raw_parts(at.cast::<u8>(), size) };
     super::arguments::record(ty, bytes, out)
-}
-
-/// Copies `len` bytes from `from` to `to`: the usual sizes of a register's piece or a small
-/// record (8 or 16 bytes) by two moves, others by `memcpy`.
-///
-/// # Safety
-/// `from` must be valid for reads and `to` for writes of `len` bytes, not overlapping.
-#[inline(always)]
-pub(super) unsafe fn copy_bytes(from: *const u8, to: *mut u8, len: usize) {
-    // SAFETY: as promised by the caller, for `len` bytes (unaligned accesses).
-    unsafe {
-        match len {
-            8 => to
-                .cast::<u64>()
-                .write_unaligned(from.cast::<u64>().read_unaligned()),
-            16 => to
-                .cast::<[u64; 2]>()
-                .write_unaligned(from.cast::<[u64; 2]>().read_unaligned()),
-            _ => std::ptr::copy_nonoverlapping(from, to, len),
-        }
-    }
 }
 
 /// Up to [`INLINE`] arguments on the stack, dropped with the frame (also on unwinding); the
