@@ -159,7 +159,7 @@ pub(super) fn record(ty: &CType, bytes: &[u8], out: &mut MaybeUninit<CValue>) ->
             // reference into it exists), and `bytes` lies elsewhere (in the saved registers,
             // the caller's stack or libffi's copy).
             unsafe {
-                super::bytes::copy_bytes(bytes.as_ptr(), data.storage().address(0), bytes.len())
+                crate::mem::copy_bytes(bytes.as_ptr(), data.storage().address(0), bytes.len())
             };
             return Ok(());
         }

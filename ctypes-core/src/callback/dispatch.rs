@@ -6,13 +6,13 @@
 
 use std::ffi::c_void;
 
-use super::bytes::copy_bytes;
 use super::entry::{Handler, ResultBlock, Saved};
 use super::plan::{ArgFrom, Plan, ResultTo, RESULT_BUFFER};
 use super::trampoline::{invoke, read_passed, Short, Values, INLINE};
 use super::Inner;
 use crate::encode::CValue;
 use crate::error::Result;
+use crate::mem::copy_bytes;
 
 /// The handler for a callback: one made for its number of arguments on the short path, where
 /// the reading loop unrolls, else [`general`].

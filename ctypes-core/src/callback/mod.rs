@@ -11,7 +11,6 @@
 //! reuses the objects record arguments arrive in.
 
 mod arguments;
-mod bytes;
 #[cfg(ctypes_sysv64)]
 mod dispatch;
 #[cfg(ctypes_sysv64)]

@@ -8,7 +8,6 @@ use std::ffi::c_void;
 use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use super::bytes::copy_bytes;
 use super::failure::{discard, report_safely};
 use super::invocations::{this_thread, Frame};
 use super::{Body, CallbackFn, Inner};
@@ -17,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::in_call::CallbackFailure;
 use crate::layout::ByteOrder;
 use crate::mem::codec::{self, Leaf};
+use crate::mem::copy_bytes;
 use crate::mem::{CData, Value};
 use crate::ty::{Scalar, ScalarClass, Signature};
 

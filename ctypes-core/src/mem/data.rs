@@ -2,11 +2,14 @@
 
 use std::ffi::c_void;
 use std::fmt;
+use std::mem::ManuallyDrop;
 use std::ptr::NonNull;
 use std::rc::Rc;
 
+use super::bytes::{copy_bytes, zero_bytes};
 use super::codec::{self, Leaf, Overflow};
 use super::path::{self, Step};
+use super::spare::{self, Kept};
 use super::storage::Storage;
 use super::value::Value;
 use crate::error::{Error, Result};
@@ -49,10 +52,11 @@ const SMALL_VALUE: usize = 32;
 /// assert!(data.get("items[4]").is_err());
 /// # Ok::<(), ctypes_core::Error>(())
 /// ```
-#[derive(Clone)]
 pub struct CData {
-    ty: CType,
-    storage: Rc<Storage>,
+    /// Dropped by hand ([`Drop`]): the last handle of a small object goes back to its
+    /// thread for the next object of its type (see `spare.rs`).
+    ty: ManuallyDrop<CType>,
+    storage: ManuallyDrop<Rc<Storage>>,
     offset: usize,
     order: ByteOrder,
     /// For a bit-field view: its first bit within the byte at `offset`, and its width.
@@ -74,12 +78,33 @@ impl CData {
     #[inline]
     pub(crate) fn new_sized(ty: &CType, size: usize, align: usize) -> Result<CData> {
         debug_assert!(ty.size().ok() == Some(size) && ty.align().ok() == Some(align));
+        if let Some(data) = CData::spare(ty) {
+            // SAFETY: the block is owned and holds its length; nothing else holds it and no
+            // Rust reference into it exists.
+            unsafe { zero_bytes(data.storage.address(0), data.storage.len()) };
+            return Ok(data);
+        }
         let storage = Storage::zeroed(size, align)?;
         Ok(CData::root(ty, storage))
     }
 
     /// An object of type `ty` holding a copy of `bytes`, which must be exactly its size.
+    #[inline]
     pub fn from_bytes(ty: &CType, bytes: &[u8]) -> Result<CData> {
+        if let Some(data) = CData::spare(ty) {
+            if bytes.len() == data.storage.len() {
+                // SAFETY: the block is owned and holds `bytes.len()` bytes; nothing else holds
+                // it, no Rust reference into it exists, and `bytes` lies elsewhere.
+                unsafe { copy_bytes(bytes.as_ptr(), data.storage.address(0), bytes.len()) };
+                return Ok(data);
+            }
+        }
+        CData::from_bytes_new(ty, bytes)
+    }
+
+    /// [`CData::from_bytes`] in a new object.
+    #[inline(never)]
+    fn from_bytes_new(ty: &CType, bytes: &[u8]) -> Result<CData> {
         let data = CData::new(ty)?;
         if bytes.len() != data.size() {
             return Err(Error::TypeMismatch {
@@ -89,6 +114,15 @@ impl CData {
         }
         data.storage.write(0, bytes)?;
         Ok(data)
+    }
+
+    /// An object of the type handle `ty` (that very handle) let go of earlier on this thread,
+    /// if one is kept: its memory, owned and of the type's size and alignment, holds what the
+    /// old object left there.
+    #[inline(always)]
+    fn spare(ty: &CType) -> Option<CData> {
+        let Kept { ty, storage } = spare::take(ty)?;
+        Some(CData::root_of(ty, storage))
     }
 
     /// A view of the object of type `ty` at `address`, which this `CData` does not own.
@@ -125,13 +159,18 @@ impl CData {
     }
 
     fn root(ty: &CType, storage: Rc<Storage>) -> CData {
+        CData::root_of(ty.clone(), storage)
+    }
+
+    #[inline(always)]
+    fn root_of(ty: CType, storage: Rc<Storage>) -> CData {
         let order = ty
             .as_record()
             .and_then(|r| r.definition())
             .map_or(ByteOrder::NATIVE, |d| d.byte_order());
         CData {
-            ty: ty.clone(),
-            storage,
+            ty: ManuallyDrop::new(ty),
+            storage: ManuallyDrop::new(storage),
             offset: 0,
             order,
             bits: None,
@@ -147,8 +186,8 @@ impl CData {
         bits: Option<(u32, u32)>,
     ) -> CData {
         CData {
-            ty,
-            storage: Rc::clone(&self.storage),
+            ty: ManuallyDrop::new(ty),
+            storage: ManuallyDrop::new(Rc::clone(&self.storage)),
             offset,
             order,
             bits,
@@ -163,8 +202,8 @@ impl CData {
         order: ByteOrder,
     ) -> CData {
         CData {
-            ty: ty.clone(),
-            storage: Rc::clone(storage),
+            ty: ManuallyDrop::new(ty.clone()),
+            storage: ManuallyDrop::new(Rc::clone(storage)),
             offset,
             order,
             bits: None,
@@ -220,7 +259,7 @@ impl CData {
         if self.bits.is_some() {
             return Err(Error::TypeMismatch {
                 expected: "an addressable object".to_owned(),
-                found: format!("a bit-field of type `{}`", self.ty),
+                found: format!("a bit-field of type `{}`", *self.ty),
             });
         }
         Ok(self.storage.address(self.offset).cast())
@@ -300,7 +339,7 @@ impl CData {
             Some(record) => record.definition_for("field access"),
             None => Err(Error::TypeMismatch {
                 expected: "a struct or union".to_owned(),
-                found: format!("`{}`", self.ty),
+                found: format!("`{}`", *self.ty),
             }),
         }
     }
@@ -310,7 +349,7 @@ impl CData {
         let Some((element, len)) = self.ty.as_array() else {
             return Err(Error::TypeMismatch {
                 expected: "an array".to_owned(),
-                found: format!("`{}`", self.ty),
+                found: format!("`{}`", *self.ty),
             });
         };
         if index >= len {
@@ -437,7 +476,7 @@ impl CData {
         if self.bits.is_some() {
             return Err(Error::TypeMismatch {
                 expected: "an addressable object".to_owned(),
-                found: format!("a bit-field of type `{}`", self.ty),
+                found: format!("a bit-field of type `{}`", *self.ty),
             });
         }
         let size = ty.size_for("cast")?;
@@ -473,7 +512,7 @@ impl CData {
         if !self.owns_memory() {
             return Err(Error::TypeMismatch {
                 expected: "an object that owns its memory".to_owned(),
-                found: format!("a view of `{}`", self.ty),
+                found: format!("a view of `{}`", *self.ty),
             });
         }
         if new_size < self.storage.len() {
@@ -504,6 +543,37 @@ impl CData {
         match self.ty.kind() {
             TypeKind::Array { element, len } => Some((element, *len)),
             _ => None,
+        }
+    }
+}
+
+impl Clone for CData {
+    fn clone(&self) -> CData {
+        CData {
+            ty: ManuallyDrop::new(CType::clone(&self.ty)),
+            storage: ManuallyDrop::new(Rc::clone(&self.storage)),
+            offset: self.offset,
+            order: self.order,
+            bits: self.bits,
+            is_root: self.is_root,
+        }
+    }
+}
+
+impl Drop for CData {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: the two fields are taken once, here, and never used again.
+        let (ty, storage) = unsafe {
+            (
+                ManuallyDrop::take(&mut self.ty),
+                ManuallyDrop::take(&mut self.storage),
+            )
+        };
+        if self.is_root && Rc::strong_count(&storage) == 1 && storage.is_reusable() {
+            // The last handle of the object itself: its memory may be kept for the next
+            // object of its type (or dropped there).
+            spare::keep(Kept { ty, storage });
         }
     }
 }

@@ -29,6 +29,8 @@ pub(crate) struct Storage {
     /// How many calls in progress were handed an address inside this block (see [`Pins`]);
     /// while any are, the block may not move.
     pins: Cell<usize>,
+    /// Whether the block was [grown](Storage::grow) past the length it was made with.
+    grown: Cell<bool>,
     /// The bytes of a small owned block, so that making a small object (a record result, say)
     /// takes one allocation rather than two.
     small: SmallBlock,
@@ -84,6 +86,7 @@ impl Storage {
             },
             keepalive: RefCell::new(None),
             pins: Cell::new(0),
+            grown: Cell::new(false),
             small: SmallBlock(UnsafeCell::new([0; SMALL_BYTES])),
         });
         if !on_heap {
@@ -111,6 +114,7 @@ impl Storage {
             kind: StorageKind::Foreign { _owner: owner },
             keepalive: RefCell::new(None),
             pins: Cell::new(0),
+            grown: Cell::new(false),
             small: SmallBlock(UnsafeCell::new([0; SMALL_BYTES])),
         })
     }
@@ -259,6 +263,7 @@ impl Storage {
         };
         self.base.set(base);
         self.len.set(new_len);
+        self.grown.set(true);
         Ok(())
     }
 
@@ -284,6 +289,20 @@ impl Storage {
         // Dropped once the map is no longer borrowed: dropping the old target can run any
         // destructor (a callback's closure), which may store into this very memory.
         drop(old);
+    }
+
+    /// Whether this block may be handed to a new object of the type it was made for once
+    /// its last handle is let go of: owned here (so made for an object of that type, with its
+    /// size and alignment), never grown, not pinned, keeping nothing alive.
+    #[inline]
+    pub(crate) fn is_reusable(&self) -> bool {
+        matches!(self.kind, StorageKind::Owned { .. })
+            && !self.grown.get()
+            && self.pins.get() == 0
+            && self
+                .keepalive
+                .try_borrow()
+                .is_ok_and(|map| map.as_ref().is_none_or(HashMap::is_empty))
     }
 
     /// Whether any pointer stored in this block keeps something alive.
