@@ -43,8 +43,26 @@ impl Plan {
     /// `call.code` must be a function whose arguments and result are those this plan was made
     /// for (`call.params`, `call.types` and `call.args` one per argument, `into` an object of
     /// the result type), and the arguments must meet whatever the function requires of them.
-    #[inline]
+    #[inline(always)]
     pub(crate) unsafe fn call(&self, call: &Call<'_, '_>) -> Result<(CValue, i32)> {
+        if let (
+            ResultPlan::Record {
+                ty, size, align, ..
+            },
+            None,
+        ) = (&self.result, call.into)
+        {
+            // A record result in a new object: made first, and written as `call_into` writes
+            // an object the caller has (one in memory straight through the hidden pointer).
+            let data = CData::new_sized(ty, *size, *align)?;
+            let into = Call {
+                into: Some(&data),
+                ..*call
+            };
+            // SAFETY: forwarded to the caller; `data` is an object of the result type.
+            let errno = unsafe { self.fill(&into) }?;
+            return Ok((CValue::Data(data), errno));
+        }
         let mut results = Results::default();
         // SAFETY: forwarded to the caller.
         let (made, errno) = unsafe { self.run(call, &mut results) }?;
@@ -57,16 +75,27 @@ impl Plan {
     /// As for [`Plan::call`].
     #[inline]
     pub(crate) unsafe fn call_into(&self, call: &Call<'_, '_>) -> Result<()> {
+        // SAFETY: forwarded to the caller.
+        unsafe { self.fill(call) }.map(drop)
+    }
+
+    /// [`Plan::call_into`], returning `errno`.
+    ///
+    /// # Safety
+    /// As for [`Plan::call`].
+    #[inline(always)]
+    unsafe fn fill(&self, call: &Call<'_, '_>) -> Result<i32> {
         let mut results = Results::default();
         // SAFETY: forwarded to the caller.
-        let (made, _) = unsafe { self.run(call, &mut results) }?;
+        let (made, errno) = unsafe { self.run(call, &mut results) }?;
         match (&self.result, call.into) {
             (ResultPlan::Record { size, copies, .. }, Some(into)) if !self.hidden => {
-                write_result(into, *size, copies, &results)
+                write_result(into, *size, copies, &results)?
             }
-            (_, Some(into)) => copy_made(into, made),
-            _ => Ok(()),
+            (_, Some(into)) => copy_made(into, made)?,
+            _ => {}
         }
+        Ok(errno)
     }
 
     /// Places the arguments and calls; the result registers land in `results`. Returns the

@@ -75,7 +75,7 @@ impl CData {
 
     /// [`CData::new`] for a type whose `size` and `align` the caller has from it already (a
     /// call's plan, made once per signature).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn new_sized(ty: &CType, size: usize, align: usize) -> Result<CData> {
         debug_assert!(ty.size().ok() == Some(size) && ty.align().ok() == Some(align));
         if let Some(data) = CData::spare(ty) {
@@ -84,6 +84,12 @@ impl CData {
             unsafe { zero_bytes(data.storage.address(0), data.storage.len()) };
             return Ok(data);
         }
+        CData::new_allocated(ty, size, align)
+    }
+
+    /// [`CData::new_sized`] in newly allocated memory.
+    #[inline(never)]
+    fn new_allocated(ty: &CType, size: usize, align: usize) -> Result<CData> {
         let storage = Storage::zeroed(size, align)?;
         Ok(CData::root(ty, storage))
     }
