@@ -16,7 +16,7 @@ use super::registers::{Place, Read};
 
 use super::sysv_call::REGISTER_WORDS;
 use crate::abi::{ArgPlace, Part, Placement, Register, ResultPlace};
-use crate::encode::register_file::{argument_register, result_register, XMM_AT};
+use crate::encode::register_file::{argument_register, result_register};
 use crate::error::Result;
 use crate::ty::{CType, Scalar, ScalarClass, Signature, TypeKind};
 
@@ -334,11 +334,9 @@ fn pieces_of(place: &ArgPlace) -> Option<([Piece; 2], u8)> {
             }
             for (piece, part) in pieces.iter_mut().zip(parts) {
                 let to = register_to(part.register)?;
-                let room = match to {
-                    To::Register(at) if at < XMM_AT => 8,
-                    _ => 16,
-                };
-                if part.len > room {
+                // One eightbyte per register: a vector register's low one only, as the call
+                // loads no more (see `ArgRegisters`); no C type here is of class SSEUP.
+                if part.len > 8 {
                     return None;
                 }
                 *piece = Piece {

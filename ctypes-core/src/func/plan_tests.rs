@@ -2,6 +2,7 @@
 //! against C by the `tests` crate).
 
 use super::*;
+use crate::encode::register_file::XMM_AT;
 use crate::ty::Scalar;
 
 fn t(s: Scalar) -> CType {

@@ -101,8 +101,10 @@ pub(crate) unsafe fn call(
 }
 
 /// The argument registers of a general call, as [`call_with_stack`] loads them: `rdi, rsi,
-/// rdx, rcx, r8, r9` from the words 0 to 5, then `xmm0`–`xmm7` whole (16 bytes each, so that
-/// an eightbyte of class SSEUP has its place) from the words 6 to 21.
+/// rdx, rcx, r8, r9` from the words 0 to 5, then `xmm0`–`xmm7` from the words 6 to 21, 16
+/// bytes each (the layout the callbacks' entry saves them in), of which the call loads the low
+/// 8: no C type this crate describes has an eightbyte of class SSEUP (a vector type), and an
+/// argument written as 8 bytes and read back as 16 would wait for its store to reach memory.
 #[repr(C, align(16))]
 pub(crate) struct ArgRegisters(pub(crate) [MaybeUninit<u64>; REGISTER_WORDS]);
 
@@ -242,14 +244,14 @@ pub(crate) unsafe fn call_with_stack(
             "mov rcx, [r11 + 24]",
             "mov r8, [r11 + 32]",
             "mov r9, [r11 + 40]",
-            "movups xmm0, [r11 + 48]",
-            "movups xmm1, [r11 + 64]",
-            "movups xmm2, [r11 + 80]",
-            "movups xmm3, [r11 + 96]",
-            "movups xmm4, [r11 + 112]",
-            "movups xmm5, [r11 + 128]",
-            "movups xmm6, [r11 + 144]",
-            "movups xmm7, [r11 + 160]",
+            "movq xmm0, [r11 + 48]",
+            "movq xmm1, [r11 + 64]",
+            "movq xmm2, [r11 + 80]",
+            "movq xmm3, [r11 + 96]",
+            "movq xmm4, [r11 + 112]",
+            "movq xmm5, [r11 + 128]",
+            "movq xmm6, [r11 + 144]",
+            "movq xmm7, [r11 + 160]",
             "call r10",
             "mov rsp, r14",
             "mov [r12], rax",
