@@ -8,6 +8,7 @@ use std::ffi::c_void;
 use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use super::arguments::{self, Slot};
 use super::failure::{discard, report_safely};
 use super::invocations::{this_thread, Frame};
 use super::{Body, CallbackFn, Inner};
@@ -497,13 +498,15 @@ unsafe fn read_record(
 ) -> Result<()> {
     // SAFETY: as promised by the caller.
     let bytes = unsafe { std::slice::from_raw_parts(at.cast::<u8>(), size) };
-    super::arguments::record(ty, bytes, out)
+    arguments::record(ty, bytes, out)
 }
 
 /// Up to [`INLINE`] arguments on the stack, dropped with the frame (also on unwinding); the
-/// `i`th is of parameter `params[i]`.
+/// `i`th is of parameter `params[i]`. A record argument may be an object lent from this
+/// thread's table (`lent[i]`), given back rather than dropped.
 pub(super) struct Values<'p> {
     items: [MaybeUninit<CValue>; INLINE],
+    lent: [Option<Slot>; INLINE],
     len: usize,
     params: &'p [Param],
 }
@@ -512,6 +515,7 @@ impl<'p> Values<'p> {
     pub(super) fn new(params: &'p [Param]) -> Values<'p> {
         Values {
             items: [const { MaybeUninit::uninit() }; INLINE],
+            lent: [None; INLINE],
             len: 0,
             params,
         }
@@ -527,7 +531,8 @@ impl<'p> Values<'p> {
         match (at, &self.params[self.len]) {
             (Some(at), Param::Record(ty, size)) => {
                 // SAFETY: as promised by the caller.
-                unsafe { read_record(ty, *size, at, item) }?;
+                let bytes = unsafe { std::slice::from_raw_parts(at.cast::<u8>(), *size) };
+                self.lent[self.len] = arguments::lend_record(ty, bytes, item)?;
             }
             // SAFETY: as promised by the caller.
             (at, param) => _ = item.write(unsafe { read_passed(param, at) }?),
@@ -545,11 +550,16 @@ impl<'p> Values<'p> {
 impl Drop for Values<'_> {
     #[inline(always)]
     fn drop(&mut self) {
-        for item in &mut self.items[..self.len] {
-            // SAFETY: the first `len` items are initialised and dropped only here. A record
-            // argument's object, which `read` made, is dropped like any: once no one holds it
-            // but this thread's table, it is filled again for a later call.
-            unsafe { item.assume_init_drop() };
+        for (item, lent) in self.items[..self.len].iter_mut().zip(&self.lent) {
+            match *lent {
+                // Never dropped: a bitwise copy of the table's handle, which counted for
+                // nothing.
+                Some(slot) => arguments::give_back(slot),
+                // SAFETY: the first `len` items are initialised and dropped only here. A new
+                // record argument's object is dropped like any: once no one holds it but this
+                // thread's table, it is lent for a later call.
+                None => unsafe { item.assume_init_drop() },
+            }
         }
     }
 }

@@ -14,9 +14,15 @@ pub(crate) unsafe fn copy_bytes(from: *const u8, to: *mut u8, len: usize) {
             8 => to
                 .cast::<u64>()
                 .write_unaligned(from.cast::<u64>().read_unaligned()),
-            16 => to
-                .cast::<[u64; 2]>()
-                .write_unaligned(from.cast::<[u64; 2]>().read_unaligned()),
+            // Two words, never one wider load: bytes just written as two words (the pieces of
+            // an argument from two registers) are then read back from the store buffer,
+            // instead of waiting for both stores to reach memory.
+            16 => {
+                let low = load_word(from);
+                let high = load_word(from.add(8));
+                to.cast::<u64>().write_unaligned(low);
+                to.add(8).cast::<u64>().write_unaligned(high);
+            }
             _ => std::ptr::copy_nonoverlapping(from, to, len),
         }
     }
@@ -37,5 +43,35 @@ pub(crate) unsafe fn zero_bytes(to: *mut u8, len: usize) {
             32 => to.cast::<[u64; 4]>().write_unaligned([0; 4]),
             _ => std::ptr::write_bytes(to, 0, len),
         }
+    }
+}
+
+/// The 8 bytes at `from` (any alignment), by a load the compiler does not merge with a
+/// neighbouring one into a wider load.
+///
+/// # Safety
+/// `from` must be valid for reads of 8 bytes.
+#[inline(always)]
+unsafe fn load_word(from: *const u8) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let word: u64;
+        // SAFETY: the caller promises 8 readable bytes at `from`; an x86-64 load needs no
+        // alignment. The block only reads that memory (`readonly`), so it stays after any
+        // write to it, and touches neither the stack nor the flags.
+        unsafe {
+            std::arch::asm!(
+                "mov {word}, qword ptr [{from}]",
+                from = in(reg) from,
+                word = lateout(reg) word,
+                options(nostack, preserves_flags, readonly, pure),
+            )
+        };
+        word
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    // SAFETY: as promised by the caller.
+    unsafe {
+        from.cast::<u64>().read_unaligned()
     }
 }
