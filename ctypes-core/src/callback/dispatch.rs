@@ -143,7 +143,7 @@ unsafe extern "C" fn on_short_path<const N: usize>(
                     |i| saved.cast::<u8>().add(usize::from(short.at[i])).cast(),
                     |word| super::entry::set_word(result, word),
                     // SAFETY: as promised by the caller.
-                    |returned| callback.write_own_result(returned, saved, result),
+                    |returned| callback.write_own_result(&returned, saved, result),
                 )
             },
             // SAFETY: as promised by the caller.
@@ -196,7 +196,7 @@ impl Inner {
             }
         }
         // SAFETY: as for this function.
-        unsafe { self.write_own_result(returned, saved, result) }
+        unsafe { self.write_own_result(&returned, saved, result) }
     }
 
     /// Writes the closure's result where the plan says: into the result block, or through the
@@ -207,12 +207,12 @@ impl Inner {
     #[inline(never)]
     pub(super) unsafe fn write_own_result(
         &self,
-        returned: CValue,
+        returned: &CValue,
         saved: *mut Saved,
         result: *mut ResultBlock,
     ) -> Result<()> {
         let plan = plan_of(self);
-        if let (Some(lane), CValue::Value(value)) = (plan.result_lane, &returned) {
+        if let (Some(lane), CValue::Value(value)) = (plan.result_lane, returned) {
             if let Some(word) = lane.encode(*value) {
                 // SAFETY: the entry's result block, as the caller promises.
                 unsafe { super::entry::set_word(result, word) };

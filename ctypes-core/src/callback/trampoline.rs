@@ -208,7 +208,7 @@ unsafe extern "C" fn entry_short<const N: usize>(
                     // `result` has room for at least one word (an `ffi_arg`).
                     |word| result.cast::<u64>().write_unaligned(word),
                     // `result` has room for the result type, as libffi promises.
-                    |returned| callback.write_result(returned, result),
+                    |returned| callback.write_result(&returned, result),
                 )
             },
             |callback| zero_result(callback, result),
@@ -355,7 +355,7 @@ impl Inner {
             closure(&values)
         };
         // SAFETY: `result` has room for the result type, as libffi promises.
-        unsafe { self.write_result(returned, result) }
+        unsafe { self.write_result(&returned, result) }
     }
 
     /// Writes the closure's result where libffi wants it: integers narrower than a word are
@@ -364,13 +364,13 @@ impl Inner {
     /// # Safety
     /// `result` must have room for the result type and at least 8 bytes.
     #[inline(never)]
-    pub(super) unsafe fn write_result(&self, returned: CValue, result: *mut c_void) -> Result<()> {
+    pub(super) unsafe fn write_result(&self, returned: &CValue, result: *mut c_void) -> Result<()> {
         let ty = self.signature.result();
         let misfit = |found: String| Error::CallbackResult {
             expected: ty.to_string(),
             found,
         };
-        let bytes: [u8; SCALAR_BYTES] = match (ty.kind(), &returned) {
+        let bytes: [u8; SCALAR_BYTES] = match (ty.kind(), returned) {
             (crate::ty::TypeKind::Void, _) => return Ok(()),
             (crate::ty::TypeKind::Record(_), CValue::Data(data))
                 if data.ty().same_object(ty) || data.ty() == ty =>

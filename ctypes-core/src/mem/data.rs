@@ -68,9 +68,22 @@ pub struct CData {
 
 impl CData {
     /// A zero-initialised object of type `ty`, aligned for it.
+    #[inline]
     pub fn new(ty: &CType) -> Result<CData> {
+        if let Some(data) = CData::spare(ty) {
+            // SAFETY: the block is owned and holds its length; nothing else holds it and no
+            // Rust reference into it exists.
+            unsafe { zero_bytes(data.storage.address(0), data.storage.len()) };
+            return Ok(data);
+        }
+        CData::new_of(ty)
+    }
+
+    /// [`CData::new`] in newly allocated memory.
+    #[inline(never)]
+    fn new_of(ty: &CType) -> Result<CData> {
         let size = ty.size_for("creating an object")?;
-        CData::new_sized(ty, size, ty.align()?)
+        CData::new_allocated(ty, size, ty.align()?)
     }
 
     /// [`CData::new`] for a type whose `size` and `align` the caller has from it already (a
@@ -79,8 +92,7 @@ impl CData {
     pub(crate) fn new_sized(ty: &CType, size: usize, align: usize) -> Result<CData> {
         debug_assert!(ty.size().ok() == Some(size) && ty.align().ok() == Some(align));
         if let Some(data) = CData::spare(ty) {
-            // SAFETY: the block is owned and holds its length; nothing else holds it and no
-            // Rust reference into it exists.
+            // SAFETY: as in `new`.
             unsafe { zero_bytes(data.storage.address(0), data.storage.len()) };
             return Ok(data);
         }
