@@ -45,13 +45,15 @@ impl Plan {
     /// the result type), and the arguments must meet whatever the function requires of them.
     #[inline(always)]
     pub(crate) unsafe fn call(&self, call: &Call<'_, '_>) -> Result<(CValue, i32)> {
-        if let (
-            ResultPlan::Record {
-                ty, size, align, ..
-            },
-            None,
-        ) = (&self.result, call.into)
+        if let ResultPlan::Record {
+            ty, size, align, ..
+        } = &self.result
         {
+            if call.into.is_some() {
+                // SAFETY: forwarded to the caller.
+                let errno = unsafe { self.fill(call) }?;
+                return Ok((CValue::Void, errno));
+            }
             // A record result in a new object: made first, and written as `call_into` writes
             // an object the caller has (one in memory straight through the hidden pointer).
             let data = CData::new_sized(ty, *size, *align)?;
@@ -65,8 +67,8 @@ impl Plan {
         }
         let mut results = Results::default();
         // SAFETY: forwarded to the caller.
-        let (made, errno) = unsafe { self.run(call, &mut results) }?;
-        Ok((self.result(&results, call.into, made)?, errno))
+        let (_, errno) = unsafe { self.run(call, &mut results) }?;
+        Ok((self.result(&results)?, errno))
     }
 
     /// [`Plan::call`] writing a record result into `call.into`, which must be given.
@@ -99,8 +101,8 @@ impl Plan {
     }
 
     /// Places the arguments and calls; the result registers land in `results`. Returns the
-    /// new object a result in memory was written to (when `call.into` is not given) and
-    /// `errno`.
+    /// new object a result in memory was written to (when `call.into` is not aligned for the
+    /// result type) and `errno`.
     ///
     /// # Safety
     /// As for [`Plan::call`].
@@ -140,12 +142,6 @@ impl Plan {
         // aligned for the result type: an object that is not (a field of a packed record, say)
         // gets the result in a new object first.
         let made = match (&self.result, call.into) {
-            (
-                ResultPlan::Record {
-                    ty, size, align, ..
-                },
-                None,
-            ) if self.hidden => Some(CData::new_sized(ty, *size, *align)?),
             (
                 ResultPlan::Record {
                     ty, size, align, ..
@@ -199,12 +195,7 @@ impl Plan {
 
     /// The result, from the registers or the memory the callee wrote.
     #[inline]
-    fn result(
-        &self,
-        results: &Results,
-        into: Option<&CData>,
-        made: Option<CData>,
-    ) -> Result<CValue> {
+    fn result(&self, results: &Results) -> Result<CValue> {
         Ok(match &self.result {
             ResultPlan::Void => CValue::Void,
             ResultPlan::Value(read) => CValue::Value(read.decode(Returned {
@@ -219,29 +210,8 @@ impl Plan {
             ResultPlan::Complex { scalar, copies } => {
                 CValue::Value(complex_result(*scalar, copies, results)?)
             }
-            ResultPlan::Record { .. } if self.hidden => match into {
-                Some(into) => {
-                    copy_made(into, made)?;
-                    CValue::Void
-                }
-                None => made.map_or(CValue::Void, CValue::Data),
-            },
-            ResultPlan::Record {
-                ty,
-                size,
-                align,
-                copies,
-            } => match into {
-                Some(into) => {
-                    write_result(into, *size, copies, results)?;
-                    CValue::Void
-                }
-                None => {
-                    let data = CData::new_sized(ty, *size, *align)?;
-                    write_result(&data, *size, copies, results)?;
-                    CValue::Data(data)
-                }
-            },
+            // Records are written into their object by `fill`.
+            ResultPlan::Record { .. } => return Err(missing("a record result")),
         })
     }
 }

@@ -41,7 +41,6 @@ mod sysv_call;
 
 use std::ffi::c_void;
 use std::fmt;
-use std::mem::MaybeUninit;
 use std::ptr::NonNull;
 use std::sync::{Arc, Mutex};
 
@@ -363,34 +362,16 @@ impl Function {
                 return unsafe { registers.call_value(self.core.code.as_ptr(), &placed) };
             }
         }
-        // Written by the general path and read back here, rather than returned: the two
-        // paths then meet on the value itself, which the register call need not store.
-        let mut returned = MaybeUninit::uninit();
         // SAFETY: forwarded to the caller.
-        unsafe { self.call_value_general(args, &mut returned) };
-        // SAFETY: `call_value_general` wrote it.
-        unsafe { returned.assume_init() }
+        unsafe { self.call_value_general(args) }
     }
 
-    /// [`Function::call_value`] off the register call, kept out of line; writes the result
-    /// into `returned`.
+    /// [`Function::call_value`] off the register call, kept out of line.
     ///
     /// # Safety
     /// As for [`Function::call`].
     #[inline(never)]
-    unsafe fn call_value_general(
-        &self,
-        args: &[Arg<'_>],
-        returned: &mut MaybeUninit<Result<crate::mem::Value>>,
-    ) {
-        // SAFETY: forwarded to the caller.
-        returned.write(unsafe { self.call_value_slow(args) });
-    }
-
-    /// # Safety
-    /// As for [`Function::call`].
-    #[inline(always)]
-    unsafe fn call_value_slow(&self, args: &[Arg<'_>]) -> Result<crate::mem::Value> {
+    unsafe fn call_value_general(&self, args: &[Arg<'_>]) -> Result<crate::mem::Value> {
         let result = self.core.signature.result();
         if !matches!(result.kind(), TypeKind::Scalar(_) | TypeKind::Pointer(_)) {
             return Err(Error::TypeMismatch {

@@ -70,13 +70,10 @@ impl CData {
     /// A zero-initialised object of type `ty`, aligned for it.
     #[inline]
     pub fn new(ty: &CType) -> Result<CData> {
-        if let Some(data) = CData::spare(ty) {
-            // SAFETY: the block is owned and holds its length; nothing else holds it and no
-            // Rust reference into it exists.
-            unsafe { zero_bytes(data.storage.address(0), data.storage.len()) };
-            return Ok(data);
+        match CData::spare_zeroed(ty) {
+            Some(data) => Ok(data),
+            None => CData::new_of(ty),
         }
-        CData::new_of(ty)
     }
 
     /// [`CData::new`] in newly allocated memory.
@@ -91,12 +88,10 @@ impl CData {
     #[inline(always)]
     pub(crate) fn new_sized(ty: &CType, size: usize, align: usize) -> Result<CData> {
         debug_assert!(ty.size().ok() == Some(size) && ty.align().ok() == Some(align));
-        if let Some(data) = CData::spare(ty) {
-            // SAFETY: as in `new`.
-            unsafe { zero_bytes(data.storage.address(0), data.storage.len()) };
-            return Ok(data);
+        match CData::spare_zeroed(ty) {
+            Some(data) => Ok(data),
+            None => CData::new_allocated(ty, size, align),
         }
-        CData::new_allocated(ty, size, align)
     }
 
     /// [`CData::new_sized`] in newly allocated memory.
@@ -141,6 +136,16 @@ impl CData {
     fn spare(ty: &CType) -> Option<CData> {
         let Kept { ty, storage } = spare::take(ty)?;
         Some(CData::root_of(ty, storage))
+    }
+
+    /// [`CData::spare`], zeroed.
+    #[inline(always)]
+    fn spare_zeroed(ty: &CType) -> Option<CData> {
+        let data = CData::spare(ty)?;
+        // SAFETY: the block is owned and holds its length; nothing else holds it and no Rust
+        // reference into it exists.
+        unsafe { zero_bytes(data.storage.address(0), data.storage.len()) };
+        Some(data)
     }
 
     /// A view of the object of type `ty` at `address`, which this `CData` does not own.

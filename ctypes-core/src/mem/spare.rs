@@ -24,7 +24,7 @@ use crate::ty::CType;
 /// Slots per thread (a power of two).
 const SLOTS: usize = 8;
 /// Objects larger than this are not kept (the memory would stay with the thread).
-pub(crate) const LARGEST: usize = 256;
+const LARGEST: usize = 256;
 
 /// A kept object: its type handle and its memory, which nothing else holds.
 pub(crate) struct Kept {
@@ -49,8 +49,7 @@ struct Table {
     /// The key ([`key_of`]) of each slot's object's type handle; 0 for an empty slot. Apart
     /// from the objects, so that finding one reads no object.
     keys: [Cell<usize>; SLOTS],
-    /// Each slot's object, its type handle and memory apart: moved as two words, never as
-    /// one wider piece, so that reading one back is never held up by two narrower writes.
+    /// Each slot's object: its type handle and its memory.
     types: [Cell<Option<CType>>; SLOTS],
     storages: [Cell<Option<Rc<Storage>>>; SLOTS],
 }
@@ -100,24 +99,12 @@ fn slot_of(key: usize) -> usize {
     ((key >> 4) ^ (key >> 10)) & (SLOTS - 1)
 }
 
-/// Runs `f` on this thread's table.
-#[inline(always)]
-fn with_table<R>(f: impl FnOnce(&Table) -> R) -> R {
-    let table = TABLE.with(|table| std::ptr::from_ref::<Table>(table));
-    // SAFETY: `TABLE` has no destructor, so its memory stays valid for as long as this
-    // thread runs, which is longer than this call; the reference does not leave it (and
-    // `Table` is neither `Send` nor `Sync`). Reaching it through the pointer keeps the
-    // accessor down to the thread pointer's offset, which `with` around a larger closure
-    // does not always get inlined to.
-    f(unsafe { &*table })
-}
-
 /// Takes back a kept object of the type handle `ty` (the same handle, not an equal type), if
 /// this thread has one. Its memory holds whatever the old object left there.
 #[inline(always)]
 pub(crate) fn take(ty: &CType) -> Option<Kept> {
     let key = key_of(ty);
-    with_table(|table| {
+    TABLE.with(|table| {
         let first = slot_of(key);
         let at = if table.keys[first].get() == key {
             first
@@ -142,7 +129,7 @@ pub(crate) fn keep(kept: Kept) {
     if kept.storage.len() > LARGEST || Rc::weak_count(&kept.storage) != 0 {
         return;
     }
-    match with_table(|table| put(table, kept)) {
+    match TABLE.with(|table| put(table, kept)) {
         Ok(None) => {}
         // Dropped outside the table: dropping a type handle runs no code of ours that
         // reaches the table, but nothing needs to rely on that.
