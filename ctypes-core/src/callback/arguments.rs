@@ -130,6 +130,7 @@ fn lend(spare: &Spare, key: usize, size: usize, out: &mut MaybeUninit<CValue>) -
             return None;
         }
     }
+    let slot = Slot::new(at)?;
     let kept = spare.objects[at].try_borrow().ok()?;
     let value = kept.as_ref()?;
     spare.lent[at].set(true);
@@ -139,7 +140,7 @@ fn lend(spare: &Spare, key: usize, size: usize, out: &mut MaybeUninit<CValue>) -
     // type handle and memory stay those of a live object; clones made from the copy count on
     // that object. `out` is distinct from the table.
     unsafe { std::ptr::copy_nonoverlapping(value, out.as_mut_ptr(), 1) };
-    Slot::new(at)
+    Some(slot)
 }
 
 /// Keeps a handle to `data` (a new object of `key`'s type) in one of its type's slots that
