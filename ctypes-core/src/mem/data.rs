@@ -6,15 +6,16 @@ use std::mem::ManuallyDrop;
 use std::ptr::NonNull;
 use std::rc::Rc;
 
-use super::bytes::{copy_bytes, zero_bytes};
+use super::bytes::copy_bytes;
 use super::codec::{self, Leaf, Overflow};
 use super::path::{self, Step};
-use super::spare::{self, Kept};
 use super::storage::Storage;
 use super::value::Value;
 use crate::error::{Error, Result};
 use crate::layout::ByteOrder;
 use crate::ty::{CType, TypeKind};
+
+mod handle;
 
 /// Values of at most this many bytes are read without allocating.
 const SMALL_VALUE: usize = 32;
@@ -127,25 +128,6 @@ impl CData {
         }
         data.storage.write(0, bytes)?;
         Ok(data)
-    }
-
-    /// An object of the type handle `ty` (that very handle) let go of earlier on this thread,
-    /// if one is kept: its memory, owned and of the type's size and alignment, holds what the
-    /// old object left there.
-    #[inline(always)]
-    fn spare(ty: &CType) -> Option<CData> {
-        let Kept { ty, storage } = spare::take(ty)?;
-        Some(CData::root_of(ty, storage))
-    }
-
-    /// [`CData::spare`], zeroed.
-    #[inline(always)]
-    fn spare_zeroed(ty: &CType) -> Option<CData> {
-        let data = CData::spare(ty)?;
-        // SAFETY: the block is owned and holds its length; nothing else holds it and no Rust
-        // reference into it exists.
-        unsafe { zero_bytes(data.storage.address(0), data.storage.len()) };
-        Some(data)
     }
 
     /// A view of the object of type `ty` at `address`, which this `CData` does not own.
@@ -566,37 +548,6 @@ impl CData {
         match self.ty.kind() {
             TypeKind::Array { element, len } => Some((element, *len)),
             _ => None,
-        }
-    }
-}
-
-impl Clone for CData {
-    fn clone(&self) -> CData {
-        CData {
-            ty: ManuallyDrop::new(CType::clone(&self.ty)),
-            storage: ManuallyDrop::new(Rc::clone(&self.storage)),
-            offset: self.offset,
-            order: self.order,
-            bits: self.bits,
-            is_root: self.is_root,
-        }
-    }
-}
-
-impl Drop for CData {
-    #[inline]
-    fn drop(&mut self) {
-        // SAFETY: the two fields are taken once, here, and never used again.
-        let (ty, storage) = unsafe {
-            (
-                ManuallyDrop::take(&mut self.ty),
-                ManuallyDrop::take(&mut self.storage),
-            )
-        };
-        if self.is_root && Rc::strong_count(&storage) == 1 && storage.is_reusable() {
-            // The last handle of the object itself: its memory may be kept for the next
-            // object of its type (or dropped there).
-            spare::keep(Kept { ty, storage });
         }
     }
 }
