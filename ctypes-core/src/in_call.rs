@@ -8,20 +8,18 @@
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::Error;
 
 thread_local! {
     static DEPTH: Cell<u32> = const { Cell::new(0) };
+    /// How many failures `PENDING` holds: lets a call skip it in the usual case of none with
+    /// one read of a plain thread-local (no lazy state, no destructor).
+    static WAITING: Cell<u32> = const { Cell::new(0) };
     /// Failures of callbacks on this thread, each with the depth of the call it belongs to
     /// (the innermost call in progress when the callback ran); at most one per depth, the first.
     static PENDING: RefCell<Vec<(u32, CallbackFailure)>> = const { RefCell::new(Vec::new()) };
 }
-
-/// Failures waiting on some thread for their call to return; lets a call skip the
-/// thread-local check in the usual case of none.
-static WAITING: AtomicUsize = AtomicUsize::new(0);
 
 /// A callback's failure.
 #[derive(Debug)]
@@ -55,7 +53,7 @@ pub(crate) fn keep_failure(failure: CallbackFailure) -> Kept {
         if !pending.iter().any(|(d, _)| *d == depth) {
             if let Some(failure) = failure.take() {
                 pending.push((depth, failure));
-                WAITING.fetch_add(1, Ordering::Relaxed);
+                WAITING.with(|w| w.set(w.get() + 1));
             }
         }
     });
@@ -99,13 +97,28 @@ impl CallGuard {
     /// error. Failures belonging to an enclosing call stay for that call.
     #[inline]
     pub(crate) fn leave(self) -> Result<(), Error> {
-        let depth = depth();
-        drop(self);
-        if WAITING.load(Ordering::Relaxed) == 0 {
+        if self.leave_quietly() {
             return Ok(());
         }
-        take_pending(depth)
+        failure_of_left_call()
     }
+
+    /// Ends the call; `false` when a callback's failure waits on this thread, which
+    /// [`failure_of_left_call`] must then be asked for (it may be this call's).
+    #[inline]
+    pub(crate) fn leave_quietly(self) -> bool {
+        drop(self);
+        WAITING.with(Cell::get) == 0
+    }
+}
+
+/// After [`CallGuard::leave_quietly`] said a failure waits: re-raises the panic of a callback
+/// the call led to, or returns that callback's error. Failures belonging to an enclosing call
+/// stay for that call.
+#[cold]
+pub(crate) fn failure_of_left_call() -> Result<(), Error> {
+    // The depth the call had, now that it is left.
+    take_pending(depth() + 1)
 }
 
 impl Drop for CallGuard {
@@ -125,7 +138,7 @@ fn take_pending(depth: u32) -> Result<(), Error> {
     let Ok(Some(failure)) = taken else {
         return Ok(());
     };
-    WAITING.fetch_sub(1, Ordering::Relaxed);
+    WAITING.with(|w| w.set(w.get() - 1));
     match failure {
         CallbackFailure::Panic(payload) => std::panic::resume_unwind(payload),
         CallbackFailure::Error(e) => Err(e),

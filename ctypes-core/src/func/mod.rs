@@ -51,12 +51,12 @@ use lanes::Lanes;
 use no_engine::Plan;
 #[cfg(ctypes_sysv64)]
 use plan::Plan;
-use registers::{Placed, Registers};
+use registers::Registers;
 
 use crate::encode::{CValue, Callback, Param};
 use crate::error::{Error, Result};
 use crate::library::Loaded;
-use crate::mem::CData;
+use crate::mem::{CData, Value};
 use crate::raw::Cif;
 use crate::ty::{CType, Signature, TypeKind};
 
@@ -288,47 +288,52 @@ impl Function {
     /// function itself requires of them (valid pointers, buffer sizes, …): C cannot check them.
     #[inline(always)]
     pub unsafe fn call(&self, args: &[Arg<'_>]) -> Result<CValue> {
-        let mut placed = Placed::new();
-        if let Some(registers) = self.placed_in_registers(args, &mut placed) {
-            // SAFETY: forwarded to the caller; the registers describe this function, and
-            // `place` accepted the arguments.
-            return unsafe { registers.call(self.core.code.as_ptr(), &placed) };
+        if let Some(registers) = self.registers() {
+            // SAFETY: forwarded to the caller; the registers describe this function.
+            if let Some(result) = unsafe { registers.call(self.core.code.as_ptr(), args) } {
+                return result;
+            }
         }
+        // As in `call_value`: the general path's result comes back through `result`.
+        let mut result = CValue::Void;
         // SAFETY: forwarded to the caller.
-        unsafe { self.call_general(args) }
+        unsafe { self.call_general(args, &mut result) }.map(|()| result)
     }
 
-    /// The register call, with `args` placed in `placed`, when this function takes it and the
-    /// arguments are plain values of their parameters' kinds and ranges.
+    /// The register call, when this function takes it.
     #[inline(always)]
-    fn placed_in_registers(&self, args: &[Arg<'_>], placed: &mut Placed) -> Option<&Registers> {
+    fn registers(&self) -> Option<&Registers> {
         if self.path != CallPath::Registers {
             return None;
         }
-        let registers = self.core.registers.as_ref()?;
-        registers.place(args, placed).then_some(registers)
+        self.core.registers.as_ref()
     }
 
     /// [`Function::call`] off the register call, through the engine or libffi: kept out of
-    /// line, so that what `call` inlines into its caller is only the register call.
+    /// line, so that what `call` inlines into its caller is only the register call. The result
+    /// is written to `result`.
     ///
     /// # Safety
     /// As for [`Function::call`].
     #[inline(never)]
-    unsafe fn call_general(&self, args: &[Arg<'_>]) -> Result<CValue> {
-        if self.path != CallPath::Libffi {
+    unsafe fn call_general(&self, args: &[Arg<'_>], result: &mut CValue) -> Result<()> {
+        *result = if self.path != CallPath::Libffi {
             // SAFETY: forwarded to the caller.
-            return unsafe { self.call_engine_plain(args) };
-        }
-        if let (Some(lanes), Some(cif), None) = (&self.core.lanes, &self.core.cif, &self.errcheck) {
+            unsafe { self.call_engine_plain(args) }?
+        } else if let (Some(lanes), Some(cif), None) =
+            (&self.core.lanes, &self.core.cif, &self.errcheck)
+        {
             // SAFETY: forwarded to the caller; the lanes and interface describe this function.
-            if let Some(returned) = unsafe { lanes.call(cif, self.core.code.as_ptr(), args, None) }
-            {
-                return returned;
+            match unsafe { lanes.call(cif, self.core.code.as_ptr(), args, None) } {
+                Some(returned) => returned?,
+                // SAFETY: forwarded to the caller.
+                None => unsafe { self.invoke(args, None, None) }?.0,
             }
-        }
-        // SAFETY: forwarded to the caller.
-        unsafe { self.invoke(args, None, None) }.map(|(returned, _)| returned)
+        } else {
+            // SAFETY: forwarded to the caller.
+            unsafe { self.invoke(args, None, None) }?.0
+        };
+        Ok(())
     }
 
     /// [`Function::call`] for a function returning a scalar or a pointer, with the result as a
@@ -353,25 +358,28 @@ impl Function {
     /// # Safety
     /// As for [`Function::call`].
     #[inline(always)]
-    pub unsafe fn call_value(&self, args: &[Arg<'_>]) -> Result<crate::mem::Value> {
-        let mut placed = Placed::new();
-        if let Some(registers) = self.placed_in_registers(args, &mut placed) {
-            if registers.returns_value() {
-                // SAFETY: forwarded to the caller; the registers describe this function, and
-                // `place` accepted the arguments.
-                return unsafe { registers.call_value(self.core.code.as_ptr(), &placed) };
+    pub unsafe fn call_value(&self, args: &[Arg<'_>]) -> Result<Value> {
+        if let Some(registers) = self.registers().filter(|r| r.returns_value()) {
+            // SAFETY: forwarded to the caller; the registers describe this function.
+            if let Some(result) = unsafe { registers.call_value(self.core.code.as_ptr(), args) } {
+                return result;
             }
         }
+        // The general path's value comes back through `value`, not as the `Result<Value>` this
+        // returns: a result written by an out-of-line call would have the register call's
+        // value stored to memory and read back where the two paths meet.
+        let mut value = Value::Bool(false);
         // SAFETY: forwarded to the caller.
-        unsafe { self.call_value_general(args) }
+        unsafe { self.call_value_general(args, &mut value) }.map(|()| value)
     }
 
-    /// [`Function::call_value`] off the register call, kept out of line.
+    /// [`Function::call_value`] off the register call, kept out of line: the result is written
+    /// to `out`.
     ///
     /// # Safety
     /// As for [`Function::call`].
     #[inline(never)]
-    unsafe fn call_value_general(&self, args: &[Arg<'_>]) -> Result<crate::mem::Value> {
+    unsafe fn call_value_general(&self, args: &[Arg<'_>], out: &mut Value) -> Result<()> {
         let result = self.core.signature.result();
         if !matches!(result.kind(), TypeKind::Scalar(_) | TypeKind::Pointer(_)) {
             return Err(Error::TypeMismatch {
@@ -381,7 +389,10 @@ impl Function {
         }
         // SAFETY: forwarded to the caller.
         match unsafe { self.call(args) }? {
-            CValue::Value(value) => Ok(value),
+            CValue::Value(value) => {
+                *out = value;
+                Ok(())
+            }
             other => unreachable!("a scalar or pointer result reads as a value, not {other:?}"),
         }
     }
@@ -396,12 +407,12 @@ impl Function {
         args: &[Arg<'_>],
         errno_before: Option<i32>,
     ) -> Result<(CValue, i32)> {
-        let mut placed = Placed::new();
-        if let Some(registers) = self.placed_in_registers(args, &mut placed) {
+        if let Some(registers) = self.registers() {
             let code = self.core.code.as_ptr();
-            // SAFETY: forwarded to the caller; the registers describe this function, and
-            // `place` accepted the arguments.
-            return unsafe { registers.call_with_errno(code, &placed, errno_before) };
+            // SAFETY: forwarded to the caller; the registers describe this function.
+            if let Some(result) = unsafe { registers.call_with_errno(code, args, errno_before) } {
+                return result;
+            }
         }
         if self.path != CallPath::Libffi {
             // SAFETY: forwarded to the caller.

@@ -17,22 +17,23 @@ use super::sysv_call::{self, Returned, FIRST_FLOAT, MAX_FLOATS, MAX_INTS, SLOTS}
 use super::{errno, set_errno};
 use crate::encode::{CValue, Lane};
 use crate::error::Result;
-use crate::in_call::CallGuard;
+use crate::in_call::{self, CallGuard};
 use crate::mem::Value;
 use crate::ty::{CType, Scalar, Signature};
 
-/// A value's kind, as a bit of [`Place::accepts`].
-const SIGNED: u8 = 1 << 0;
-const UNSIGNED: u8 = 1 << 1;
-const FLOAT: u8 = 1 << 2;
-const DOUBLE: u8 = 1 << 3;
-const POINTER: u8 = 1 << 4;
-const BOOL: u8 = 1 << 5;
+/// A value's kind, as a bit of [`Place::accepts`] (a signed payload is accepted by its range
+/// alone).
+const UNSIGNED: u8 = 1 << 0;
+const FLOAT: u8 = 1 << 1;
+const DOUBLE: u8 = 1 << 2;
+const POINTER: u8 = 1 << 3;
+const BOOL: u8 = 1 << 4;
 
 /// How one argument is checked and where it goes, flat so that a call makes the same few
-/// comparisons for every argument: which kinds of [`Value`] it accepts, the range a signed
-/// payload must be in (`min..=max`) and the bound an unsigned one must not pass (`max_unsigned`;
-/// the bits of a float, double, pointer or `_Bool` always pass), and its slot.
+/// comparisons for every argument: the range a signed payload must be in (`min..=max`, empty
+/// for a parameter that takes none), which other kinds of [`Value`] it accepts and the bound an
+/// unsigned one must not pass (`max_unsigned`; the bits of a float, double, pointer or `_Bool`
+/// always pass), and its slot.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Place {
     accepts: u8,
@@ -49,7 +50,7 @@ impl Place {
         let any = |accepts| Place {
             accepts,
             slot: 0,
-            min: 0,
+            min: 1,
             max: 0,
             max_unsigned: u64::MAX,
         };
@@ -59,7 +60,7 @@ impl Place {
         Some(match Lane::of(ty)? {
             Lane::Signed { min, max, .. } => (
                 Place {
-                    accepts: SIGNED | UNSIGNED,
+                    accepts: UNSIGNED,
                     slot: 0,
                     min,
                     max,
@@ -69,7 +70,7 @@ impl Place {
             ),
             Lane::Unsigned { max, .. } => (
                 Place {
-                    accepts: SIGNED | UNSIGNED,
+                    accepts: UNSIGNED,
                     slot: 0,
                     min: 0,
                     max: i64::try_from(max).unwrap_or(i64::MAX),
@@ -90,8 +91,7 @@ impl Place {
     pub(crate) fn encode(&self, value: Value) -> Option<u64> {
         let (kind, word) = match value {
             Value::Int(x) => {
-                return (self.accepts & SIGNED != 0 && self.min <= x && x <= self.max)
-                    .then_some(x as u64);
+                return (self.min <= x && x <= self.max).then_some(x as u64);
             }
             Value::UInt(x) => (UNSIGNED, x),
             Value::Float(x) => (FLOAT, u64::from(x.to_bits())),
@@ -107,12 +107,17 @@ impl Place {
     }
 }
 
-/// How the result is read from its registers: as the libffi short path reads its word
-/// ([`Lane`]: only the low bytes of an integer's size are defined), from `xmm0` for `float`
-/// and `double`; or `_Bool`, of which only `al` is defined, holding 0 or 1.
+/// How the result is read from its registers: an integer from `rax`, of which only the low
+/// bytes of its size are defined (`shift` is 64 less 8 times the size: shifting left and back
+/// extends them); a pointer from `rax`; `float` and `double` from `xmm0`; `_Bool` from `al`,
+/// holding 0 or 1. Everything a read needs is worked out when the function is made.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Read {
-    Lane(Lane),
+    Signed { shift: u8 },
+    Unsigned { shift: u8 },
+    Float,
+    Double,
+    Pointer,
     Bool,
 }
 
@@ -121,27 +126,27 @@ impl Read {
         if ty.as_scalar() == Some(Scalar::Bool) {
             return Some(Read::Bool);
         }
-        Lane::of(ty).map(Read::Lane)
+        let shift = |size: u8| 64 - 8 * size;
+        Some(match Lane::of(ty)? {
+            Lane::Signed { size, .. } => Read::Signed { shift: shift(size) },
+            Lane::Unsigned { size, .. } => Read::Unsigned { shift: shift(size) },
+            Lane::Float => Read::Float,
+            Lane::Double => Read::Double,
+            Lane::Pointer => Read::Pointer,
+        })
     }
 
     #[inline(always)]
     pub(crate) fn decode(self, returned: Returned) -> Value {
+        let word = returned.rax;
         match self {
-            Read::Lane(lane @ (Lane::Float | Lane::Double)) => lane.decode(returned.xmm0),
-            Read::Lane(lane) => lane.decode(returned.rax),
-            Read::Bool => Value::Bool(returned.rax as u8 != 0),
+            Read::Signed { shift } => Value::Int(((word << shift) as i64) >> shift),
+            Read::Unsigned { shift } => Value::UInt((word << shift) >> shift),
+            Read::Float => Value::Float(f32::from_bits(returned.xmm0 as u32)),
+            Read::Double => Value::Double(f64::from_bits(returned.xmm0)),
+            Read::Pointer => Value::Pointer(word as usize),
+            Read::Bool => Value::Bool(word as u8 != 0),
         }
-    }
-}
-
-/// The arguments of one call, in the slots the call loads into registers (those no argument
-/// takes are left uninitialised).
-pub(crate) struct Placed([MaybeUninit<u64>; SLOTS]);
-
-impl Placed {
-    #[inline(always)]
-    pub(crate) fn new() -> Placed {
-        Placed([MaybeUninit::uninit(); SLOTS])
     }
 }
 
@@ -182,38 +187,21 @@ impl Registers {
         })
     }
 
-    /// Checks the arguments and places them in `placed`; `false` (`placed` then holds nothing
-    /// to call with) when one is not a plain value of its parameter's kind and range, or their
-    /// number is wrong: the general path then converts them or words the error.
-    #[inline(always)]
-    pub(crate) fn place(&self, args: &[Arg<'_>], placed: &mut Placed) -> bool {
-        if args.len() != self.places.len() {
-            return false;
-        }
-        for (place, arg) in self.places.iter().zip(args) {
-            let Arg::Value(value) = arg else {
-                return false;
-            };
-            let Some(word) = place.encode(*value) else {
-                return false;
-            };
-            placed.0[usize::from(place.slot) & (SLOTS - 1)].write(word);
-        }
-        true
-    }
-
-    /// Calls `code` with arguments `place` accepted, and returns the result.
+    /// Calls `code` with `args` and returns the result; `None`, with nothing called, when an
+    /// argument is not a plain value of its parameter's kind and range, or their number is
+    /// wrong: the general path then converts them or words the error.
     ///
     /// # Safety
-    /// `code` must be a function with the signature these registers were made for, and
-    /// `place` must have returned `true` for `placed`.
+    /// `code` must be a function with the signature these registers were made for.
     #[inline(always)]
-    pub(crate) unsafe fn call(&self, code: *const c_void, placed: &Placed) -> Result<CValue> {
-        let call = CallGuard::enter();
+    pub(crate) unsafe fn call(
+        &self,
+        code: *const c_void,
+        args: &[Arg<'_>],
+    ) -> Option<Result<CValue>> {
         // SAFETY: forwarded to the caller.
-        let returned = unsafe { self.invoke(code, placed) };
-        call.leave()?;
-        Ok(self.result(returned))
+        let (call, returned) = unsafe { self.place_and_invoke(code, args, None) }?;
+        Some(call.leave().map(|()| self.result(returned)))
     }
 
     /// Whether the function returns a value (not `void`): what [`Registers::call_value`] needs.
@@ -227,15 +215,24 @@ impl Registers {
     /// # Safety
     /// As for [`Registers::call`]; and [`Registers::returns_value`] must be true.
     #[inline(always)]
-    pub(crate) unsafe fn call_value(&self, code: *const c_void, placed: &Placed) -> Result<Value> {
-        let call = CallGuard::enter();
+    pub(crate) unsafe fn call_value(
+        &self,
+        code: *const c_void,
+        args: &[Arg<'_>],
+    ) -> Option<Result<Value>> {
+        let Some(read) = self.result else {
+            unreachable!("the caller checked that the function returns a value")
+        };
         // SAFETY: forwarded to the caller.
-        let returned = unsafe { self.invoke(code, placed) };
-        call.leave()?;
-        Ok(match self.result {
-            Some(read) => read.decode(returned),
-            None => unreachable!("the caller checked that the function returns a value"),
-        })
+        let (call, returned) = unsafe { self.place_and_invoke(code, args, None) }?;
+        if call.leave_quietly() {
+            return Some(Ok(read.decode(returned)));
+        }
+        // A callback failed. The result goes to the out-of-line path that takes the failure,
+        // rather than being kept across it: nothing of the call then needs saving on the way
+        // that returns at once.
+        let mut value = Value::Bool(false);
+        Some(value_after_failure(read, returned, &mut value).map(|()| value))
     }
 
     /// [`Registers::call`], setting `errno` right before the call (when `errno_before` is
@@ -247,31 +244,70 @@ impl Registers {
     pub(crate) unsafe fn call_with_errno(
         &self,
         code: *const c_void,
-        placed: &Placed,
+        args: &[Arg<'_>],
         errno_before: Option<i32>,
-    ) -> Result<(CValue, i32)> {
+    ) -> Option<Result<(CValue, i32)>> {
+        // SAFETY: forwarded to the caller.
+        let (call, returned) = unsafe { self.place_and_invoke(code, args, errno_before) }?;
+        let errno = errno();
+        Some(call.leave().map(|()| (self.result(returned), errno)))
+    }
+
+    /// Checks and places the arguments, then calls (setting `errno` first when `errno_before`
+    /// is given) inside a [`CallGuard`], which the caller leaves; `None`, with nothing called,
+    /// when the arguments do not all fit the register call.
+    ///
+    /// A signature with floating arguments has them placed in the slots [`sysv_call::call`]
+    /// loads registers from. One without has every argument integer-class, in the register of
+    /// its position: they are placed by position in an array of their own, apart from the
+    /// slots, so that where the number of arguments is known the compiler keeps them in
+    /// registers ([`sysv_call::call_ints`]).
+    ///
+    /// # Safety
+    /// As for [`Registers::call`].
+    #[inline(always)]
+    unsafe fn place_and_invoke(
+        &self,
+        code: *const c_void,
+        args: &[Arg<'_>],
+        errno_before: Option<i32>,
+    ) -> Option<(CallGuard, Returned)> {
+        if args.len() != self.places.len() {
+            return None;
+        }
+        let in_order = self.floats == 0;
+        let mut ints = [0u64; MAX_INTS];
+        let mut slots = [MaybeUninit::<u64>::uninit(); SLOTS];
+        for (position, (place, arg)) in self.places.iter().zip(args).enumerate() {
+            let Arg::Value(value) = arg else {
+                return None;
+            };
+            let word = place.encode(*value)?;
+            if in_order {
+                ints[position % MAX_INTS] = word;
+            } else {
+                slots[usize::from(place.slot) & (SLOTS - 1)].write(word);
+            }
+        }
         let call = CallGuard::enter();
         if let Some(value) = errno_before {
             set_errno(value);
         }
-        // SAFETY: forwarded to the caller.
-        let returned = unsafe { self.invoke(code, placed) };
-        let errno = errno();
-        call.leave()?;
-        Ok((self.result(returned), errno))
-    }
-
-    /// # Safety
-    /// As for [`Registers::call`].
-    #[inline(always)]
-    unsafe fn invoke(&self, code: *const c_void, placed: &Placed) -> Returned {
         // SAFETY: the caller promises the signature — integer-class and floating arguments
-        // that fit in registers, not variadic, which `of` checked — from which `of` gave each
-        // argument the slot of its register, the integer-class ones from 0 and the floating
-        // ones from `FIRST_FLOAT`; and a successful `place`, which wrote every argument's
-        // slot: an integer extended to 64 bits (sign- or zero-, `_Bool` as 0 or 1), a
-        // `double`'s bits, a `float`'s bits in the low 32.
-        unsafe { sysv_call::call(code, &placed.0, self.floats) }
+        // that fit in registers, not variadic, which `of` checked. Without floating arguments
+        // (at most `MAX_INTS` then) each one's word is in `ints` at its position; with them,
+        // `of` gave each argument the slot of its register, the integer-class ones from 0 and
+        // the floating ones from `FIRST_FLOAT`, and the loop above wrote every argument's slot.
+        // A word is an integer extended to 64 bits (sign- or zero-, `_Bool` as 0 or 1), a
+        // `double`'s bits, or a `float`'s bits in the low 32.
+        let returned = unsafe {
+            if in_order {
+                sysv_call::call_ints(code, &ints, args.len())
+            } else {
+                sysv_call::call(code, &slots, self.floats)
+            }
+        };
+        Some((call, returned))
     }
 
     #[inline(always)]
@@ -281,6 +317,16 @@ impl Registers {
             Some(read) => CValue::Value(read.decode(returned)),
         }
     }
+}
+
+/// [`Registers::call_value`] after a callback's failure: returns it (or re-raises its panic) if
+/// it is the call's, or else writes the call's value to `out`.
+#[cold]
+#[inline(never)]
+fn value_after_failure(read: Read, returned: Returned, out: &mut Value) -> Result<()> {
+    in_call::failure_of_left_call()?;
+    *out = read.decode(returned);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -100,6 +100,80 @@ pub(crate) unsafe fn call(
     Returned { rax, xmm0 }
 }
 
+/// One block of [`call_ints`]: calls `code` with the given words in the given registers.
+#[cfg(ctypes_sysv64)]
+macro_rules! call_with_words {
+    ($code:expr $(, $register:tt = $word:expr)*) => {{
+        let (rax, xmm0): (u64, u64);
+        // SAFETY: as for `call_ints`, whose caller promises a C function at `code` taking
+        // these registers' words as its integer-class arguments. The words are loaded into
+        // their argument registers by the compiler, `al` is 0 (no vector register carries an
+        // argument), and the block calls through `r10`, no argument register. Without
+        // `nostack`, the stack is aligned for a call at the block; without `nomem`, the callee
+        // may read and write any memory; `clobber_abi("C")` tells that every register a C
+        // function may change is changed, and the callee preserves the rest.
+        unsafe {
+            std::arch::asm!(
+                "call r10",
+                "movq rcx, xmm0",
+                in("r10") $code as usize as u64,
+                inout("rax") 0u64 => rax,
+                $(in($register) $word,)*
+                lateout("rcx") xmm0,
+                clobber_abi("C"),
+            );
+        }
+        Returned { rax, xmm0 }
+    }};
+}
+
+/// [`call`] for a function whose `count` arguments are all integer-class (at most
+/// [`MAX_INTS`]): `words[..count]` go straight into `rdi, rsi, rdx, rcx, r8, r9`, without a
+/// trip through memory when the compiler keeps them in registers (as it can when `count` is
+/// known where the call is inlined), and no vector register is loaded.
+///
+/// # Safety
+/// As for [`call`], with no floating arguments, the integer-class ones from `words`.
+#[cfg(ctypes_sysv64)]
+#[inline(always)]
+pub(crate) unsafe fn call_ints(
+    code: *const c_void,
+    words: &[u64; MAX_INTS],
+    count: usize,
+) -> Returned {
+    let word = |k: usize| words[k];
+    match count {
+        0 => call_with_words!(code),
+        1 => call_with_words!(code, "rdi" = word(0)),
+        2 => call_with_words!(code, "rdi" = word(0), "rsi" = word(1)),
+        3 => call_with_words!(code, "rdi" = word(0), "rsi" = word(1), "rdx" = word(2)),
+        4 => call_with_words!(
+            code,
+            "rdi" = word(0),
+            "rsi" = word(1),
+            "rdx" = word(2),
+            "rcx" = word(3)
+        ),
+        5 => call_with_words!(
+            code,
+            "rdi" = word(0),
+            "rsi" = word(1),
+            "rdx" = word(2),
+            "rcx" = word(3),
+            "r8" = word(4)
+        ),
+        _ => call_with_words!(
+            code,
+            "rdi" = word(0),
+            "rsi" = word(1),
+            "rdx" = word(2),
+            "rcx" = word(3),
+            "r8" = word(4),
+            "r9" = word(5)
+        ),
+    }
+}
+
 /// The argument registers of a general call, as [`call_with_stack`] loads them: `rdi, rsi,
 /// rdx, rcx, r8, r9` from the words 0 to 5, then `xmm0`–`xmm7` from the words 6 to 21, 16
 /// bytes each (the layout the callbacks' entry saves them in), of which the call loads the low
@@ -288,6 +362,19 @@ pub(crate) unsafe fn call(
     _code: *const c_void,
     _slots: &[MaybeUninit<u64>; SLOTS],
     _floats: u8,
+) -> Returned {
+    unreachable!("the register call exists only on x86-64 System V")
+}
+
+/// Elsewhere the register call is never chosen (`Registers::of` refuses every signature).
+///
+/// # Safety
+/// Never to be called.
+#[cfg(not(ctypes_sysv64))]
+pub(crate) unsafe fn call_ints(
+    _code: *const c_void,
+    _words: &[u64; MAX_INTS],
+    _count: usize,
 ) -> Returned {
     unreachable!("the register call exists only on x86-64 System V")
 }
