@@ -3,6 +3,14 @@
 //! integer-class and 8 floating arguments, not variadic: each argument is checked and written
 //! into the slot of its register, and a few instructions load the registers and call (see
 //! `sysv_call.rs`). Where each argument goes is decided once, when the `Function` is made.
+//! Without floating arguments, argument `i` takes the `i`-th integer register: the arguments
+//! are then kept by position, and where the caller's code knows how many there are, the
+//! compiler hands them to the call in registers, with no trip through memory.
+//!
+//! A call this short spends most of its time on memory: what it loads, and values stored and
+//! read back. So the check of an argument is a few comparisons against its [`Place`], the
+//! result's form is read once, and the paths that return a result keep it in registers: a
+//! callback's failure and the general path take theirs out of line, through an out parameter.
 //!
 //! Only on x86-64 Unix with 64-bit pointers (the SysV ABI). Every other signature there takes
 //! the engine's general form (`plan.rs`, `engine.rs`), and so does any call whose arguments are

@@ -154,3 +154,75 @@ fn result_that_does_not_fit_is_an_error() {
         "callback returned Void, which does not fit its result type `unsigned char`"
     );
 }
+
+/// `int cb_id_int(int (*f)(int), int x)`, given its callback as a plain pointer value, takes
+/// the register call; a callback's panic or error comes back from it as from the other paths
+/// (for `call_value` and `call`), and a failure waiting for an enclosing call is left to it.
+#[test]
+fn the_register_call_raises_its_own_failures_and_leaves_the_others() {
+    let lib = library();
+    let id = func(
+        &lib,
+        "cb_id_int",
+        &[CType::function_pointer(int_to_int()), int()],
+        int(),
+    );
+    if cfg!(all(target_arch = "x86_64", unix)) {
+        assert_eq!(id.call_path(), ctypes_core::CallPath::Registers);
+    }
+    let f = Callback::new(int_to_int(), |args| match int_arg(args, 0) {
+        3 => panic!("failure at 3"),
+        4 => int_result(1 << 40),
+        i => int_result(i + 1),
+    })
+    .unwrap();
+    let code = f.code().as_ptr() as usize;
+    let id_value = {
+        let id = id.clone();
+        // SAFETY: `int cb_id_int(int (*)(int), int)`, with a callback of that type at `code`,
+        // alive as long as `f` (to the end of the test).
+        move |x: i32| unsafe { id.call_value(&[Arg::Value(Value::Pointer(code)), x.into()]) }
+    };
+    assert_eq!(id_value(2).unwrap(), Value::Int(3));
+    let payload = catch_unwind(AssertUnwindSafe(|| id_value(3))).expect_err("re-raised");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"failure at 3"));
+    let err = id_value(4).unwrap_err();
+    assert!(matches!(err, Error::CallbackResult { .. }), "{err:?}");
+    let payload = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: as above.
+        unsafe { id.call(&[Arg::Value(Value::Pointer(code)), 3.into()]) }
+    }))
+    .expect_err("re-raised");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"failure at 3"));
+    // Nothing is left over.
+    assert_eq!(id_value(5).unwrap(), Value::Int(6));
+
+    // In a call through the general path, the first callback panics, and the next ones make
+    // register calls while that failure waits: they get their values.
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let outer = {
+        let got = Arc::clone(&got);
+        let id_value = id_value.clone();
+        Callback::new(int_to_int(), move |args| match int_arg(args, 0) {
+            0 => panic!("outer"),
+            i => {
+                let x = i32::try_from(i).unwrap();
+                got.lock()
+                    .unwrap()
+                    .push(id_value(x).map_err(|e| e.to_string()));
+                int_result(i)
+            }
+        })
+        .unwrap()
+    };
+    let payload = catch_unwind(AssertUnwindSafe(|| {
+        call(
+            &cb_sum(&lib),
+            &[(&outer).into(), 3.into(), Arg::NULL, Arg::NULL],
+        )
+    }))
+    .expect_err("re-raised");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"outer"));
+    assert_eq!(*got.lock().unwrap(), [Ok(Value::Int(2)), Ok(Value::Int(3))]);
+    assert_eq!(id_value(1).unwrap(), Value::Int(2));
+}
