@@ -1,8 +1,9 @@
-//! The call engine's machine code, two blocks of inline assembly: [`call`], the register call
-//! (load the argument registers from an array of slots, call a code address, hand back `rax`
-//! and `xmm0`), and [`call_with_stack`], the general call (also copy an outgoing stack area
-//! below an aligned stack pointer, set `al`, and hand back `rax`, `rdx`, `xmm0`, `xmm1` and
-//! the x87 values a result leaves).
+//! The call engine's machine code, in inline assembly: [`call`], the register call (load the
+//! argument registers from an array of slots, call a code address, hand back `rax` and
+//! `xmm0`); [`call_ints`], the same for integer-class arguments only, which the compiler puts
+//! in their registers itself; and [`call_with_stack`], the general call (also copy an outgoing
+//! stack area below an aligned stack pointer, set `al`, and hand back `rax`, `rdx`, `xmm0`,
+//! `xmm1` and the x87 values a result leaves).
 //!
 //! On x86-64 System V the integer-class arguments of a non-variadic function take the
 //! registers `rdi, rsi, rdx, rcx, r8, r9` in their order among themselves, and the floating
