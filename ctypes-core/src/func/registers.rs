@@ -340,9 +340,68 @@ fn value_after_failure(read: Read, returned: Returned, out: &mut Value) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ty::ScalarClass;
 
     fn scalar(s: Scalar) -> CType {
         CType::scalar(s)
+    }
+
+    /// Every integer parameter accepts exactly the `Int` and `UInt` payloads in its type's
+    /// range, compared in `i128`, at and around each bound and at every power of two.
+    #[test]
+    fn integer_ranges_are_checked_exactly() {
+        let mut checked = 0;
+        for s in Scalar::ALL {
+            let (ScalarClass::Integer { .. }, Some((min, max))) = (s.class(), s.int_range()) else {
+                continue;
+            };
+            let (place, _) = Place::of(&scalar(s)).expect("an integer takes a register");
+            let mut payloads = vec![0, 1, -1, i128::from(i64::MIN), i128::from(u64::MAX)];
+            for bound in [min, max] {
+                payloads.extend((-2..=2).map(|d| bound + d));
+            }
+            for bits in 0..64 {
+                payloads.extend([1i128 << bits, -(1i128 << bits)]);
+            }
+            for x in payloads {
+                let in_range = min <= x && x <= max;
+                if let Ok(x) = i64::try_from(x) {
+                    let word = place.encode(Value::Int(x));
+                    assert_eq!(word, in_range.then_some(x as u64), "{s:?} Int({x})");
+                    checked += 1;
+                }
+                if let Ok(x) = u64::try_from(x) {
+                    let word = place.encode(Value::UInt(x));
+                    assert_eq!(word, in_range.then_some(x), "{s:?} UInt({x})");
+                    checked += 1;
+                }
+            }
+            assert_eq!(place.encode(Value::Double(1.0)), None);
+            assert_eq!(place.encode(Value::Pointer(1)), None);
+        }
+        assert!(checked > 2000, "{checked} payloads checked");
+    }
+
+    #[test]
+    fn other_kinds_take_only_their_own_values() {
+        let of = |ty: &CType| Place::of(ty).expect("a register type").0;
+        let double = of(&scalar(Scalar::Double));
+        assert_eq!(double.encode(Value::Double(1.5)), Some(1.5f64.to_bits()));
+        assert_eq!(double.encode(Value::Int(0)), None);
+        assert_eq!(double.encode(Value::Float(1.5)), None);
+        let float = of(&scalar(Scalar::Float));
+        assert_eq!(
+            float.encode(Value::Float(1.5)),
+            Some(u64::from(1.5f32.to_bits()))
+        );
+        assert_eq!(float.encode(Value::UInt(0)), None);
+        let bool = of(&scalar(Scalar::Bool));
+        assert_eq!(bool.encode(Value::Bool(true)), Some(1));
+        assert_eq!(bool.encode(Value::Int(1)), None);
+        let pointer = of(&scalar(Scalar::Int).pointer());
+        assert_eq!(pointer.encode(Value::Pointer(0x1000)), Some(0x1000));
+        assert_eq!(pointer.encode(Value::Int(0)), None);
+        assert!(Place::of(&scalar(Scalar::LongDouble)).is_none());
     }
 
     #[test]
