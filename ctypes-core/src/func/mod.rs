@@ -359,7 +359,7 @@ impl Function {
     /// As for [`Function::call`].
     #[inline(always)]
     pub unsafe fn call_value(&self, args: &[Arg<'_>]) -> Result<Value> {
-        if let Some(registers) = self.registers().filter(|r| r.returns_value()) {
+        if let Some(registers) = self.registers() {
             // SAFETY: forwarded to the caller; the registers describe this function.
             if let Some(result) = unsafe { registers.call_value(self.core.code.as_ptr(), args) } {
                 return result;

@@ -212,25 +212,19 @@ impl Registers {
         Some(call.leave().map(|()| self.result(returned)))
     }
 
-    /// Whether the function returns a value (not `void`): what [`Registers::call_value`] needs.
-    #[inline(always)]
-    pub(crate) fn returns_value(&self) -> bool {
-        self.result.is_some()
-    }
-
-    /// [`Registers::call`] for a function returning a value, as a plain [`Value`].
+    /// [`Registers::call`] for a function returning a value, as a plain [`Value`]; `None`,
+    /// with nothing called, also for a function returning `void` (the general path words that
+    /// error).
     ///
     /// # Safety
-    /// As for [`Registers::call`]; and [`Registers::returns_value`] must be true.
+    /// As for [`Registers::call`].
     #[inline(always)]
     pub(crate) unsafe fn call_value(
         &self,
         code: *const c_void,
         args: &[Arg<'_>],
     ) -> Option<Result<Value>> {
-        let Some(read) = self.result else {
-            unreachable!("the caller checked that the function returns a value")
-        };
+        let read = self.result?;
         // SAFETY: forwarded to the caller.
         let (call, returned) = unsafe { self.place_and_invoke(code, args, None) }?;
         if call.leave_quietly() {
